@@ -84,3 +84,13 @@ def ancestors(code: str) -> list[str]:
 def within(code: str, scope: str) -> bool:
     """Whether `code` lies inside region `scope` (a region is within itself)."""
     return scope in ancestors(code)
+
+
+def region_prefix(code: str) -> str:
+    """The digits every code inside `code` starts with: 148800 (a city) → 1488, 140000 → 14."""
+    level = check_region_code(code)
+    if level is RegionLevel.PROVINCE:
+        return code[:2]
+    if level is RegionLevel.CITY:
+        return code[:4]
+    return code

@@ -43,3 +43,22 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
             yield session
     finally:
         session.close()
+
+
+def make_writer_engine(url: str, *, pool_size: int = 10) -> Engine:
+    """On SQLite, write transactions start with BEGIN IMMEDIATE so that two writers queue up
+    instead of one failing with SQLITE_BUSY after reading a stale snapshot; elsewhere it is the
+    ordinary engine."""
+    engine = make_engine(url, pool_size=pool_size)
+    if engine.dialect.name != "sqlite":
+        return engine
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,30 @@
+"""The HTTP API: `/api/v1`, OpenAPI at `/openapi.json`, docs at `/docs`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from liandong import __version__
+from liandong.api import errors
+from liandong.api.limits import BodyLimit
+from liandong.api.routers import appeals, meta, orders
+from liandong.app import Liandong
+
+
+def create_app(ctx: Liandong) -> FastAPI:
+    app = FastAPI(
+        title=f"联动 Liandong — {ctx.settings.platform} 平台",
+        version=__version__,
+        description="12345 政务服务便民热线与 110 报警服务台高效对接联动平台接口。除 /healthz 外，所有接口需 Bearer 令牌。",
+    )
+    app.state.ctx = ctx
+    errors.install(app)
+    for r in (appeals.router, orders.router, meta.router):
+        app.include_router(r, prefix="/api/v1")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict:
+        return {"status": "ok", "platform": ctx.settings.platform}
+
+    app.add_middleware(BodyLimit)
+    return app

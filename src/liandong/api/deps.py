@@ -1,0 +1,35 @@
+"""Dependencies shared by the routers: the composition root and the authenticated caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from liandong.app import Liandong
+from liandong.auth.service import authenticate
+from liandong.orders.model import Actor
+
+
+def get_ctx(request: Request) -> Liandong:
+    return request.app.state.ctx
+
+
+@dataclass(frozen=True)
+class Caller:
+    actor: Actor
+    platform: str
+
+
+def current_caller(request: Request, ctx: Annotated[Liandong, Depends(get_ctx)]) -> Caller:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    token = token.strip() if scheme.lower() == "bearer" else ""
+    with ctx.read() as session:
+        actor, platform = authenticate(session, token or None)
+    return Caller(actor, platform)
+
+
+Ctx = Annotated[Liandong, Depends(get_ctx)]
+CurrentCaller = Annotated[Caller, Depends(current_caller)]

@@ -1,0 +1,113 @@
+"""Errors → HTTP, in one table. Every refusal is JSON `{"error": code, "message": 中文说明, "details": …}`."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from liandong.core.errors import (
+    ConfigError,
+    Conflict,
+    Forbidden,
+    IllegalTransition,
+    InvalidInput,
+    LiandongError,
+    NotFound,
+    StaleUpdate,
+    Unauthenticated,
+)
+
+log = logging.getLogger("liandong.api")
+
+STATUS = [  # most specific first
+    (IllegalTransition, 409, "illegal_transition"),
+    (StaleUpdate, 409, "stale_update"),
+    (Conflict, 409, "conflict"),
+    (InvalidInput, 422, "invalid_input"),
+    (NotFound, 404, "not_found"),
+    (Unauthenticated, 401, "unauthenticated"),
+    (Forbidden, 403, "forbidden"),
+    (ConfigError, 500, "config_error"),
+]
+
+_PYDANTIC_MESSAGES = {
+    "missing": "缺少必填字段",
+    "string_too_long": "内容过长，最多 {max_length} 个字符",
+    "string_too_short": "内容不能为空",
+    "too_long": "条目过多，最多 {max_length} 项",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "enum": "取值无效，可选：{expected}",
+    "literal_error": "取值无效，可选：{expected}",
+    "string_pattern_mismatch": "格式不正确",
+    "datetime_type": "应为日期时间（ISO 8601，如 2026-11-23T09:30:00+08:00）",
+    "datetime_parsing": "应为日期时间（ISO 8601，如 2026-11-23T09:30:00+08:00）",
+    "datetime_from_date_parsing": "应为日期时间（ISO 8601，如 2026-11-23T09:30:00+08:00）",
+    "extra_forbidden": "不允许的字段",
+    "json_invalid": "请求体不是合法的 JSON",
+    "model_attributes_type": "应为 JSON 对象",
+    "dict_type": "应为 JSON 对象",
+    "list_type": "应为列表",
+    "value_error": "{msg}",
+}
+_FIELD_NAMES = {
+    "channel": "受理渠道", "text": "诉求内容", "received_at": "受理时间", "caller": "诉求人", "name": "姓名",
+    "phone": "联系电话", "address": "地址", "region": "行政区划代码", "attachments": "附件", "action": "操作",
+    "note": "说明", "unit": "承办单位", "reason": "原因", "satisfied": "是否满意", "rating": "评价分值",
+    "days": "延期天数", "target": "目标", "body": "请求体",
+}
+
+
+def describe_validation_error(err: dict) -> str:
+    loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
+    where = "·".join(_FIELD_NAMES.get(p, p) for p in loc) or "请求体"
+    template = _PYDANTIC_MESSAGES.get(err.get("type", ""), "取值无效")
+    ctx = dict(err.get("ctx") or {})
+    ctx.setdefault("msg", str(err.get("msg", "")).removeprefix("Value error, "))
+    try:
+        text = template.format(**ctx)
+    except (KeyError, IndexError):
+        text = template
+    return f"{where}：{text}"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(LiandongError)
+    async def _domain(_request: Request, exc: LiandongError) -> JSONResponse:
+        for cls, status, code in STATUS:
+            if isinstance(exc, cls):
+                break
+        else:
+            status, code = 400, "error"
+        if status >= 500:
+            log.error("configuration error: %s", exc.message)
+        return JSONResponse({"error": code, "message": exc.message, "details": exc.details}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        messages = [describe_validation_error(e) for e in errors[:10]]
+        return JSONResponse(
+            {"error": "invalid_input", "message": "；".join(messages),
+             "details": {"errors": [{"loc": list(map(str, e.get("loc", ()))), "type": e.get("type")} for e in errors[:10]]}},
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {404: "接口不存在", 405: "不支持的请求方法", 413: "请求体过大"}
+        message = exc.detail if isinstance(exc.detail, str) and exc.status_code not in messages else messages.get(exc.status_code, str(exc.detail))
+        return JSONResponse({"error": "http_error", "message": message, "details": {}}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:  # the last net: logged, never silent
+        log.exception("unexpected error")
+        return JSONResponse({"error": "internal", "message": "服务器内部错误，已记录，请联系管理员", "details": {}}, status_code=500)

@@ -1,0 +1,56 @@
+"""Intake and routing endpoints."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from liandong.api.deps import Ctx, CurrentCaller
+from liandong.auth.service import require_role
+from liandong.intake import service as intake
+from liandong.intake.channels import Channel
+from liandong.intake.schemas import MAX_TEXT, AppealCreate
+from liandong.orders import present
+from liandong.orders.schemas import AppealCreated, RelatedRef, RoutingRead
+from liandong.orders.states import Role
+
+router = APIRouter(tags=["诉求受理 intake"])
+INTAKE_ROLES = (Role.OPERATOR, Role.DISPATCHER, Role.POLICE)
+
+
+def routing_read(routing: dict) -> RoutingRead:
+    return RoutingRead(
+        services=list(routing.get("services") or []), category=routing.get("category_name"),
+        category_code=routing.get("category_code"), kind=routing.get("kind"), unit=routing.get("unit"),
+        unit_function=routing.get("unit_function"), level=routing.get("level") or "一般",
+        level_reasons=list(routing.get("level_reasons") or []), confidence=float(routing.get("confidence") or 0.0),
+        reasons=list(routing.get("reasons") or []), review=bool(routing.get("review")),
+    )
+
+
+@router.post("/appeals", status_code=201, response_model=AppealCreated, summary="受理诉求：分流并开单")
+def create_appeal(body: AppealCreate, ctx: Ctx, caller: CurrentCaller) -> AppealCreated:
+    require_role(caller.actor, *INTAKE_ROLES)
+    now = ctx.clock.now()
+    with ctx.write() as session:
+        appeal, orders = intake.submit_appeal(session, ctx, body, actor=caller.actor, platform=caller.platform, now=now)
+        related = [RelatedRef(**r) for r in (appeal.routing or {}).get("related", [])]
+        return AppealCreated(appeal_id=appeal.id, routing=routing_read(appeal.routing), orders=[present.ref(o) for o in orders],
+                             related=related)
+
+
+class RouteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    channel: Channel = Channel.DESK_12345
+    region: str | None = None
+
+
+@router.post("/route", response_model=RoutingRead, summary="试分流：只给出分流结果，不开单")
+def route_only(body: RouteRequest, ctx: Ctx, caller: CurrentCaller) -> RoutingRead:
+    if body.region:
+        ctx.city.region(body.region)
+    decision = ctx.router.route(body.text, body.channel.value, body.region).to_dict()
+    unit = ctx.city.unit_for(decision["unit_function"], body.region) if decision.get("unit_function") else None
+    decision["unit"] = unit.code if unit else None
+    return routing_read(decision)

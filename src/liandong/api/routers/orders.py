@@ -1,0 +1,64 @@
+"""Work orders and police orders: list, read, act, audit trail."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from liandong.api.deps import Ctx, CurrentCaller
+from liandong.auth.service import require_view
+from liandong.intake.tables import AppealRow
+from liandong.orders import present, queries
+from liandong.orders import service as orders
+from liandong.orders.model import ActionCommand
+from liandong.orders.schemas import ActionRequest, EventRead, OrderPage, OrderRead
+
+router = APIRouter(tags=["工单 orders"])
+
+
+@router.get("/orders", response_model=OrderPage, summary="工单/警单列表（按权限范围）")
+def list_orders(
+    ctx: Ctx, caller: CurrentCaller,
+    status: str | None = None, platform: str | None = None, unit: str | None = None,
+    region: str | None = None, category: str | None = None, warning: str | None = None,
+    date_from: date | None = None, date_to: date | None = None,
+    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> OrderPage:
+    f = queries.OrderFilter(status=status, platform=platform, unit=unit, region=region, category=category,
+                            warning=warning, date_from=date_from, date_to=date_to, page=page, page_size=page_size)
+    with ctx.read() as session:
+        rows, total = queries.list_orders(session, caller.actor, caller.platform, f)
+        items = [present.summary(o, a, ctx.city) for o, a in rows]
+    return OrderPage(items=items, total=total, page=page, page_size=page_size)
+
+
+@router.get("/orders/{number}", response_model=OrderRead, summary="工单详情")
+def get_order(number: str, ctx: Ctx, caller: CurrentCaller) -> OrderRead:
+    with ctx.read() as session:
+        order = orders.get_order(session, number)
+        require_view(caller.actor, caller.platform, order)
+        appeal = session.get(AppealRow, order.appeal_id)
+        return present.detail(order, appeal, ctx.city, caller.actor)
+
+
+@router.post("/orders/{number}/actions", response_model=OrderRead, summary="办理操作（派单、签收、答复、办结、退单…）")
+def act_on_order(number: str, body: ActionRequest, ctx: Ctx, caller: CurrentCaller) -> OrderRead:
+    cmd = ActionCommand(action=body.action, note=body.note, unit=body.unit, reason=body.reason, satisfied=body.satisfied,
+                        rating=body.rating, days=body.days, target=body.target, step=body.step)
+    now = ctx.clock.now()
+    with ctx.write() as session:
+        order = orders.act(session, ctx, number=number, cmd=cmd, actor=caller.actor, platform=caller.platform, now=now,
+                           expected_version=body.expected_version)
+        appeal = session.get(AppealRow, order.appeal_id)
+        return present.detail(order, appeal, ctx.city, caller.actor)
+
+
+@router.get("/orders/{number}/events", response_model=list[EventRead], summary="审计记录（只增不改）")
+def order_events(number: str, ctx: Ctx, caller: CurrentCaller) -> list[EventRead]:
+    with ctx.read() as session:
+        order = orders.get_order(session, number)
+        require_view(caller.actor, caller.platform, order)
+        return [present.event(e) for e in orders.events_of(session, order)]

@@ -1,0 +1,83 @@
+"""Composition root: builds storage, clock, city, router and calendar for the API, CLI and workers."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterator, Protocol
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from liandong.config import Settings
+from liandong.core.clock import Clock, SystemClock
+from liandong.core.errors import Conflict
+from liandong.regions.registry import CityRegistry, load_city
+from liandong.storage.db import make_engine, make_session_factory, make_writer_engine
+
+
+class Router(Protocol):  # 分流引擎
+    def route(self, text: str, channel: str = "12345", region: str | None = None): ...
+
+
+@dataclass
+class Liandong:
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+    router_override: Router | None = None
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_writer_engine(self.settings.database_url)
+
+    @cached_property
+    def read_engine(self) -> Engine:
+        return self.engine if not self.settings.is_sqlite else make_engine(self.settings.database_url)
+
+    @cached_property
+    def _writer(self) -> sessionmaker[Session]:
+        return make_session_factory(self.engine)
+
+    @cached_property
+    def _reader(self) -> sessionmaker[Session]:
+        return make_session_factory(self.read_engine)
+
+    @cached_property
+    def city(self) -> CityRegistry:
+        return load_city(self.settings.city)
+
+    @cached_property
+    def router(self) -> Router:
+        if self.router_override is not None:
+            return self.router_override
+        from liandong.routing import load_router
+
+        return load_router(self.settings.city)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction: commits on success, rolls back on any error."""
+        session = self._writer()
+        try:
+            with session.begin():
+                yield session
+        except StaleDataError:
+            raise Conflict("数据已被他人更新，请刷新后重试") from None
+        finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self._reader()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        for name in ("engine", "read_engine"):
+            if name in self.__dict__:
+                self.__dict__[name].dispose()

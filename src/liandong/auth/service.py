@@ -1,0 +1,124 @@
+"""Users, bearer tokens and who may see which order.
+
+Tokens are random (256 bits) and stored only as SHA-256 digests: a stolen database yields no
+usable token. Scope: a handler (承办人) sees only orders currently with their unit; everyone else
+sees their own platform's orders inside their region; an admin sees all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, or_, select, true
+from sqlalchemy.orm import Session
+
+from liandong.auth.tables import TokenRow, UserRow
+from liandong.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from liandong.orders.model import Actor
+from liandong.orders.states import ROLE_LABELS, Role
+from liandong.orders.tables import OrderRow
+from liandong.regions.codes import region_prefix, within
+from liandong.regions.registry import CityRegistry
+
+TOKEN_PREFIX = "ld_"
+USER_ROLES = [r for r in Role if r is not Role.SYSTEM]
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_user(session: Session, city: CityRegistry, *, name: str, role: str, platform: str, unit: str | None,
+             region: str | None, now: datetime) -> UserRow:
+    if not name or len(name) > 64:
+        raise InvalidInput("用户名不能为空，且不超过64个字符")
+    try:
+        role_ = Role(role)
+    except ValueError:
+        raise InvalidInput(f"角色「{role}」无效，可选：{'、'.join(f'{r.value}（{ROLE_LABELS[r]}）' for r in USER_ROLES)}") from None
+    if role_ is Role.SYSTEM:
+        raise InvalidInput("system 角色保留给平台对接使用")
+    if platform not in ("12345", "110"):
+        raise InvalidInput("平台应为 12345 或 110")
+    if role_ is Role.HANDLER and not unit:
+        raise InvalidInput("承办人必须指定所属单位（--unit）")
+    if unit:
+        unit_row = city.unit(unit)
+        region = region or unit_row.region
+    if region:
+        city.region(region)
+    region = region or city.city.code
+    if session.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
+        raise Conflict(f"用户「{name}」已存在")
+    user = UserRow(name=name, role=role_.value, platform=platform, unit=unit, region=region, active=True, created_at=now)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def issue_token(session: Session, name: str, now: datetime) -> str:
+    user = session.scalar(select(UserRow).where(UserRow.name == name))
+    if user is None:
+        raise NotFound(f"用户「{name}」不存在")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(TokenRow(user_id=user.id, digest=digest(token), created_at=now))
+    return token
+
+
+def revoke_tokens(session: Session, name: str, now: datetime) -> int:
+    user = session.scalar(select(UserRow).where(UserRow.name == name))
+    if user is None:
+        raise NotFound(f"用户「{name}」不存在")
+    rows = session.scalars(select(TokenRow).where(TokenRow.user_id == user.id, TokenRow.revoked_at.is_(None))).all()
+    for row in rows:
+        row.revoked_at = now
+    return len(rows)
+
+
+def authenticate(session: Session, token: str | None) -> tuple[Actor, str]:
+    """The actor and platform behind a bearer token, or Unauthenticated."""
+    if not token:
+        raise Unauthenticated("未登录：请在请求头 Authorization 中提供 Bearer 令牌")
+    row = session.execute(
+        select(UserRow, TokenRow).join(TokenRow, TokenRow.user_id == UserRow.id).where(TokenRow.digest == digest(token))
+    ).first()
+    if row is None:
+        raise Unauthenticated("令牌无效")
+    user, tok = row
+    if tok.revoked_at is not None or not user.active:
+        raise Unauthenticated("令牌已失效或用户已停用")
+    return Actor(name=user.name, role=Role(user.role), unit=user.unit, region=user.region), user.platform
+
+
+def can_view(actor: Actor, platform: str, order: OrderRow) -> bool:
+    if actor.role is Role.ADMIN:
+        return True
+    if actor.role is Role.HANDLER:
+        return order.unit is not None and order.unit == actor.unit
+    if order.platform != platform:
+        return False
+    return actor.region is None or order.region is None or within(order.region, actor.region)
+
+
+def require_view(actor: Actor, platform: str, order: OrderRow) -> None:
+    if not can_view(actor, platform, order):
+        raise Forbidden(f"无权查看或操作工单 {order.number}：不在您的单位或辖区范围内")
+
+
+def scope_filter(actor: Actor, platform: str) -> ColumnElement[bool]:
+    """The same rule as `can_view`, as a SQL condition for listings."""
+    if actor.role is Role.ADMIN:
+        return true()
+    if actor.role is Role.HANDLER:
+        return OrderRow.unit == (actor.unit or "")
+    cond = OrderRow.platform == platform
+    if actor.region:
+        cond = and_(cond, or_(OrderRow.region.is_(None), OrderRow.region.startswith(region_prefix(actor.region))))
+    return cond
+
+
+def require_role(actor: Actor, *roles: Role) -> None:
+    if actor.role is not Role.ADMIN and actor.role not in roles:
+        raise Forbidden(f"此操作需要角色：{'、'.join(ROLE_LABELS[r] for r in roles)}")

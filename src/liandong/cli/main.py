@@ -1,0 +1,70 @@
+"""`liandong`: the command line. Every command reads LIANDONG_DATABASE_URL unless --db is given."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from liandong.cli.common import friendly_errors, settings
+from liandong.cli.users import token, user_app
+
+app = typer.Typer(help="联动 Liandong：12345 与 110 对接联动平台", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="数据库（database）", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.command("token")(token)
+
+DbOpt = Annotated[Optional[str], typer.Option(help="数据库地址，如 sqlite:///./var/liandong.db 或 postgresql+psycopg://…")]
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOpt = None) -> None:
+    """Create or upgrade the schema to the newest migration."""
+    from liandong.storage.migrate import upgrade
+
+    with friendly_errors():
+        s = settings(db)
+        upgrade(s.database_url)
+        typer.echo(f"数据库已升级到最新版本：{s.database_url.split('@')[-1]}")
+
+
+@app.command()
+def serve(
+    db: DbOpt = None,
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    platform: Annotated[str, typer.Option(help="本平台：12345 或 110")] = "12345",
+    workers: Annotated[int, typer.Option(help="工作进程数（PostgreSQL 时可大于1）")] = 1,
+    migrate: Annotated[bool, typer.Option(help="启动前先升级数据库")] = True,
+) -> None:
+    """Serve the HTTP API (and docs at /docs)."""
+    import os
+
+    import uvicorn
+
+    from liandong.storage.migrate import upgrade
+
+    with friendly_errors():
+        s = settings(db, platform=platform)
+        os.environ["LIANDONG_PLATFORM"] = platform
+        if migrate:
+            upgrade(s.database_url)
+        if workers > 1 and s.is_sqlite:
+            typer.echo("提示：SQLite 只支持单个写入进程，已改为 1 个工作进程", err=True)
+            workers = 1
+        uvicorn.run("liandong.api.asgi:app_factory", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning", access_log=False)
+
+
+@app.command()
+def schemas(out: Annotated[Path, typer.Option(help="输出目录")] = Path("docs/schemas")) -> None:
+    """Write the standard data format as JSON Schema files."""
+    from liandong.standard import SCHEMAS, json_schema
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name in sorted(SCHEMAS):
+        (out / f"{name}.json").write_text(json.dumps(json_schema(name), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    typer.echo(f"已写出 {len(SCHEMAS)} 个数据格式到 {out}")

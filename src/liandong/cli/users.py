@@ -1,0 +1,55 @@
+"""`liandong user …` and `liandong token …`: accounts and bearer tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from liandong.app import Liandong
+from liandong.auth import service as auth
+from liandong.cli.common import friendly_errors, settings
+from liandong.orders.states import ROLE_LABELS
+
+user_app = typer.Typer(help="用户管理（user management）", no_args_is_help=True)
+ROLES_HELP = "，".join(f"{r.value}={ROLE_LABELS[r]}" for r in auth.USER_ROLES)
+
+
+@user_app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="用户名")],
+    role: Annotated[str, typer.Option(help=f"角色：{ROLES_HELP}")],
+    unit: Annotated[Optional[str], typer.Option(help="所属单位代码（承办人必填），见 GET /api/v1/units")] = None,
+    region: Annotated[Optional[str], typer.Option(help="辖区行政区划代码（缺省为单位所在地或全市）")] = None,
+    platform: Annotated[Optional[str], typer.Option(help="所属平台 12345 或 110（缺省：接警员为110，其余为12345）")] = None,
+    db: Annotated[Optional[str], typer.Option(help="数据库地址（缺省 LIANDONG_DATABASE_URL 或 ./var/liandong.db）")] = None,
+) -> None:
+    """Add a user: `liandong user add 张敏 --role operator`."""
+    with friendly_errors():
+        ctx = Liandong(settings(db))
+        plat = platform or ("110" if role == "police" else "12345")
+        with ctx.write() as session:
+            auth.add_user(session, ctx.city, name=name, role=role, platform=plat, unit=unit, region=region,
+                          now=ctx.clock.now())
+        typer.echo(f"已添加用户 {name}（{role}，平台 {plat}{'，单位 ' + unit if unit else ''}）")
+
+
+@user_app.command("revoke")
+def revoke(name: str, db: Annotated[Optional[str], typer.Option()] = None) -> None:
+    """Revoke every token of a user."""
+    with friendly_errors():
+        ctx = Liandong(settings(db))
+        with ctx.write() as session:
+            n = auth.revoke_tokens(session, name, ctx.clock.now())
+        typer.echo(f"已吊销 {name} 的 {n} 个令牌")
+
+
+def token(
+    name: Annotated[str, typer.Argument(help="用户名")],
+    db: Annotated[Optional[str], typer.Option(help="数据库地址")] = None,
+) -> None:
+    """Print a new bearer token for a user (shown once; only its hash is stored)."""
+    with friendly_errors():
+        ctx = Liandong(settings(db))
+        with ctx.write() as session:
+            typer.echo(auth.issue_token(session, name, ctx.clock.now()))

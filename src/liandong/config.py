@@ -1,0 +1,54 @@
+"""Typed settings, read from the environment in one place (never at import time).
+
+    LIANDONG_DATABASE_URL   default sqlite:///./var/liandong.db (embedded); postgresql+psycopg://… in production
+    LIANDONG_CITY           city data folder under liandong/cities (default: demo)
+    LIANDONG_PLATFORM       which desk this process is: 12345 or 110 (default 12345)
+    LIANDONG_PHONE_SALT     secret for the keyed hash of callers' phone numbers (repeat-call lookups)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from liandong.core.errors import ConfigError
+
+DEFAULT_DB = "sqlite:///./var/liandong.db"
+PLATFORMS = ("12345", "110")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DB
+    city: str = "demo"
+    platform: str = "12345"
+    phone_salt: str = "liandong-demo-salt"
+    peers_file: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.platform not in PLATFORMS:
+            raise ConfigError("LIANDONG_PLATFORM", f"平台应为 12345 或 110，实际为「{self.platform}」")
+        if not (self.database_url.startswith("sqlite") or self.database_url.startswith("postgresql")):
+            raise ConfigError("LIANDONG_DATABASE_URL", "只支持 sqlite:/// 或 postgresql+psycopg:// 数据库地址")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def settings_from_env(env: dict[str, str] | None = None, **overrides) -> Settings:
+    env = dict(os.environ if env is None else env)
+    peers = env.get("LIANDONG_PEERS_FILE")
+    base = Settings(
+        database_url=env.get("LIANDONG_DATABASE_URL", DEFAULT_DB),
+        city=env.get("LIANDONG_CITY", "demo"),
+        platform=env.get("LIANDONG_PLATFORM", "12345"),
+        phone_salt=env.get("LIANDONG_PHONE_SALT", "liandong-demo-salt"),
+        peers_file=Path(peers) if peers else None,
+    )
+    return base.with_(**overrides)

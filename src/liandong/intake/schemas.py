@@ -1,0 +1,43 @@
+"""The appeal (诉求) as the API receives it: the standard data format's intake half."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from liandong.intake.channels import Channel
+
+MAX_TEXT = 5000  # characters; a phone transcript is rarely over 1,000
+
+
+class Caller(BaseModel):  # 诉求人
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, max_length=64, description="姓名（列表中脱敏显示）")
+    phone: str | None = Field(default=None, max_length=20, pattern=r"^\+?[0-9][0-9\- ]{2,19}$", description="联系电话（列表中脱敏显示）")
+
+
+class AttachmentRef(BaseModel):  # 附件（按引用）
+    model_config = ConfigDict(extra="forbid")
+    uri: str = Field(max_length=512)
+    name: str | None = Field(default=None, max_length=128)
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+
+class AppealCreate(BaseModel):  # 诉求登记
+    model_config = ConfigDict(extra="forbid")
+    channel: Channel = Field(description="受理渠道")
+    text: str = Field(min_length=1, max_length=MAX_TEXT, description="诉求内容（来电记录原文）")
+    received_at: datetime | None = Field(default=None, description="受理时间，缺省为当前时间")
+    caller: Caller = Field(default_factory=Caller)
+    address: str | None = Field(default=None, max_length=256, description="事发地址")
+    region: str | None = Field(default=None, description="行政区划代码（6/9/12位）")
+    attachments: list[AttachmentRef] = Field(default_factory=list, max_length=20)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        v = v.strip()
+        if not v:
+            raise ValueError("诉求内容不能为空")
+        return v

@@ -1,0 +1,80 @@
+"""Intake (受理): validate an appeal, route it, store it and open its orders, in one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from liandong.core.clock import as_cst
+from liandong.core.errors import InvalidInput
+from liandong.core.ids import new_id
+from liandong.core.masking import caller_key
+from liandong.intake.plan import plan_orders
+from liandong.intake.schemas import AppealCreate
+from liandong.intake.tables import AppealRow
+from liandong.orders import service as orders
+from liandong.orders.model import ActionCommand, Actor
+from liandong.orders.states import Action
+from liandong.orders.tables import OrderRow
+
+
+def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, platform: str,
+                  now: datetime) -> tuple[AppealRow, list[OrderRow]]:
+    if body.region:
+        ctx.city.region(body.region)
+    received_at = as_cst(body.received_at) if body.received_at else now
+    if received_at > now.replace(microsecond=0) and (received_at - now).total_seconds() > 300:
+        raise InvalidInput("受理时间不能晚于当前时间")
+    decision = ctx.router.route(body.text, body.channel.value, body.region)
+    routing = decision.to_dict()
+    unit = ctx.city.unit_for(routing["unit_function"], body.region) if routing.get("unit_function") else None
+    routing["unit"] = unit.code if unit else None
+    appeal = AppealRow(
+        id=new_id(), channel=body.channel.value, received_at=received_at, caller_name=body.caller.name,
+        caller_phone=body.caller.phone, caller_key=caller_key(body.caller.phone, ctx.settings.phone_salt),
+        text=body.text, address=body.address, region=body.region,
+        attachments=[a.model_dump() for a in body.attachments], routing=routing, created_by=actor.name, created_at=now,
+    )
+    session.add(appeal)
+    session.flush()
+    plan = plan_orders(routing["services"], platform, review=bool(routing.get("review")))
+    opened: list[OrderRow] = []
+    primary = orders.open_order(session, ctx, appeal=appeal, platform=plan.primary, routing=routing, actor=actor, now=now)
+    opened.append(primary)
+    if plan.notify:
+        primary.flags = sorted(set(primary.flags) | {f"notify:{p}" for p in plan.notify})
+    if plan.transfer_to:
+        orders.act(session, ctx, number=primary.number, platform=platform, now=now, actor=orders.SYSTEM, check_scope=False,
+                   cmd=ActionCommand(Action.TRANSFER, target=plan.transfer_to, note="按分流结果一键转办"))
+        if primary.peer_order_id:
+            opened.append(orders.get_order(session, primary.peer_order_id))
+    if plan.parallel:
+        parallel = orders.open_order(session, ctx, appeal=appeal, platform=plan.parallel, routing=routing, actor=actor,
+                                     now=now, note=f"紧急事项：110先期处置，同步派发相关部门（关联{primary.number}）")
+        parallel.linked_order = primary.number
+        primary.linked_order = parallel.number
+        opened.append(parallel)
+    if plan.auto_dispatch:
+        for order in opened:
+            if order.status == "received":
+                auto_dispatch(session, ctx, order, routing, now)
+    return appeal, opened
+
+
+POLICE_FUNCTIONS = ("public_security", "traffic_police")
+EMERGENCY_FUNCTIONS = ("fire_rescue", "emergency_medical")
+
+
+def auto_dispatch(session: Session, ctx, order: OrderRow, routing: dict, now: datetime) -> None:
+    """Send a confidently routed order straight to its unit (派单), as the dispatcher would."""
+    function = routing.get("unit_function")
+    if order.platform == "110":
+        function = function if function in POLICE_FUNCTIONS else "public_security"
+    elif not function or function in POLICE_FUNCTIONS or function in EMERGENCY_FUNCTIONS:
+        return
+    unit = ctx.city.unit_for(function, order.region)
+    if unit is None:
+        return
+    orders.act(session, ctx, number=order.number, platform=order.platform, now=now, actor=orders.SYSTEM,
+               check_scope=False, cmd=ActionCommand(Action.DISPATCH, unit=unit.code, note=f"智能派单：{unit.name}"))

@@ -1,0 +1,156 @@
+"""Work orders as plain data, and the one function that decides what an action does to one.
+
+`decide(order, command, actor, now)` is pure: it checks the transition table, the command's
+required fields and the guards that depend on the order's facts, and returns the new status,
+the field changes and the audit event. Storage applies them in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from liandong.core.errors import Conflict, Forbidden, InvalidInput
+from liandong.orders.states import (
+    ACTION_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    Action,
+    Role,
+    Status,
+    rule_for,
+)
+
+RETURN_REASONS = {  # 退单原因
+    "not_our_duty": "非本单位职责",
+    "wrong_region": "不属本辖区",
+    "incomplete": "诉求信息不全、无法联系诉求人",
+    "duplicate": "重复工单",
+    "judicial": "已进入诉讼、仲裁、信访等法定途径",
+    "other": "其他",
+}
+
+
+@dataclass(frozen=True)
+class Actor:  # 操作人
+    name: str
+    role: Role
+    unit: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    """What the decision needs to know of an order."""
+
+    number: str
+    platform: str
+    status: Status
+    unit: str | None
+    last_visit_satisfied: bool | None = None
+    return_count: int = 0
+
+
+@dataclass(frozen=True)
+class ActionCommand:  # 操作指令
+    action: Action
+    note: str = ""
+    unit: str | None = None  # 派单 target unit
+    reason: str | None = None  # 退单/撤销/合并 reason code or text
+    satisfied: bool | None = None  # 回访 result
+    rating: int | None = None  # 评价 1..5
+    days: int | None = None  # 延期 working days
+    target: str | None = None  # 合并 into order number / 转办 target platform
+    step: str | None = None  # 办理 sub-step: 核实/派遣/处置
+
+
+@dataclass(frozen=True)
+class Decision:
+    from_status: Status
+    to_status: Status
+    changes: dict = field(default_factory=dict)
+    event_data: dict = field(default_factory=dict)
+
+
+_FIELD_LABELS = {"unit": "承办单位", "reason": "原因", "satisfied": "是否满意", "rating": "评价分值", "days": "延期天数",
+                 "target": "目标", "note": "说明"}
+
+
+def decide(order: OrderFacts, cmd: ActionCommand, actor: Actor, now: datetime) -> Decision:
+    rule = rule_for(order.platform, order.status, cmd.action)
+    if actor.role not in rule.roles and actor.role is not Role.ADMIN:
+        allowed = "、".join(ROLE_LABELS[r] for r in sorted(rule.roles, key=list(Role).index) if r is not Role.SYSTEM)
+        raise Forbidden(f"「{ACTION_LABELS[cmd.action]}」需由{allowed}执行，当前用户角色为{ROLE_LABELS[actor.role]}")
+    for name in rule.needs:
+        value = getattr(cmd, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise InvalidInput(f"「{ACTION_LABELS[cmd.action]}」必须填写{_FIELD_LABELS[name]}")
+    changes: dict = {}
+    data: dict = {}
+    to = rule.to or order.status
+    match cmd.action:
+        case Action.DISPATCH:
+            changes["unit"] = cmd.unit
+            data["unit"] = cmd.unit
+        case Action.RETURN:
+            reason_text = RETURN_REASONS.get(cmd.reason or "")
+            if reason_text is None:
+                raise InvalidInput(f"退单原因「{cmd.reason}」不在原因清单中：{'、'.join(f'{k}（{v}）' for k, v in RETURN_REASONS.items())}")
+            if cmd.reason == "other" and not cmd.note.strip():
+                raise InvalidInput("退单原因为「其他」时必须填写说明")
+            data["reason"] = cmd.reason
+            data["reason_text"] = reason_text
+            data["returned_by"] = order.unit
+            changes["return_count"] = order.return_count + 1
+        case Action.APPROVE_RETURN:
+            changes["unit"] = None
+        case Action.REQUEST_EXTENSION:
+            if not (1 <= (cmd.days or 0) <= 30):
+                raise InvalidInput("延期天数应为1至30个工作日")
+            data["days"] = cmd.days
+            data["reason"] = cmd.reason
+            changes["pending_extension_days"] = cmd.days
+        case Action.APPROVE_EXTENSION:
+            data["approved"] = True
+            changes["approve_extension"] = True
+        case Action.VISIT:
+            changes["satisfied"] = cmd.satisfied
+            data["satisfied"] = cmd.satisfied
+        case Action.EVALUATE:
+            if not (1 <= (cmd.rating or 0) <= 5):
+                raise InvalidInput("评价分值应为1至5分")
+            changes["rating"] = cmd.rating
+            data["rating"] = cmd.rating
+        case Action.REOPEN:
+            if order.status is Status.VISITED and order.last_visit_satisfied is not False:
+                raise Conflict("只有回访不满意的工单才能重办")
+            changes["satisfied"] = None
+            changes["reopen"] = True
+            data["reason"] = cmd.reason
+        case Action.CANCEL | Action.MERGE:
+            data["reason"] = cmd.reason
+            if cmd.action is Action.MERGE:
+                if cmd.target == order.number:
+                    raise InvalidInput("不能将工单合并到自身")
+                changes["merged_into"] = cmd.target
+                data["target"] = cmd.target
+        case Action.TRANSFER | Action.NEGOTIATE:
+            if cmd.target not in {"110", "12345", "119", "120", "122", "utility"} or cmd.target == order.platform:
+                raise InvalidInput(f"转办目标平台「{cmd.target}」无效")
+            changes["peer_platform"] = cmd.target
+            data["target"] = cmd.target
+        case Action.URGE | Action.SUPERVISE:
+            changes["urge" if cmd.action is Action.URGE else "supervise"] = True
+        case Action.CLOSE:
+            changes["closed_at"] = now
+        case Action.HANDLE:
+            if cmd.step:
+                data["step"] = cmd.step
+    if to in (Status.CLOSED,):
+        changes.setdefault("closed_at", now)
+    return Decision(order.status, to, changes, data)
+
+
+def describe(decision: Decision, action: Action) -> str:
+    """One line for the audit trail, e.g. 「签收」：已派单 → 已签收."""
+    return f"「{ACTION_LABELS[action]}」：{STATUS_LABELS[decision.from_status]} → {STATUS_LABELS[decision.to_status]}"

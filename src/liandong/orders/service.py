@@ -1,0 +1,145 @@
+"""Use cases on orders: open them for an appeal, act on them, list and read them.
+
+Every function takes the session of the caller's transaction; nothing here commits. A change of
+state, its audit event and any follow-on change of a linked order happen in that one transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from liandong.auth.service import require_view
+from liandong.core.errors import InvalidInput, NotFound, StaleUpdate
+from liandong.core.ids import order_number
+from liandong.intake.tables import AppealRow
+from liandong.orders import linkage
+from liandong.orders.model import ActionCommand, Actor, OrderFacts, decide, describe
+from liandong.orders.states import Action, Role, Status
+from liandong.orders.tables import OrderEventRow, OrderRow
+
+SYSTEM = Actor(name="system", role=Role.SYSTEM)
+RECEIVE = "receive"  # 受理: the event that opens an order (not a transition in the table)
+
+
+def open_order(session: Session, ctx, *, appeal: AppealRow, platform: str, routing: dict, actor: Actor,
+               now: datetime, note: str = "") -> OrderRow:
+    """Open an order on `platform` for the appeal, status 已受理, with its first audit event."""
+    order = OrderRow(
+        number=f"tmp-{appeal.id}-{platform}", platform=platform, appeal_id=appeal.id, status=Status.RECEIVED.value,
+        title=_title(appeal.text), category_code=routing.get("category_code"), category_name=routing.get("category"),
+        category_group=routing.get("category_group"), kind=routing.get("kind"), level=routing.get("level") or "一般",
+        services=list(routing.get("services") or []), unit_function=routing.get("unit_function"), region=appeal.region,
+        review=bool(routing.get("review")), extension_days=0, return_count=0, transfer_count=0, urge_count=0,
+        supervised=False, flags=[], created_at=now, updated_at=now,
+    )
+    session.add(order)
+    session.flush()
+    order.number = order_number(platform, appeal.region or ctx.city.city.code, now.strftime("%Y%m%d"), order.id)
+    session.flush()
+    _event(session, order, seq=1, action=RECEIVE, from_status=None, actor=actor, now=now, note=note or "受理登记")
+    return order
+
+
+def act(session: Session, ctx, *, number: str, cmd: ActionCommand, actor: Actor, platform: str, now: datetime,
+        expected_version: int | None = None, check_scope: bool = True) -> OrderRow:
+    """Apply one action to an order: table check, guards, changes, audit event, linked-order feedback."""
+    order = get_order(session, number)
+    if check_scope:
+        require_view(actor, platform, order)
+    if expected_version is not None and expected_version != order.version:
+        raise StaleUpdate(order.number)
+    facts = OrderFacts(number=order.number, platform=order.platform, status=Status(order.status), unit=order.unit,
+                       last_visit_satisfied=order.satisfied, return_count=order.return_count)
+    decision = decide(facts, cmd, actor, now)
+    if cmd.action is Action.DISPATCH:
+        _check_dispatch_unit(ctx, order, cmd.unit or "")
+        if order.unit is not None or _was_dispatched_before(session, order):
+            order.transfer_count += 1
+    if cmd.action is Action.MERGE:
+        get_order(session, cmd.target or "")
+    _apply(order, decision.changes, ctx=ctx, now=now)
+    order.status = decision.to_status.value
+    order.updated_at = now
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleUpdate(order.number) from None
+    data = dict(decision.event_data)
+    _event(session, order, seq=_next_seq(session, order), action=cmd.action.value, from_status=decision.from_status.value, actor=actor,
+           now=now, note=cmd.note or describe(decision, cmd.action), data=data)
+    linkage.after_action(session, ctx, order=order, action=cmd.action, cmd=cmd, actor=actor, now=now)
+    return order
+
+
+def _apply(order: OrderRow, changes: dict, *, ctx, now: datetime) -> None:
+    for key, value in changes.items():
+        match key:
+            case "urge":
+                order.urge_count += 1
+            case "supervise":
+                order.supervised = True
+            case "approve_extension":
+                order.extension_days += order.pending_extension_days or 0
+                order.pending_extension_days = None
+                hook = getattr(ctx, "on_deadlines", None)
+                if hook:
+                    hook(order, now)
+            case "reopen":
+                order.closed_at = None
+                order.unit = order.unit  # the same unit handles it again (重办)
+            case _:
+                setattr(order, key, value)
+    if "unit" in changes and changes["unit"]:
+        hook = getattr(ctx, "on_deadlines", None)
+        if hook:
+            hook(order, now)
+
+
+def _check_dispatch_unit(ctx, order: OrderRow, unit_code: str) -> None:
+    unit = ctx.city.unit(unit_code)
+    police = order.platform == "110"
+    if police and unit.platform != "110":
+        raise InvalidInput(f"警单只能派给公安单位，「{unit.name}」不是公安单位")
+    if not police and unit.platform not in ("12345", "utility"):
+        raise InvalidInput(f"工单不能派给「{unit.name}」：请通过转办交由{unit.platform}平台处理")
+
+
+def _next_seq(session: Session, order: OrderRow) -> int:
+    last = session.scalar(select(func.max(OrderEventRow.seq)).where(OrderEventRow.order_id == order.id))
+    return (last or 0) + 1
+
+
+def _was_dispatched_before(session: Session, order: OrderRow) -> bool:
+    return bool(session.scalar(
+        select(func.count()).select_from(OrderEventRow).where(
+            OrderEventRow.order_id == order.id, OrderEventRow.action == Action.DISPATCH.value)
+    ))
+
+
+def _event(session: Session, order: OrderRow, *, seq: int, action: str, from_status: str | None, actor: Actor,
+           now: datetime, note: str = "", data: dict | None = None) -> None:
+    session.add(OrderEventRow(
+        order_id=order.id, seq=seq, action=action, from_status=from_status, to_status=order.status,
+        actor=actor.name, role=actor.role.value, unit=actor.unit, at=now, note=note, data=data or {},
+    ))
+
+
+def get_order(session: Session, number: str) -> OrderRow:
+    order = session.scalar(select(OrderRow).where(OrderRow.number == number))
+    if order is None:
+        raise NotFound(f"工单「{number}」不存在")
+    return order
+
+
+def events_of(session: Session, order: OrderRow) -> list[OrderEventRow]:
+    return list(session.scalars(
+        select(OrderEventRow).where(OrderEventRow.order_id == order.id).order_by(OrderEventRow.seq)))
+
+
+def _title(text: str) -> str:
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return first[:40] + ("…" if len(first) > 40 else "")

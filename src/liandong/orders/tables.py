@@ -1,0 +1,87 @@
+"""Orders and their audit trail as stored.
+
+`orders.version` is SQLAlchemy's version counter: an UPDATE carries `WHERE version = :seen`, so of
+two people acting on the same order at once exactly one wins and the other gets 409.
+`order_events` is append-only; the migration adds triggers that refuse UPDATE and DELETE on it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from liandong.storage.base import Base, Moment
+
+
+class OrderRow(Base):
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    platform: Mapped[str] = mapped_column(String(8))  # 12345 工单 / 110 警单
+    appeal_id: Mapped[str] = mapped_column(ForeignKey("appeals.id"))
+    status: Mapped[str] = mapped_column(String(24))
+    title: Mapped[str] = mapped_column(String(120))
+    category_code: Mapped[str | None] = mapped_column(String(64))
+    category_name: Mapped[str | None] = mapped_column(String(128))
+    category_group: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str | None] = mapped_column(String(8))  # 咨询/求助/投诉/举报/建议
+    level: Mapped[str] = mapped_column(String(8), default="一般")
+    services: Mapped[list] = mapped_column(JSON, default=list)
+    unit: Mapped[str | None] = mapped_column(String(32))
+    unit_function: Mapped[str | None] = mapped_column(String(48))
+    region: Mapped[str | None] = mapped_column(String(12))
+    review: Mapped[bool] = mapped_column(Boolean, default=False)  # a person must confirm the routing
+    sign_due: Mapped[datetime | None] = mapped_column(Moment())
+    reply_due: Mapped[datetime | None] = mapped_column(Moment())
+    close_due: Mapped[datetime | None] = mapped_column(Moment())
+    extension_days: Mapped[int] = mapped_column(Integer, default=0)
+    pending_extension_days: Mapped[int | None] = mapped_column(Integer)
+    return_count: Mapped[int] = mapped_column(Integer, default=0)
+    transfer_count: Mapped[int] = mapped_column(Integer, default=0)  # times passed between units
+    urge_count: Mapped[int] = mapped_column(Integer, default=0)
+    supervised: Mapped[bool] = mapped_column(Boolean, default=False)
+    warning: Mapped[str | None] = mapped_column(String(8))  # yellow / red
+    flags: Mapped[list] = mapped_column(JSON, default=list)  # e.g. ["bounce", "repeat_unresolved", "harass"]
+    satisfied: Mapped[bool | None] = mapped_column(Boolean)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    merged_into: Mapped[str | None] = mapped_column(String(40))
+    peer_platform: Mapped[str | None] = mapped_column(String(16))
+    peer_order_id: Mapped[str | None] = mapped_column(String(64))
+    linked_order: Mapped[str | None] = mapped_column(String(40))  # the order on the other platform for the same appeal
+    lead_order: Mapped[str | None] = mapped_column(String(40))  # 群诉 lead order this one is linked to
+    created_at: Mapped[datetime] = mapped_column(Moment())
+    updated_at: Mapped[datetime] = mapped_column(Moment())
+    closed_at: Mapped[datetime | None] = mapped_column(Moment())
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_orders_status_platform", "status", "platform"),
+        Index("ix_orders_unit_status", "unit", "status"),
+        Index("ix_orders_region", "region"),
+        Index("ix_orders_created_at", "created_at"),
+    )
+
+
+class OrderEventRow(Base):
+    """One line of the audit trail (审计记录): who did what to which order, when, from and to."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(24))
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(Moment())
+    note: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (UniqueConstraint("order_id", "seq", name="uq_order_events_order_seq"),)

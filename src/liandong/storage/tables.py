@@ -1,0 +1,8 @@
+"""Every capability's tables, imported so that `Base.metadata` (and Alembic) sees them all."""
+
+from liandong.auth.tables import TokenRow, UserRow  # noqa: F401
+from liandong.intake.tables import AppealRow  # noqa: F401
+from liandong.orders.tables import OrderEventRow, OrderRow  # noqa: F401
+from liandong.storage.base import Base
+
+metadata = Base.metadata

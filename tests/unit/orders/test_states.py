@@ -1,0 +1,111 @@
+from datetime import datetime
+
+import pytest
+
+from liandong.core.clock import CST
+from liandong.core.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
+from liandong.orders.model import ActionCommand, Actor, OrderFacts, decide
+from liandong.orders.states import (
+    ACTION_LABELS,
+    POLICE_ORDER_TRANSITIONS,
+    STATUS_LABELS,
+    WORK_ORDER_TRANSITIONS,
+    Action,
+    Role,
+    Status,
+    allowed_actions,
+)
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=CST)
+HANDLER = Actor("h", Role.HANDLER, unit="URBAN")
+DISPATCHER = Actor("d", Role.DISPATCHER)
+SUPERVISOR = Actor("s", Role.SUPERVISOR)
+OPERATOR = Actor("o", Role.OPERATOR)
+
+
+def facts(status: Status, platform="12345", **kw) -> OrderFacts:
+    return OrderFacts(number="GD-1", platform=platform, status=status, unit="URBAN", **kw)
+
+
+def test_happy_path_from_intake_to_evaluation():
+    steps = [
+        (Status.RECEIVED, ActionCommand(Action.DISPATCH, unit="URBAN"), DISPATCHER, Status.DISPATCHED),
+        (Status.DISPATCHED, ActionCommand(Action.SIGN), HANDLER, Status.SIGNED),
+        (Status.SIGNED, ActionCommand(Action.HANDLE, step="核实"), HANDLER, Status.HANDLING),
+        (Status.HANDLING, ActionCommand(Action.REPLY, note="已清理"), HANDLER, Status.REPLIED),
+        (Status.REPLIED, ActionCommand(Action.CLOSE), DISPATCHER, Status.CLOSED),
+        (Status.CLOSED, ActionCommand(Action.VISIT, satisfied=True), OPERATOR, Status.VISITED),
+        (Status.VISITED, ActionCommand(Action.EVALUATE, rating=5), OPERATOR, Status.EVALUATED),
+    ]
+    for state, cmd, actor, expected in steps:
+        assert decide(facts(state), cmd, actor, NOW).to_status is expected
+
+
+def test_illegal_action_names_state_and_allowed_actions():
+    with pytest.raises(IllegalTransition) as err:
+        decide(facts(Status.RECEIVED), ActionCommand(Action.CLOSE), DISPATCHER, NOW)
+    assert "已受理" in err.value.message and "办结" in err.value.message
+    assert "派单" in err.value.allowed
+
+
+def test_return_needs_reason_from_the_list_and_approval():
+    with pytest.raises(InvalidInput, match="原因"):
+        decide(facts(Status.SIGNED), ActionCommand(Action.RETURN), HANDLER, NOW)
+    with pytest.raises(InvalidInput, match="原因清单"):
+        decide(facts(Status.SIGNED), ActionCommand(Action.RETURN, reason="懒得办"), HANDLER, NOW)
+    d = decide(facts(Status.SIGNED), ActionCommand(Action.RETURN, reason="not_our_duty"), HANDLER, NOW)
+    assert d.to_status is Status.RETURN_PENDING and d.changes["return_count"] == 1
+    with pytest.raises(Forbidden):
+        decide(facts(Status.RETURN_PENDING), ActionCommand(Action.APPROVE_RETURN), HANDLER, NOW)
+    approved = decide(facts(Status.RETURN_PENDING), ActionCommand(Action.APPROVE_RETURN), SUPERVISOR, NOW)
+    assert approved.to_status is Status.RECEIVED and approved.changes["unit"] is None
+
+
+def test_reopen_only_after_unsatisfied_visit():
+    with pytest.raises(Conflict):
+        decide(facts(Status.VISITED, last_visit_satisfied=True), ActionCommand(Action.REOPEN, reason="x"), SUPERVISOR, NOW)
+    d = decide(facts(Status.VISITED, last_visit_satisfied=False), ActionCommand(Action.REOPEN, reason="没修好"), SUPERVISOR, NOW)
+    assert d.to_status is Status.DISPATCHED
+
+
+def test_extension_bounds_and_approval():
+    with pytest.raises(InvalidInput):
+        decide(facts(Status.HANDLING), ActionCommand(Action.REQUEST_EXTENSION, days=90, reason="x"), HANDLER, NOW)
+    d = decide(facts(Status.HANDLING), ActionCommand(Action.REQUEST_EXTENSION, days=3, reason="需协调"), HANDLER, NOW)
+    assert d.to_status is Status.EXTENSION_PENDING
+    assert decide(facts(Status.EXTENSION_PENDING), ActionCommand(Action.APPROVE_EXTENSION), SUPERVISOR, NOW).to_status is Status.HANDLING
+
+
+def test_urge_and_supervise_keep_the_state():
+    d = decide(facts(Status.HANDLING), ActionCommand(Action.URGE), SUPERVISOR, NOW)
+    assert d.to_status is Status.HANDLING and d.changes == {"urge": True}
+    with pytest.raises(IllegalTransition):
+        decide(facts(Status.EVALUATED), ActionCommand(Action.URGE), SUPERVISOR, NOW)
+
+
+def test_role_is_checked():
+    with pytest.raises(Forbidden, match="承办人"):
+        decide(facts(Status.DISPATCHED), ActionCommand(Action.SIGN), OPERATOR, NOW)
+
+
+def test_police_order_flow():
+    police = Actor("p", Role.POLICE)
+    state = Status.RECEIVED
+    for cmd in [ActionCommand(Action.DISPATCH, unit="PS-148802"), ActionCommand(Action.ARRIVE), ActionCommand(Action.HANDLE),
+                ActionCommand(Action.REPLY, note="已处置"), ActionCommand(Action.CLOSE)]:
+        state = decide(facts(state, platform="110"), cmd, police, NOW).to_status
+    assert state is Status.CLOSED
+
+
+def test_every_state_and_action_has_a_label_and_terminal_states_are_dead_ends():
+    for table in (WORK_ORDER_TRANSITIONS, POLICE_ORDER_TRANSITIONS):
+        for (state, action), rule in table.items():
+            assert state in STATUS_LABELS and action in ACTION_LABELS
+            assert rule.roles
+    for terminal in (Status.EVALUATED, Status.CANCELLED, Status.MERGED):
+        assert allowed_actions("12345", terminal) == []
+
+
+def test_merge_into_itself_is_refused():
+    with pytest.raises(InvalidInput):
+        decide(facts(Status.RECEIVED), ActionCommand(Action.MERGE, target="GD-1", reason="重复"), DISPATCHER, NOW)
