@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from liandong.auth.service import require_view
 from liandong.core.errors import InvalidInput, NotFound, StaleUpdate
-from liandong.core.ids import order_number
+from liandong.core.ids import new_id, order_number
 from liandong.intake.tables import AppealRow
 from liandong.orders import linkage
 from liandong.orders.model import ActionCommand, Actor, OrderFacts, decide, describe
@@ -29,7 +29,7 @@ def open_order(session: Session, ctx, *, appeal: AppealRow, platform: str, routi
                now: datetime, note: str = "") -> OrderRow:
     """Open an order on `platform` for the appeal, status 已受理, with its first audit event."""
     order = OrderRow(
-        number=f"tmp-{appeal.id}-{platform}", platform=platform, appeal_id=appeal.id, status=Status.RECEIVED.value,
+        number="~" + new_id(), platform=platform, appeal_id=appeal.id, status=Status.RECEIVED.value,
         title=_title(appeal.text), category_code=routing.get("category_code"), category_name=routing.get("category"),
         category_group=routing.get("category_group"), kind=routing.get("kind"), level=routing.get("level") or "一般",
         services=list(routing.get("services") or []), unit_function=routing.get("unit_function"), region=appeal.region,
@@ -67,7 +67,7 @@ def act(session: Session, ctx, *, number: str, cmd: ActionCommand, actor: Actor,
     try:
         session.flush()
     except StaleDataError:
-        raise StaleUpdate(order.number) from None
+        raise StaleUpdate(number) from None
     data = dict(decision.event_data)
     _event(session, order, seq=_next_seq(session, order), action=cmd.action.value, from_status=decision.from_status.value, actor=actor,
            now=now, note=cmd.note or describe(decision, cmd.action), data=data)
