@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from liandong.cli.common import friendly_errors, settings
+from liandong.cli.demo import demo
 from liandong.cli.users import token, user_app
 
 app = typer.Typer(help="联动 Liandong：12345 与 110 对接联动平台", no_args_is_help=True, add_completion=False)
@@ -16,6 +17,7 @@ db_app = typer.Typer(help="数据库（database）", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.command("token")(token)
+app.command("demo")(demo)
 
 DbOpt = Annotated[Optional[str], typer.Option(help="数据库地址，如 sqlite:///./var/liandong.db 或 postgresql+psycopg://…")]
 
