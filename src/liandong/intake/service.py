@@ -46,6 +46,7 @@ def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, pl
         primary.flags = sorted(set(primary.flags) | {f"notify:{p}" for p in plan.notify})
     if plan.transfer_to:
         orders.act(session, ctx, number=primary.number, platform=platform, now=now, actor=orders.SYSTEM, check_scope=False,
+                   order=primary,
                    cmd=ActionCommand(Action.TRANSFER, target=plan.transfer_to, note="按分流结果一键转办"))
         if primary.peer_order_id:
             opened.append(orders.get_order(session, primary.peer_order_id))
@@ -76,5 +77,5 @@ def auto_dispatch(session: Session, ctx, order: OrderRow, routing: dict, now: da
     unit = ctx.city.unit_for(function, order.region)
     if unit is None:
         return
-    orders.act(session, ctx, number=order.number, platform=order.platform, now=now, actor=orders.SYSTEM,
+    orders.act(session, ctx, number=order.number, platform=order.platform, now=now, actor=orders.SYSTEM, order=order,
                check_scope=False, cmd=ActionCommand(Action.DISPATCH, unit=unit.code, note=f"智能派单：{unit.name}"))

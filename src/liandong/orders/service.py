@@ -34,20 +34,19 @@ def open_order(session: Session, ctx, *, appeal: AppealRow, platform: str, routi
         category_group=routing.get("category_group"), kind=routing.get("kind"), level=routing.get("level") or "一般",
         services=list(routing.get("services") or []), unit_function=routing.get("unit_function"), region=appeal.region,
         review=bool(routing.get("review")), extension_days=0, return_count=0, transfer_count=0, urge_count=0,
-        supervised=False, flags=[], created_at=now, updated_at=now,
+        supervised=False, flags=[], created_at=now, updated_at=now, last_event_seq=0,
     )
     session.add(order)
     session.flush()
     order.number = order_number(platform, appeal.region or ctx.city.city.code, now.strftime("%Y%m%d"), order.id)
-    session.flush()
-    _event(session, order, seq=1, action=RECEIVE, from_status=None, actor=actor, now=now, note=note or "受理登记")
+    _event(session, order, action=RECEIVE, from_status=None, actor=actor, now=now, note=note or "受理登记")
     return order
 
 
 def act(session: Session, ctx, *, number: str, cmd: ActionCommand, actor: Actor, platform: str, now: datetime,
-        expected_version: int | None = None, check_scope: bool = True) -> OrderRow:
+        expected_version: int | None = None, check_scope: bool = True, order: OrderRow | None = None) -> OrderRow:
     """Apply one action to an order: table check, guards, changes, audit event, linked-order feedback."""
-    order = get_order(session, number)
+    order = order if order is not None and order.number == number else get_order(session, number)
     if check_scope:
         require_view(actor, platform, order)
     if expected_version is not None and expected_version != order.version:
@@ -57,20 +56,20 @@ def act(session: Session, ctx, *, number: str, cmd: ActionCommand, actor: Actor,
     decision = decide(facts, cmd, actor, now)
     if cmd.action is Action.DISPATCH:
         _check_dispatch_unit(ctx, order, cmd.unit or "")
-        if order.unit is not None or _was_dispatched_before(session, order):
+        if order.unit is not None or order.return_count > 0:  # passed on from one unit to another
             order.transfer_count += 1
     if cmd.action is Action.MERGE:
         get_order(session, cmd.target or "")
     _apply(order, decision.changes, ctx=ctx, now=now)
     order.status = decision.to_status.value
     order.updated_at = now
+    order.last_event_seq = (order.last_event_seq or 0) + 1
     try:
-        session.flush()
+        session.flush()  # the versioned UPDATE first: a concurrent writer is caught here, before any insert
     except StaleDataError:
         raise StaleUpdate(number) from None
-    data = dict(decision.event_data)
-    _event(session, order, seq=_next_seq(session, order), action=cmd.action.value, from_status=decision.from_status.value, actor=actor,
-           now=now, note=cmd.note or describe(decision, cmd.action), data=data)
+    _event(session, order, action=cmd.action.value, from_status=decision.from_status.value, actor=actor,
+           now=now, note=cmd.note or describe(decision, cmd.action), data=dict(decision.event_data), seq=order.last_event_seq)
     linkage.after_action(session, ctx, order=order, action=cmd.action, cmd=cmd, actor=actor, now=now)
     return order
 
@@ -108,20 +107,10 @@ def _check_dispatch_unit(ctx, order: OrderRow, unit_code: str) -> None:
         raise InvalidInput(f"工单不能派给「{unit.name}」：请通过转办交由{unit.platform}平台处理")
 
 
-def _next_seq(session: Session, order: OrderRow) -> int:
-    last = session.scalar(select(func.max(OrderEventRow.seq)).where(OrderEventRow.order_id == order.id))
-    return (last or 0) + 1
-
-
-def _was_dispatched_before(session: Session, order: OrderRow) -> bool:
-    return bool(session.scalar(
-        select(func.count()).select_from(OrderEventRow).where(
-            OrderEventRow.order_id == order.id, OrderEventRow.action == Action.DISPATCH.value)
-    ))
-
-
-def _event(session: Session, order: OrderRow, *, seq: int, action: str, from_status: str | None, actor: Actor,
-           now: datetime, note: str = "", data: dict | None = None) -> None:
+def _event(session: Session, order: OrderRow, *, action: str, from_status: str | None, actor: Actor,
+           now: datetime, note: str = "", data: dict | None = None, seq: int | None = None) -> None:
+    if seq is None:
+        order.last_event_seq = seq = (order.last_event_seq or 0) + 1
     session.add(OrderEventRow(
         order_id=order.id, seq=seq, action=action, from_status=from_status, to_status=order.status,
         actor=actor.name, role=actor.role.value, unit=actor.unit, at=now, note=note, data=data or {},

@@ -55,6 +55,7 @@ class OrderRow(Base):
     created_at: Mapped[datetime] = mapped_column(Moment())
     updated_at: Mapped[datetime] = mapped_column(Moment())
     closed_at: Mapped[datetime | None] = mapped_column(Moment())
+    last_event_seq: Mapped[int] = mapped_column(Integer, default=0)  # seq of the newest audit event
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}

@@ -87,6 +87,7 @@ def upgrade() -> None:
     sa.Column('created_at', liandong.storage.base.Moment(timezone=True), nullable=False),
     sa.Column('updated_at', liandong.storage.base.Moment(timezone=True), nullable=False),
     sa.Column('closed_at', liandong.storage.base.Moment(timezone=True), nullable=True),
+    sa.Column('last_event_seq', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['appeal_id'], ['appeals.id'], name=op.f('fk_orders_appeal_id_appeals')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_orders')),
