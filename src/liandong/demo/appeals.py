@@ -30,8 +30,6 @@ from liandong.regions.registry import CityRegistry, load_city
 DEFAULT_START = datetime(2026, 11, 16, 0, 0, tzinfo=CST)  # a Monday in the heating season
 DAILY = 240  # appeals a day the demo city gets
 MIN_DAYS = 7
-MAX_LEN = 120
-MIN_LEN = 10
 SHARES = {"routine": 0.75, "police": 0.12, "emergency": 0.05, "refer": 0.05}  # of the whole; specials ~3%
 SPECIAL_SCENARIOS = ("repeat", "mass", "harass", "bounce_candidate")
 SCENARIOS = tuple(SHARES) + SPECIAL_SCENARIOS
@@ -145,7 +143,7 @@ class _Batch:
         if n >= 50:
             for i, series in enumerate(self.rng.sample(P.REPEATS, 3 if n < 1000 else 4)):
                 self._repeat(series, i + 1)
-            self._harass(min(30, max(5, round(n * 0.008))))
+            self._harass(min(30, max(5, round(n * 0.01))))
             for _ in range(max(1, round(n * 0.01))):
                 self._single(self.rng.choice(P.BOUNCE), "bounce_candidate")
         self.out = self.out[:n]
@@ -165,12 +163,12 @@ class _Batch:
         rng = self.rng
         place = self._place(matter.where)
         ctx = self._context(place)
-        text = _fill(rng.choice(matter.texts), ctx)
+        text = P.fill(rng.choice(matter.texts), ctx)
         key, refs, services = matter.key, matter.refs, matter.services
         if scenario == "routine" and rng.random() < MIX_RATE:
             other = self._pick("routine")
-            extra = _fill(rng.choice(other.texts), ctx)
-            if other.key != matter.key and len(text) + len(extra) + 6 <= MAX_LEN:
+            extra = P.fill(rng.choice(other.texts), ctx)
+            if other.key != matter.key and other.where in (matter.where, "any") and len(text) + len(extra) + 6 <= P.MAX_LEN:
                 text = f"{text}。{rng.choice(P.MIX_JOINERS)}{extra}"
                 key, refs = f"{matter.key}+{other.key}", tuple(dict.fromkeys(refs + other.refs))
         channel = self._channel(scenario)
@@ -178,20 +176,20 @@ class _Batch:
         profile = {"night": _NIGHT_HOURS, "any": _NIGHT_HOURS}.get(matter.when, _DAY_HOURS)
         if scenario in ("police", "emergency"):
             profile = _NIGHT_HOURS
-        self._emit(_dress(text, rng, style), channel, self._moment(profile), self._person(), place, scenario, services, key, refs, "")
+        self._emit(P.dress(text, rng, style), channel, self._moment(profile), self._person(), place, scenario, services, key, refs, "")
 
     def _mass(self, size: int) -> None:
         rng = self.rng
         key, refs, services, night, openers, cores, details, asks = rng.choice(P.CLUSTERS)
         estate = rng.choice(self.places["home"])
-        day = rng.randrange(1, self.days)
+        day = rng.randrange(1, self.days - 1)  # a night cluster runs past midnight: not on the last day
         first = self.midnight + timedelta(days=day, minutes=rng.randint(21 * 60 + 30, 23 * 60) if night else rng.randint(6 * 60 + 30, 9 * 60))
         window = timedelta(minutes=rng.randint(100, int(MASS_WINDOW_MAX.total_seconds() // 60)))
         texts: set[str] = set()
         for i in range(size):
             for _ in range(50):
-                text = _fill(rng.choice(openers) + rng.choice(cores) + rng.choice(details) + rng.choice(asks), self._context(estate))
-                if text not in texts and len(text) >= MIN_LEN:
+                text = P.fill(rng.choice(openers) + rng.choice(cores) + rng.choice(details) + rng.choice(asks), self._context(estate))
+                if text not in texts and len(text) >= P.MIN_LEN:
                     break
             texts.add(text)
             at = first if i == 0 else first + timedelta(seconds=rng.randrange(int(window.total_seconds())))
@@ -203,6 +201,8 @@ class _Batch:
         key, refs, services, where, firsts, follows = series
         calls = rng.randint(2, 4)
         gaps = [rng.randint(1, 3) for _ in range(calls - 1)]
+        while sum(gaps) > self.days - 1:  # the whole series inside the batch's days
+            gaps[gaps.index(max(gaps))] -= 1
         day = rng.randrange(0, max(1, self.days - sum(gaps)))
         person = self._person()
         place = self._place(where)
@@ -212,9 +212,9 @@ class _Batch:
         for i, template in enumerate(texts):
             if i:
                 day += gaps[i - 1]
-                ctx = dict(ctx, ago=_ago(gaps[i - 1], rng), times=P.FOLLOWUP_TIMES[min(i, len(P.FOLLOWUP_TIMES)) - 1])
+                ctx = dict(ctx, ago=P.ago(gaps[i - 1], rng), times=P.FOLLOWUP_TIMES[min(i, len(P.FOLLOWUP_TIMES)) - 1])
             at = self._moment(_DAY_HOURS, day=day)
-            self._emit(_dress(_fill(template, ctx), rng, "call"), Channel.PHONE, at, person, place, "repeat",
+            self._emit(P.dress(P.fill(template, ctx), rng, "call"), Channel.PHONE, at, person, place, "repeat",
                        tuple(services.split()), key, tuple(refs.split()), f"repeat-{number}", address)
 
     def _harass(self, calls: int) -> None:
@@ -225,7 +225,7 @@ class _Batch:
         made = 0
         while made < calls:
             burst = min(calls - made, rng.randint(2, 5))
-            at = self._moment(_LATE_HOURS if rng.random() < 0.5 else _DAY_HOURS)
+            at = self._moment(_LATE_HOURS if rng.random() < 0.5 else _DAY_HOURS, day=rng.randrange(self.days - 1))
             for _ in range(burst):
                 self._emit(rng.choice(P.HARASS_TEXTS), Channel.PHONE, at, person, place, "harass", ("110",),
                            "harass_caller", P.HARASS_REFS, "harass-1", address)
@@ -297,40 +297,3 @@ def _quotas(total: int, shares: list[float]) -> list[int]:
     for i in sorted(range(len(raw)), key=lambda i: counts[i] - raw[i])[: total - sum(counts)]:
         counts[i] += 1
     return counts
-
-
-def _fill(template: str, ctx: dict[str, str]) -> str:
-    return template.format_map(ctx)
-
-
-def _ago(days: int, rng: random.Random) -> str:
-    if days == 1:
-        return "昨天"
-    if days == 2:
-        return rng.choice(("前天", "两天前"))
-    return rng.choice(("大前天", "三天前", "前几天"))
-
-
-def _dress(text: str, rng: random.Random, style: str) -> str:
-    """Make a clean phrase sound as typed by an operator: openers, 语气词, typos, frames."""
-    if style == "urgent":
-        out = rng.choice(P.URGENT_OPENERS) + text + rng.choice(P.URGENT_CLOSERS)
-    elif style == "written":
-        out = rng.choice(P.WRITTEN_OPENERS) + text.rstrip("。") + rng.choice(P.WRITTEN_CLOSERS)
-    else:
-        out = text
-        asking = any(m in text for m in P.QUESTION_MARKERS)
-        if rng.random() < 0.35:
-            out = rng.choice(P.OPENERS + (P.QUESTION_OPENERS if asking else P.COMPLAINT_OPENERS)) + out
-        if rng.random() < 0.4:
-            out = out.rstrip("。，") + rng.choice(P.QUESTION_CLOSERS if asking else P.CLOSERS)
-        if rng.random() < 0.08:
-            out = rng.choice(P.OPERATOR_FRAMES) + out
-        if rng.random() < 0.07:
-            right, wrong = rng.choice(P.TYPOS)
-            out = out.replace(right, wrong, 1)
-    if len(out) > MAX_LEN:
-        out = text
-    if len(out) < MIN_LEN:
-        out = rng.choice(("喂，你好，", "你好，我想说一下，", "那个，我跟你说，")) + out
-    return out

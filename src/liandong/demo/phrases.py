@@ -13,11 +13,14 @@ added later by the generator. Placeholders, filled by `appeals.py`:
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 KINDS = ("routine", "police", "emergency", "refer")
 WHERES = ("home", "road", "rural", "any")
 WHENS = ("day", "night", "any")
+MAX_LEN = 120  # characters of an appeal text
+MIN_LEN = 10
 
 
 @dataclass(frozen=True)
@@ -438,6 +441,15 @@ POLICE: tuple[Matter, ...] = (
        "在{road}跟人追尾了，没人受伤，对方不肯挪车要等交警", "刚才一辆车剐了我的电动车就跑了，我腿擦破点皮不碍事", w=2),
     _m("missing_person", "A19 T:群众救助服务", "police", "110", "home",
        "我家老人有老年痴呆，早上出门到现在没回来", "孩子放学到现在没回家，电话也打不通，同学都说没看见", when="any"),
+    # mixed: a 12345 matter that has turned into a police one (矛盾激化)
+    _m("leak_quarrel_push", "B102 A11 T:矛盾纠纷类 T:违法犯罪行为", "police", "110 12345", "home",
+       "楼上漏水我上去找他，他不认账还把我妈推倒了，人没啥事，现在他还在门口骂", "因为漏水的事跟楼上吵起来了，他拿着拖把要打人，你们来个人吧"),
+    _m("wage_threat", "B122 A21 T:矛盾纠纷类 T:违法犯罪行为", "police", "110 12345", "any",
+       "老板欠我们工资不给，今天去要，他叫了几个人来威胁我们说再来就打断腿", "去{company}要工资，被保安关在门卫室不让走"),
+    _m("stall_scuffle", "B72 A11 T:市容环境类 T:违法犯罪行为", "police", "110 12345", "road",
+       "{road}城管收摊子跟摆摊的推搡起来了，围了好多人", "摆摊的跟城管吵起来了，在{road}，有人拿秤砣砸了执法车"),
+    _m("fume_revenge_past", "B67 A21 T:市容环境类 T:违法犯罪行为", "police", "110 12345", "home",
+       "上个月因为油烟跟楼下饭店吵过一架，今天早上发现我家门上被泼了油漆", "我投诉过楼下烧烤店，现在他们天天在楼道里堵我，说要给我点颜色看看"),
     _m("police_complaint", "T:涉警投诉举报", "police", "110", "any",
        "我要投诉派出所的民警，我报案半个月了没人理", "出警的警察态度太差了，还让我自己去找"),
 )
@@ -482,6 +494,10 @@ EMERGENCY: tuple[Matter, ...] = (
        "{company}门口聚了好几十个工人讨工资，把路都堵了，情绪很激动", "{estate}一百多个业主围在开发商那儿拉横幅，有人跟保安推起来了", when="day"),
     _m("wall_threat", "B40 T:危及公共、人身或财产安全事件", "emergency", "110 12345", "road",
        "{road}那个广告牌被风吹得快掉了，底下都是人", "{road}的围墙往外倒了一截，砖头掉在人行道上，还在掉"),
+    _m("outage_oxygen", "B6 T:群众救助服务 T:公共设施类", "emergency", "120 12345", "home",
+       "停电了，我爸在家用制氧机，现在喘不上气，嘴唇都紫了", "{estate}停电两个小时了，我家老人离不开呼吸机，快来人"),
+    _m("burst_pipe_sparks", "B29 B7 T:危及公共、人身或财产安全事件", "emergency", "119 12345", "home",
+       "{estate}楼里水管爆了，水流进配电箱里噼里啪啦冒火花", "地下室水漫到电闸那儿了，一直冒烟，楼里还有人"),
     _m("electrocution", "B9 T:群众救助服务", "emergency", "120 12345", "road",
        "有个人碰到{road}耷拉下来的电线被电倒了，现在躺着不动", "工人在电线杆上干活被电了，挂在上面下不来"),
 )
@@ -587,12 +603,13 @@ COMPLAINT_OPENERS = ("我要反映个事，", "我投诉一下，")
 QUESTION_OPENERS = ("我想问一下，", "咨询一下，", "请问一下啊，")
 QUESTION_CLOSERS = ("，谢谢啊", "呢", "，麻烦你了", "，你给我说说", "啊")
 QUESTION_MARKERS = ("吗", "问一下", "问下", "咋", "怎么", "哪", "啥", "多少", "是吧", "能不能", "呢")
-CLOSERS = ("，你们赶紧来看看吧", "，能不能管管啊", "，麻烦你们了", "，到底谁管啊", "，赶紧处理一下", "，好吧", "，谢谢啊", "啊", "呢", "，烦死了")
+CLOSERS = ("，你们赶紧来看看吧", "，能不能管管啊", "，麻烦你们了", "，到底谁管啊", "，赶紧处理一下", "，谢谢啊", "啊", "呢", "，烦死了", "，真是的")
 URGENT_OPENERS = ("快快快，", "喂！", "救命啊，", "快点来人，", "喂喂，", "")
 URGENT_CLOSERS = ("，快点来啊", "，快快快", "，你们快点", "！", "，求求你们了", "")
 OPERATOR_FRAMES = ("来电人称：", "市民来电反映：", "来电人反映，", "来电称，")
 WRITTEN_OPENERS = ("您好，", "你好，我想反映一个问题：", "12345您好，", "尊敬的领导：", "")
 WRITTEN_CLOSERS = ("，希望有关部门尽快处理。", "，望尽快解决，谢谢！", "。", "，请相关部门重视。")
+WRITTEN_QUESTION_CLOSERS = ("？谢谢！", "？盼复。", "？")
 FOLLOWUP_TIMES = ("第二次", "第三次", "第四次", "又一次")
 MIX_JOINERS = ("还有个事儿，", "对了，", "另外，", "顺便再说一个，")
 TYPOS: tuple[tuple[str, str], ...] = (  # (right, wrong) — homophone slips in transcription
@@ -602,3 +619,50 @@ TYPOS: tuple[tuple[str, str], ...] = (  # (right, wrong) — homophone slips in 
 
 SHOPS = ("老王烧烤", "好又多超市", "美丽人生美容院", "飞跃健身", "金手指理发店", "聚福楼饭店", "百姓大药房", "阳光数码", "鑫鑫便利店", "时尚女装店")
 COMPANIES = ("明川宏达建筑公司", "鑫源机械厂", "明川市顺通物流", "金山电子厂", "华盛装饰公司", "明川市第三建筑队", "龙泉食品厂", "恒发纺织厂")
+
+
+# ---------------------------------------------------------------- dressing a phrase as typed
+
+
+def fill(template: str, ctx: dict[str, str]) -> str:
+    return template.format_map(ctx)
+
+
+def ago(days: int, rng: random.Random) -> str:
+    """How a repeat caller refers back to a call `days` ago."""
+    if days == 1:
+        return "昨天"
+    if days == 2:
+        return rng.choice(("前天", "两天前"))
+    return rng.choice(("大前天", "三天前", "前几天"))
+
+
+def dress(text: str, rng: random.Random, style: str) -> str:
+    """Make a clean phrase sound as typed: openers, 语气词, an operator's frame, a typo.
+
+    style: "call" (transcribed phone call), "urgent" (emergency call), "written" (web/app/微信).
+    """
+    asking = any(m in text for m in QUESTION_MARKERS)
+    if style == "urgent":
+        out = rng.choice(URGENT_OPENERS) + text + rng.choice(URGENT_CLOSERS)
+    elif style == "written":
+        out = rng.choice(WRITTEN_OPENERS) + text.rstrip("。") + rng.choice(WRITTEN_QUESTION_CLOSERS if asking else WRITTEN_CLOSERS)
+    else:
+        out = text
+        opened = rng.random() < 0.35
+        if opened:
+            out = rng.choice(OPENERS + (QUESTION_OPENERS if asking else COMPLAINT_OPENERS)) + out
+        if rng.random() < 0.4:
+            closer = rng.choice(QUESTION_CLOSERS if asking else CLOSERS)
+            if not (len(closer) == 1 and out[-1] in "吗呢啊吧嘛了"):  # no 吗呢 pile-ups
+                out = out.rstrip("。，") + closer
+        if not opened and rng.random() < 0.1:
+            out = rng.choice(OPERATOR_FRAMES) + out
+        if rng.random() < 0.07:
+            right, wrong = rng.choice(TYPOS)
+            out = out.replace(right, wrong, 1)
+    if len(out) > MAX_LEN:
+        out = text
+    if len(out) < MIN_LEN:
+        out = rng.choice(("喂，你好，", "你好，我想说一下，", "那个，我跟你说，")) + out
+    return out

@@ -68,7 +68,14 @@ def test_batch_has_n_appeals_in_time_order_all_aware_cst(batch):
     assert times == sorted(times)
     assert all(t.utcoffset() == timedelta(hours=8) for t in times)
     assert times[0] >= DEFAULT_START
-    assert times[-1] < DEFAULT_START + timedelta(days=10)
+    assert times[-1] < DEFAULT_START + timedelta(days=9)  # 2000 / 240 a day -> 9 days
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_every_appeal_falls_inside_the_batch_days(seed):
+    start = datetime(2026, 12, 7, 0, 0, tzinfo=CST)
+    appeals = generate(1680, seed=seed, start=start)  # exactly 7 days' worth
+    assert all(start <= a.received_at < start + timedelta(days=7) for a in appeals)
 
 
 @pytest.mark.parametrize("n", [0, 1, 30, 99, 100, 250])
