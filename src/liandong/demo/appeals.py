@@ -172,7 +172,7 @@ class _Batch:
                 text = f"{text}。{rng.choice(P.MIX_JOINERS)}{extra}"
                 key, refs = f"{matter.key}+{other.key}", tuple(dict.fromkeys(refs + other.refs))
         channel = self._channel(scenario)
-        style = "urgent" if scenario == "emergency" else ("written" if channel in _WRITTEN else "call")
+        style = "urgent" if scenario == "emergency" else ("written" if channel in _WRITTEN else ("call110" if channel == Channel.DESK_110 else "call"))
         profile = {"night": _NIGHT_HOURS, "any": _NIGHT_HOURS}.get(matter.when, _DAY_HOURS)
         if scenario in ("police", "emergency"):
             profile = _NIGHT_HOURS
@@ -257,7 +257,7 @@ class _Batch:
             "village": place.name if place.kind == "rural" else place.estate,
             "place": place.name, "n": str(rng.randint(2, 9)), "days": rng.choice(("两", "三", "四", "好几")),
             "money": str(rng.choice((2, 3, 4, 5, 6, 8, 12, 20, 35)) * rng.choice((100, 1000)) + rng.choice((0, 0, 500))),
-            "shop": rng.choice(P.SHOPS), "company": rng.choice(P.COMPANIES), "month": rng.choice("一二三四五六"),
+            "shop": rng.choice(P.SHOPS), "venue": rng.choice(P.VENUES), "gym": rng.choice(P.GYMS), "company": rng.choice(P.COMPANIES), "month": rng.choice("一二三四五六"),
             "num": str(rng.randint(1, 60)), "ago": "前几天", "times": "又一次",
         }
 

@@ -8,7 +8,7 @@ see `reference.py`), the scenario kind, our best judgement of the services that 
 Texts are written the way an operator types a call: colloquial (口语), 语气词, a few typos
 added later by the generator. Placeholders, filled by `appeals.py`:
   {estate} 小区名  {road} {road2} 路名  {village} 村/野外地名  {place} estate-or-road
-  {n} 2..9  {days} 两/三/好几  {money} 金额  {shop} 店名  {company} 单位名  {month} 月份
+  {n} 2..9  {days} 两/三/好几  {money} 金额  {shop} 商店  {venue} 办卡的店  {gym} 健身房  {company} 单位名  {month} 月份
 """
 
 from __future__ import annotations
@@ -168,11 +168,11 @@ ROUTINE: tuple[Matter, ...] = (
     _m("illegal_taxi", "B54 T:市场监管类", "routine", "12345", "road",
        "火车站那边黑车拉客，一口价一百，不打表", "{road}有私家车专门跑县城，一天好几趟，拉客的"),
     _m("rights_violation", "B55 T:市场监管类", "routine", "12345", "any",
-       "{shop}办卡的时候说能随时退，现在要退钱就不认账了", "手机店把我的新手机换成翻新机了，我才发现"),
+       "{venue}办卡的时候说能随时退，现在要退钱就不认账了", "手机店把我的新手机换成翻新机了，我才发现"),
     _m("elevator", "B56 T:公共设施类", "routine", "12345", "home",
        "{estate}{n}栋电梯又坏了，我家住十八楼，老人下不了楼", "电梯老是突然往下掉一截，吓死人了，物业说没事", w=2),
     _m("market_other", "B57 T:市场监管类", "routine", "12345", "road",
-       "菜市场{shop}的秤有问题，一斤少二两", "{road}那个超市卖过期的牛奶，日期都改过"),
+       "菜市场那家卖肉的秤有问题，一斤少二两", "{road}那个超市卖过期的牛奶，日期都改过"),
     # 文广 B58-B64
     _m("broadcast_facility", "B58 T:文化新闻类", "routine", "12345", "home",
        "我们{estate}的有线电视没信号了，好几天了", "村里的大喇叭坏了，通知啥都听不见"),
@@ -298,13 +298,13 @@ ROUTINE: tuple[Matter, ...] = (
     _m("transport_consumer", "B116 T:消费纠纷类", "routine", "12345", "any",
        "{num}路公交车司机不等人坐稳就开，老人差点摔倒", "出租车绕路，平时二十块这次收了四十多", w=1.5),
     _m("service_consumer", "B117 T:消费纠纷类", "routine", "12345", "any",
-       "我在{shop}办了健身卡，交了{money}块，店突然关门了", "理发店推销办卡，不办就给你剪坏，这不欺负人吗", w=1.5),
+       "我在{gym}办了健身卡，交了{money}块，店突然关门了", "理发店推销办卡，不办就给你剪坏，这不欺负人吗", w=1.5),
     _m("product_quality", "B118 T:消费纠纷类", "routine", "12345", "any",
        "新买的冰箱用了一个礼拜就不制冷了，商家不给换", "在{shop}买的羽绒服一洗就掉毛，找他们不管", w=1.5),
     _m("express_dispute", "B119 T:消费纠纷类", "routine", "12345", "home",
        "快递员不送上门，直接扔驿站，也不打电话", "我的快递被人冒领了，快递公司说签收了就不管了"),
     _m("consumer_other", "B120 T:消费纠纷类", "routine", "12345", "any",
-       "{shop}充值的钱不让退，说只能消费", "在网上订的酒店到了说没房了，也不退钱"),
+       "{venue}充值的钱不让退，说只能消费", "在网上订的酒店到了说没房了，也不退钱"),
     # 劳动纠纷 B121-B125
     _m("labour_dispute", "B121 T:矛盾纠纷类", "routine", "12345", "any",
        "公司不签劳动合同，也不交社保，我想投诉", "单位让我们每天加班到十点，加班费一分没有", w=1.5),
@@ -607,6 +607,18 @@ CLOSERS = ("，你们赶紧来看看吧", "，能不能管管啊", "，麻烦你
 URGENT_OPENERS = ("快快快，", "喂！", "救命啊，", "快点来人，", "喂喂，", "")
 URGENT_CLOSERS = ("，快点来啊", "，快快快", "，你们快点", "！", "，求求你们了", "")
 OPERATOR_FRAMES = ("来电人称：", "市民来电反映：", "来电人反映，", "来电称，")
+POLICE_FRAMES = ("报警人称：", "报警人报称，", "求助人称：")  # as the 110 接警员 types it
+BACKSTORIES = (  # what callers say before getting to the point
+    "我都七十多了，腿脚不好，", "我已经找过社区了，社区让我打这个电话，", "我在这住了二十多年了，从来没这样过，",
+    "我刚下夜班回来，", "我打了好几个电话都没人管，", "我是替我妈打的，她耳朵不好，", "我一个人带着孩子，",
+    "物业那边我也说了，没用，", "我也不知道该找谁，网上查的这个电话，",
+)
+AFTERWORDS = (  # what they add once the point is made
+    "，这事都一个多月了", "，我们好几户都有意见", "，我拍了照片可以发给你们", "，处理完了给我回个电话",
+    "，你们别光记不办啊", "，上回打电话说转给部门了，也没下文", "，我就住这儿，随时可以来找我", "，再不管我就找媒体了",
+    "，我们这楼里老人多，真出事就晚了", "，白天我上班，晚上七点以后在家",
+)
+OPERATOR_NOTES = ("（来电人要求回电）", "（来电人情绪激动）", "（来电人要求保密）", "（来电人要求尽快处理并回复）", "（多次来电）")
 WRITTEN_OPENERS = ("您好，", "你好，我想反映一个问题：", "12345您好，", "尊敬的领导：", "")
 WRITTEN_CLOSERS = ("，希望有关部门尽快处理。", "，望尽快解决，谢谢！", "。", "，请相关部门重视。")
 WRITTEN_QUESTION_CLOSERS = ("？谢谢！", "？盼复。", "？")
@@ -617,7 +629,9 @@ TYPOS: tuple[tuple[str, str], ...] = (  # (right, wrong) — homophone slips in 
     ("赶紧", "赶进"), ("那个", "哪个"), ("不知道", "不只道"), ("物业", "物叶"), ("怎么", "咋么"),
 )
 
-SHOPS = ("老王烧烤", "好又多超市", "美丽人生美容院", "飞跃健身", "金手指理发店", "聚福楼饭店", "百姓大药房", "阳光数码", "鑫鑫便利店", "时尚女装店")
+SHOPS = ("好又多超市", "百姓大药房", "阳光数码", "鑫鑫便利店", "时尚女装店", "万家福超市", "老李烟酒店", "惠民家电")
+VENUES = ("美丽人生美容院", "金手指理发店", "飞跃健身", "聚福楼饭店", "童趣乐园", "康乐洗浴中心", "悦享美甲")  # 办卡/充值的店
+GYMS = ("飞跃健身", "力量健身会所", "动感健身房")
 COMPANIES = ("明川宏达建筑公司", "鑫源机械厂", "明川市顺通物流", "金山电子厂", "华盛装饰公司", "明川市第三建筑队", "龙泉食品厂", "恒发纺织厂")
 
 
@@ -640,7 +654,8 @@ def ago(days: int, rng: random.Random) -> str:
 def dress(text: str, rng: random.Random, style: str) -> str:
     """Make a clean phrase sound as typed: openers, 语气词, an operator's frame, a typo.
 
-    style: "call" (transcribed phone call), "urgent" (emergency call), "written" (web/app/微信).
+    style: "call" / "call110" (a call as typed at the 12345 / 110 desk), "urgent" (an
+    emergency call), "written" (web/app/微信, the citizen's own words).
     """
     asking = any(m in text for m in QUESTION_MARKERS)
     if style == "urgent":
@@ -649,6 +664,8 @@ def dress(text: str, rng: random.Random, style: str) -> str:
         out = rng.choice(WRITTEN_OPENERS) + text.rstrip("。") + rng.choice(WRITTEN_QUESTION_CLOSERS if asking else WRITTEN_CLOSERS)
     else:
         out = text
+        if rng.random() < 0.12 and len(text) < MAX_LEN - 40:
+            out = rng.choice(BACKSTORIES) + out
         opened = rng.random() < 0.35
         if opened:
             out = rng.choice(OPENERS + (QUESTION_OPENERS if asking else COMPLAINT_OPENERS)) + out
@@ -656,8 +673,13 @@ def dress(text: str, rng: random.Random, style: str) -> str:
             closer = rng.choice(QUESTION_CLOSERS if asking else CLOSERS)
             if not (len(closer) == 1 and out[-1] in "吗呢啊吧嘛了"):  # no 吗呢 pile-ups
                 out = out.rstrip("。，") + closer
+        for _ in range(0 if asking else (2 if rng.random() < 0.3 else 1)):
+            if rng.random() < 0.22:
+                out = out.rstrip("。，") + rng.choice(AFTERWORDS)
+        if rng.random() < 0.07:
+            out = out.rstrip("。，") + "。" + rng.choice(OPERATOR_NOTES)
         if not opened and rng.random() < 0.1:
-            out = rng.choice(OPERATOR_FRAMES) + out
+            out = rng.choice(POLICE_FRAMES if style == "call110" else OPERATOR_FRAMES) + out
         if rng.random() < 0.07:
             right, wrong = rng.choice(TYPOS)
             out = out.replace(right, wrong, 1)
