@@ -33,6 +33,7 @@ MIN_DAYS = 7
 SHARES = {"routine": 0.75, "police": 0.12, "emergency": 0.05, "refer": 0.05}  # of the whole; specials ~3%
 SPECIAL_SCENARIOS = ("repeat", "mass", "harass", "bounce_candidate")
 SCENARIOS = tuple(SHARES) + SPECIAL_SCENARIOS
+WEEKEND_DIP = 0.35  # share of weekday-profile appeals that a weekend day does not get
 MIX_RATE = 0.05  # routine appeals that raise a second matter (一诉多事)
 MASS_WINDOW_MAX = timedelta(hours=4)
 
@@ -139,7 +140,7 @@ class _Batch:
     def build(self) -> list[DemoAppeal]:
         n = self.n
         if n >= 100:
-            self._mass(min(15, max(8, round(n * 0.006))))
+            self._mass(self.rng.randint(8, min(15, max(8, round(n * 0.0075)))))
         if n >= 50:
             for i, series in enumerate(self.rng.sample(P.REPEATS, 3 if n < 1000 else 4)):
                 self._repeat(series, i + 1)
@@ -194,6 +195,8 @@ class _Batch:
             texts.add(text)
             at = first if i == 0 else first + timedelta(seconds=rng.randrange(int(window.total_seconds())))
             channel = Channel.PHONE if rng.random() < 0.8 else rng.choice((Channel.WECHAT, Channel.APP))
+            if channel != Channel.PHONE:  # typed, not spoken
+                text = text.removeprefix("喂，")
             self._emit(text, channel, at, self._person(), estate, "mass", tuple(services.split()), key, tuple(refs.split()), "mass-1")
 
     def _repeat(self, series: tuple, number: int) -> None:
@@ -281,8 +284,11 @@ class _Batch:
             d = rng.randrange(self.days) if day is None else day
             h = rng.choices(range(24), weights=hours)[0]
             at = self.midnight + timedelta(days=d, hours=h, minutes=rng.randrange(60), seconds=rng.randrange(60))
-            if at >= self.start:
-                return at
+            if at < self.start:
+                continue
+            if hours is _DAY_HOURS and at.weekday() >= 5 and rng.random() < WEEKEND_DIP:
+                continue  # the hotline is quieter at weekends; police and emergencies are not
+            return at
         return self.start + timedelta(minutes=rng.randrange(24 * 60))
 
 
