@@ -38,8 +38,14 @@ MIX_RATE = 0.05  # routine appeals that raise a second matter (一诉多事)
 MASS_WINDOW_MAX = timedelta(hours=4)
 
 # Hour-of-day weights (CST). Office hours for the hotline; police/emergency peak in the evening.
-_DAY_HOURS = (0.3, 0.2, 0.15, 0.1, 0.1, 0.2, 0.5, 1.2, 2.5, 3.5, 3.8, 3.3, 2.0, 2.2, 3.2, 3.4, 3.2, 2.6, 1.8, 1.6, 1.5, 1.3, 1.0, 0.6)
-_NIGHT_HOURS = (1.6, 1.3, 1.0, 0.8, 0.6, 0.6, 0.8, 1.0, 1.3, 1.5, 1.6, 1.6, 1.5, 1.4, 1.5, 1.6, 1.7, 1.9, 2.1, 2.3, 2.5, 2.6, 2.4, 2.0)
+_DAY_HOURS = (
+    0.3, 0.2, 0.15, 0.1, 0.1, 0.2, 0.5, 1.2, 2.5, 3.5, 3.8, 3.3,  # 00-11
+    2.0, 2.2, 3.2, 3.4, 3.2, 2.6, 1.8, 1.6, 1.5, 1.3, 1.0, 0.6,  # 12-23
+)
+_NIGHT_HOURS = (
+    1.6, 1.3, 1.0, 0.8, 0.6, 0.6, 0.8, 1.0, 1.3, 1.5, 1.6, 1.6,
+    1.5, 1.4, 1.5, 1.6, 1.7, 1.9, 2.1, 2.3, 2.5, 2.6, 2.4, 2.0,
+)
 _LATE_HOURS = tuple(3.0 if h >= 21 or h <= 1 else (0.6 if h <= 4 else 0.15) for h in range(24))
 
 
@@ -71,7 +77,9 @@ def to_api_payload(appeal: DemoAppeal) -> dict:
     }
 
 
-def generate(n: int, *, seed: int = 0, start: datetime | None = None, city: CityRegistry | str | None = None) -> list[DemoAppeal]:
+def generate(
+    n: int, *, seed: int = 0, start: datetime | None = None, city: CityRegistry | str | None = None
+) -> list[DemoAppeal]:
     """`n` appeals, ordered by `received_at`, the same for the same seed, start and city.
 
     `start` (default DEFAULT_START, naive taken as CST) opens a span of max(7, n/240) days.
@@ -105,7 +113,8 @@ def iter_stream(
     index = 0
     week = 0
     while True:
-        batch = _Batch(chunk, f"liandong-demo:{seed}:stream:{week}", origin + timedelta(days=MIN_DAYS * week), MIN_DAYS, city).build()
+        week_start = origin + timedelta(days=MIN_DAYS * week)
+        batch = _Batch(chunk, f"liandong-demo:{seed}:stream:{week}", week_start, MIN_DAYS, city).build()
         for appeal in batch:
             if rate_per_s is not None:
                 offset = index / rate_per_s
@@ -169,27 +178,36 @@ class _Batch:
         if scenario == "routine" and rng.random() < MIX_RATE:
             other = self._pick("routine")
             extra = P.fill(rng.choice(other.texts), ctx)
-            if other.key != matter.key and other.where in (matter.where, "any") and len(text) + len(extra) + 6 <= P.MAX_LEN:
+            fits = len(text) + len(extra) + 6 <= P.MAX_LEN
+            if other.key != matter.key and other.where in (matter.where, "any") and fits:
                 text = f"{text}。{rng.choice(P.MIX_JOINERS)}{extra}"
                 key, refs = f"{matter.key}+{other.key}", tuple(dict.fromkeys(refs + other.refs))
         channel = self._channel(scenario)
-        style = "urgent" if scenario == "emergency" else ("written" if channel in _WRITTEN else ("call110" if channel == Channel.DESK_110 else "call"))
+        if scenario == "emergency":
+            style = "urgent"
+        elif channel in _WRITTEN:
+            style = "written"
+        else:
+            style = "call110" if channel == Channel.DESK_110 else "call"
         profile = {"night": _NIGHT_HOURS, "any": _NIGHT_HOURS}.get(matter.when, _DAY_HOURS)
         if scenario in ("police", "emergency"):
             profile = _NIGHT_HOURS
-        self._emit(P.dress(text, rng, style), channel, self._moment(profile), self._person(), place, scenario, services, key, refs, "")
+        at = self._moment(profile)
+        self._emit(P.dress(text, rng, style), channel, at, self._person(), place, scenario, services, key, refs, "")
 
     def _mass(self, size: int) -> None:
         rng = self.rng
         key, refs, services, night, openers, cores, details, asks = rng.choice(P.CLUSTERS)
         estate = rng.choice(self.places["home"])
         day = rng.randrange(1, self.days - 1)  # a night cluster runs past midnight: not on the last day
-        first = self.midnight + timedelta(days=day, minutes=rng.randint(21 * 60 + 30, 23 * 60) if night else rng.randint(6 * 60 + 30, 9 * 60))
+        minute = rng.randint(21 * 60 + 30, 23 * 60) if night else rng.randint(6 * 60 + 30, 9 * 60)
+        first = self.midnight + timedelta(days=day, minutes=minute)
         window = timedelta(minutes=rng.randint(100, int(MASS_WINDOW_MAX.total_seconds() // 60)))
         texts: set[str] = set()
         for i in range(size):
             for _ in range(50):
-                text = P.fill(rng.choice(openers) + rng.choice(cores) + rng.choice(details) + rng.choice(asks), self._context(estate))
+                template = rng.choice(openers) + rng.choice(cores) + rng.choice(details) + rng.choice(asks)
+                text = P.fill(template, self._context(estate))
                 if text not in texts and len(text) >= P.MIN_LEN:
                     break
             texts.add(text)
@@ -197,7 +215,8 @@ class _Batch:
             channel = Channel.PHONE if rng.random() < 0.8 else rng.choice((Channel.WECHAT, Channel.APP))
             if channel != Channel.PHONE:  # typed, not spoken
                 text = text.removeprefix("喂，")
-            self._emit(text, channel, at, self._person(), estate, "mass", tuple(services.split()), key, tuple(refs.split()), "mass-1")
+            self._emit(text, channel, at, self._person(), estate, "mass", tuple(services.split()), key,
+                       tuple(refs.split()), "mass-1")
 
     def _repeat(self, series: tuple, number: int) -> None:
         rng = self.rng
@@ -228,7 +247,8 @@ class _Batch:
         made = 0
         while made < calls:
             burst = min(calls - made, rng.randint(2, 5))
-            at = self._moment(_LATE_HOURS if rng.random() < 0.5 else _DAY_HOURS, day=rng.randrange(self.days - 1))
+            hours = _LATE_HOURS if rng.random() < 0.5 else _DAY_HOURS
+            at = self._moment(hours, day=rng.randrange(self.days - 1))  # a burst may run past midnight
             for _ in range(burst):
                 self._emit(rng.choice(P.HARASS_TEXTS), Channel.PHONE, at, person, place, "harass", ("110",),
                            "harass_caller", P.HARASS_REFS, "harass-1", address)
@@ -236,7 +256,10 @@ class _Batch:
             made += burst
 
     # ------------------------------------------------------------------ pieces
-    def _emit(self, text, channel, at, person, place: Place, scenario, services, key, refs, thread, address: str = "") -> None:
+    def _emit(
+        self, text: str, channel: Channel, at: datetime, person: tuple[str, str], place: Place, scenario: str,
+        services: tuple[str, ...], key: str, refs: tuple[str, ...], thread: str, address: str = "",
+    ) -> None:
         self.out.append(DemoAppeal(
             text=text, channel=channel, received_at=at, caller_name=person[0], caller_phone=person[1],
             address=address or format_address(self.registry, place, self.rng), region=place.region, scenario=scenario,
@@ -260,7 +283,8 @@ class _Batch:
             "village": place.name if place.kind == "rural" else place.estate,
             "place": place.name, "n": str(rng.randint(2, 9)), "days": rng.choice(("两", "三", "四", "好几")),
             "money": str(rng.choice((2, 3, 4, 5, 6, 8, 12, 20, 35)) * rng.choice((100, 1000)) + rng.choice((0, 0, 500))),
-            "shop": rng.choice(P.SHOPS), "venue": rng.choice(P.VENUES), "gym": rng.choice(P.GYMS), "company": rng.choice(P.COMPANIES), "month": rng.choice("一二三四五六"),
+            "shop": rng.choice(P.SHOPS), "venue": rng.choice(P.VENUES), "gym": rng.choice(P.GYMS),
+            "company": rng.choice(P.COMPANIES), "month": rng.choice("一二三四五六"),
             "num": str(rng.randint(1, 60)), "ago": "前几天", "times": "又一次",
         }
 
@@ -289,7 +313,7 @@ class _Batch:
             if hours is _DAY_HOURS and at.weekday() >= 5 and rng.random() < WEEKEND_DIP:
                 continue  # the hotline is quieter at weekends; police and emergencies are not
             return at
-        return self.start + timedelta(minutes=rng.randrange(24 * 60))
+        return self.start + timedelta(minutes=rng.randrange(60))
 
 
 _WRITTEN = (Channel.WEB, Channel.APP, Channel.WECHAT)
