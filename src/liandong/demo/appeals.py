@@ -10,6 +10,13 @@ matters neither platform takes (refer), ~3% special scenarios the supervision fe
 should catch: repeat callers (重复来电), a mass-complaint cluster (集中来电), one harassing
 caller (恶意骚扰) and appeals likely to bounce between units (职责交叉). Smaller batches
 (n >= 100) keep every special scenario at its minimum size, so they weigh more.
+
+Live demo, two appeals a second stamped from now:
+
+    for appeal in iter_stream(seed=0, start=SystemClock().now(), rate_per_s=2):
+        client.post("/api/v1/appeals", json=to_api_payload(appeal))
+
+`expect_services` is our judgement for summaries and console captions, not routing truth.
 """
 
 from __future__ import annotations

@@ -35,8 +35,12 @@ class Matter:  # 诉求事项
     when: str = "day"  # hour profile: day (office hours peak) / night / any
 
 
+SERVICE_ORDER = ("110", "119", "120", "12345")
+
+
 def _m(key: str, refs: str, kind: str, services: str, where: str, *texts: str, w: float = 1.0, when: str = "day") -> Matter:
-    return Matter(key, tuple(refs.split()), kind, tuple(services.split()), where, texts, w, when)
+    ordered = tuple(sorted(services.split(), key=SERVICE_ORDER.index))
+    return Matter(key, tuple(refs.split()), kind, ordered, where, texts, w, when)
 
 
 # ---------------------------------------------------------------- 12345 business (非警务诉求)
@@ -462,7 +466,7 @@ EMERGENCY: tuple[Matter, ...] = (
        "{road}一家饭店后厨起火了，人都跑出来了没人受伤，火还没灭", "{road}有个仓库着火了，火苗老高了", when="any"),
     _m("fire_forest", "B44 T:抢险抗灾救援", "emergency", "119", "rural",
        "{village}后山着火了，烟好大，往村子这边烧过来了", "山上冒烟了，像是有人上坟引着了，火越烧越大"),
-    _m("collapse_person", "T:群众救助服务", "emergency", "120", "road",
+    _m("collapse_person", "T:群众救助服务", "emergency", "120", "any",
        "{road}公交站有个老大爷突然倒地上了，叫不醒", "我家老头突然说不出话，嘴歪了，快来车", "商场里有个女的晕倒了，脸煞白", w=2, when="any"),
     _m("accident_injury", "T:道路交通管理 T:治安灾害事故", "emergency", "110 120", "road",
        "{road}两辆车撞了，有个骑电动车的躺地上起不来", "刚才一辆车把一个小孩撞了，司机跑了，孩子腿在流血", w=1.5, when="any"),
@@ -595,6 +599,9 @@ HARASS_TEXTS: tuple[str, ...] = (
     "（酒后来电）你们都是骗子，全是骗子",
     "我又来了，想我没有，（骂人）",
     "我举报我自己，你们来抓我啊",
+    "你是猪脑子吗，听不懂人话是吧",
+    "你们他妈的都是吃干饭的，（骂人）",
+    "就你这态度还接电话？滚，换个人来",
 )
 
 # Colloquial dressing (口语化).

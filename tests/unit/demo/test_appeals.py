@@ -231,8 +231,10 @@ def test_scenario_mix_within_tolerance(seed):
 
 
 def test_expected_services_fit_the_scenario(batch):
+    order = ["110", "119", "120", "12345"]
     for a in batch:
-        assert set(a.expect_services) <= {"110", "119", "120", "12345"}
+        assert set(a.expect_services) <= set(order)
+        assert list(a.expect_services) == sorted(a.expect_services, key=order.index)
         if a.scenario == "refer":
             assert a.expect_services == ()
         elif a.scenario == "police":
