@@ -10,6 +10,13 @@ matters neither platform takes (refer), ~3% special scenarios the supervision fe
 should catch: repeat callers (重复来电), a mass-complaint cluster (集中来电), one harassing
 caller (恶意骚扰) and appeals likely to bounce between units (职责交叉). Smaller batches
 (n >= 100) keep every special scenario at its minimum size, so they weigh more.
+
+Live demo, two appeals a second stamped from now:
+
+    for appeal in iter_stream(seed=0, start=SystemClock().now(), rate_per_s=2):
+        client.post("/api/v1/appeals", json=to_api_payload(appeal))
+
+`expect_services` is our judgement for summaries and console captions, not routing truth.
 """
 
 from __future__ import annotations
@@ -30,17 +37,22 @@ from liandong.regions.registry import CityRegistry, load_city
 DEFAULT_START = datetime(2026, 11, 16, 0, 0, tzinfo=CST)  # a Monday in the heating season
 DAILY = 240  # appeals a day the demo city gets
 MIN_DAYS = 7
-MAX_LEN = 120
-MIN_LEN = 10
 SHARES = {"routine": 0.75, "police": 0.12, "emergency": 0.05, "refer": 0.05}  # of the whole; specials ~3%
 SPECIAL_SCENARIOS = ("repeat", "mass", "harass", "bounce_candidate")
 SCENARIOS = tuple(SHARES) + SPECIAL_SCENARIOS
+WEEKEND_DIP = 0.35  # share of weekday-profile appeals that a weekend day does not get
 MIX_RATE = 0.05  # routine appeals that raise a second matter (一诉多事)
 MASS_WINDOW_MAX = timedelta(hours=4)
 
 # Hour-of-day weights (CST). Office hours for the hotline; police/emergency peak in the evening.
-_DAY_HOURS = (0.3, 0.2, 0.15, 0.1, 0.1, 0.2, 0.5, 1.2, 2.5, 3.5, 3.8, 3.3, 2.0, 2.2, 3.2, 3.4, 3.2, 2.6, 1.8, 1.6, 1.5, 1.3, 1.0, 0.6)
-_NIGHT_HOURS = (1.6, 1.3, 1.0, 0.8, 0.6, 0.6, 0.8, 1.0, 1.3, 1.5, 1.6, 1.6, 1.5, 1.4, 1.5, 1.6, 1.7, 1.9, 2.1, 2.3, 2.5, 2.6, 2.4, 2.0)
+_DAY_HOURS = (
+    0.3, 0.2, 0.15, 0.1, 0.1, 0.2, 0.5, 1.2, 2.5, 3.5, 3.8, 3.3,  # 00-11
+    2.0, 2.2, 3.2, 3.4, 3.2, 2.6, 1.8, 1.6, 1.5, 1.3, 1.0, 0.6,  # 12-23
+)
+_NIGHT_HOURS = (
+    1.6, 1.3, 1.0, 0.8, 0.6, 0.6, 0.8, 1.0, 1.3, 1.5, 1.6, 1.6,
+    1.5, 1.4, 1.5, 1.6, 1.7, 1.9, 2.1, 2.3, 2.5, 2.6, 2.4, 2.0,
+)
 _LATE_HOURS = tuple(3.0 if h >= 21 or h <= 1 else (0.6 if h <= 4 else 0.15) for h in range(24))
 
 
@@ -72,7 +84,9 @@ def to_api_payload(appeal: DemoAppeal) -> dict:
     }
 
 
-def generate(n: int, *, seed: int = 0, start: datetime | None = None, city: CityRegistry | str | None = None) -> list[DemoAppeal]:
+def generate(
+    n: int, *, seed: int = 0, start: datetime | None = None, city: CityRegistry | str | None = None
+) -> list[DemoAppeal]:
     """`n` appeals, ordered by `received_at`, the same for the same seed, start and city.
 
     `start` (default DEFAULT_START, naive taken as CST) opens a span of max(7, n/240) days.
@@ -106,7 +120,8 @@ def iter_stream(
     index = 0
     week = 0
     while True:
-        batch = _Batch(chunk, f"liandong-demo:{seed}:stream:{week}", origin + timedelta(days=MIN_DAYS * week), MIN_DAYS, city).build()
+        week_start = origin + timedelta(days=MIN_DAYS * week)
+        batch = _Batch(chunk, f"liandong-demo:{seed}:stream:{week}", week_start, MIN_DAYS, city).build()
         for appeal in batch:
             if rate_per_s is not None:
                 offset = index / rate_per_s
@@ -141,11 +156,11 @@ class _Batch:
     def build(self) -> list[DemoAppeal]:
         n = self.n
         if n >= 100:
-            self._mass(min(15, max(8, round(n * 0.006))))
+            self._mass(self.rng.randint(8, min(15, max(8, round(n * 0.0075)))))
         if n >= 50:
             for i, series in enumerate(self.rng.sample(P.REPEATS, 3 if n < 1000 else 4)):
                 self._repeat(series, i + 1)
-            self._harass(min(30, max(5, round(n * 0.008))))
+            self._harass(min(30, max(5, round(n * 0.01))))
             for _ in range(max(1, round(n * 0.01))):
                 self._single(self.rng.choice(P.BOUNCE), "bounce_candidate")
         self.out = self.out[:n]
@@ -165,44 +180,58 @@ class _Batch:
         rng = self.rng
         place = self._place(matter.where)
         ctx = self._context(place)
-        text = _fill(rng.choice(matter.texts), ctx)
+        text = P.fill(rng.choice(matter.texts), ctx)
         key, refs, services = matter.key, matter.refs, matter.services
         if scenario == "routine" and rng.random() < MIX_RATE:
             other = self._pick("routine")
-            extra = _fill(rng.choice(other.texts), ctx)
-            if other.key != matter.key and len(text) + len(extra) + 6 <= MAX_LEN:
+            extra = P.fill(rng.choice(other.texts), ctx)
+            fits = len(text) + len(extra) + 6 <= P.MAX_LEN
+            if other.key != matter.key and other.where in (matter.where, "any") and fits:
                 text = f"{text}。{rng.choice(P.MIX_JOINERS)}{extra}"
                 key, refs = f"{matter.key}+{other.key}", tuple(dict.fromkeys(refs + other.refs))
         channel = self._channel(scenario)
-        style = "urgent" if scenario == "emergency" else ("written" if channel in _WRITTEN else "call")
+        if scenario == "emergency":
+            style = "urgent"
+        elif channel in _WRITTEN:
+            style = "written"
+        else:
+            style = "call110" if channel == Channel.DESK_110 else "call"
         profile = {"night": _NIGHT_HOURS, "any": _NIGHT_HOURS}.get(matter.when, _DAY_HOURS)
         if scenario in ("police", "emergency"):
             profile = _NIGHT_HOURS
-        self._emit(_dress(text, rng, style), channel, self._moment(profile), self._person(), place, scenario, services, key, refs, "")
+        at = self._moment(profile)
+        self._emit(P.dress(text, rng, style), channel, at, self._person(), place, scenario, services, key, refs, "")
 
     def _mass(self, size: int) -> None:
         rng = self.rng
         key, refs, services, night, openers, cores, details, asks = rng.choice(P.CLUSTERS)
         estate = rng.choice(self.places["home"])
-        day = rng.randrange(1, self.days)
-        first = self.midnight + timedelta(days=day, minutes=rng.randint(21 * 60 + 30, 23 * 60) if night else rng.randint(6 * 60 + 30, 9 * 60))
+        day = rng.randrange(1, self.days - 1)  # a night cluster runs past midnight: not on the last day
+        minute = rng.randint(21 * 60 + 30, 23 * 60) if night else rng.randint(6 * 60 + 30, 9 * 60)
+        first = self.midnight + timedelta(days=day, minutes=minute)
         window = timedelta(minutes=rng.randint(100, int(MASS_WINDOW_MAX.total_seconds() // 60)))
         texts: set[str] = set()
         for i in range(size):
             for _ in range(50):
-                text = _fill(rng.choice(openers) + rng.choice(cores) + rng.choice(details) + rng.choice(asks), self._context(estate))
-                if text not in texts and len(text) >= MIN_LEN:
+                template = rng.choice(openers) + rng.choice(cores) + rng.choice(details) + rng.choice(asks)
+                text = P.fill(template, self._context(estate))
+                if text not in texts and len(text) >= P.MIN_LEN:
                     break
             texts.add(text)
             at = first if i == 0 else first + timedelta(seconds=rng.randrange(int(window.total_seconds())))
             channel = Channel.PHONE if rng.random() < 0.8 else rng.choice((Channel.WECHAT, Channel.APP))
-            self._emit(text, channel, at, self._person(), estate, "mass", tuple(services.split()), key, tuple(refs.split()), "mass-1")
+            if channel != Channel.PHONE:  # typed, not spoken
+                text = text.removeprefix("喂，")
+            self._emit(text, channel, at, self._person(), estate, "mass", tuple(services.split()), key,
+                       tuple(refs.split()), "mass-1")
 
     def _repeat(self, series: tuple, number: int) -> None:
         rng = self.rng
         key, refs, services, where, firsts, follows = series
         calls = rng.randint(2, 4)
         gaps = [rng.randint(1, 3) for _ in range(calls - 1)]
+        while sum(gaps) > self.days - 1:  # the whole series inside the batch's days
+            gaps[gaps.index(max(gaps))] -= 1
         day = rng.randrange(0, max(1, self.days - sum(gaps)))
         person = self._person()
         place = self._place(where)
@@ -212,9 +241,9 @@ class _Batch:
         for i, template in enumerate(texts):
             if i:
                 day += gaps[i - 1]
-                ctx = dict(ctx, ago=_ago(gaps[i - 1], rng), times=P.FOLLOWUP_TIMES[min(i, len(P.FOLLOWUP_TIMES)) - 1])
+                ctx = dict(ctx, ago=P.ago(gaps[i - 1], rng), times=P.FOLLOWUP_TIMES[min(i, len(P.FOLLOWUP_TIMES)) - 1])
             at = self._moment(_DAY_HOURS, day=day)
-            self._emit(_dress(_fill(template, ctx), rng, "call"), Channel.PHONE, at, person, place, "repeat",
+            self._emit(P.dress(P.fill(template, ctx), rng, "call"), Channel.PHONE, at, person, place, "repeat",
                        tuple(services.split()), key, tuple(refs.split()), f"repeat-{number}", address)
 
     def _harass(self, calls: int) -> None:
@@ -225,7 +254,8 @@ class _Batch:
         made = 0
         while made < calls:
             burst = min(calls - made, rng.randint(2, 5))
-            at = self._moment(_LATE_HOURS if rng.random() < 0.5 else _DAY_HOURS)
+            hours = _LATE_HOURS if rng.random() < 0.5 else _DAY_HOURS
+            at = self._moment(hours, day=rng.randrange(self.days - 1))  # a burst may run past midnight
             for _ in range(burst):
                 self._emit(rng.choice(P.HARASS_TEXTS), Channel.PHONE, at, person, place, "harass", ("110",),
                            "harass_caller", P.HARASS_REFS, "harass-1", address)
@@ -233,7 +263,10 @@ class _Batch:
             made += burst
 
     # ------------------------------------------------------------------ pieces
-    def _emit(self, text, channel, at, person, place: Place, scenario, services, key, refs, thread, address: str = "") -> None:
+    def _emit(
+        self, text: str, channel: Channel, at: datetime, person: tuple[str, str], place: Place, scenario: str,
+        services: tuple[str, ...], key: str, refs: tuple[str, ...], thread: str, address: str = "",
+    ) -> None:
         self.out.append(DemoAppeal(
             text=text, channel=channel, received_at=at, caller_name=person[0], caller_phone=person[1],
             address=address or format_address(self.registry, place, self.rng), region=place.region, scenario=scenario,
@@ -257,7 +290,8 @@ class _Batch:
             "village": place.name if place.kind == "rural" else place.estate,
             "place": place.name, "n": str(rng.randint(2, 9)), "days": rng.choice(("两", "三", "四", "好几")),
             "money": str(rng.choice((2, 3, 4, 5, 6, 8, 12, 20, 35)) * rng.choice((100, 1000)) + rng.choice((0, 0, 500))),
-            "shop": rng.choice(P.SHOPS), "company": rng.choice(P.COMPANIES), "month": rng.choice("一二三四五六"),
+            "shop": rng.choice(P.SHOPS), "venue": rng.choice(P.VENUES), "gym": rng.choice(P.GYMS),
+            "company": rng.choice(P.COMPANIES), "month": rng.choice("一二三四五六"),
             "num": str(rng.randint(1, 60)), "ago": "前几天", "times": "又一次",
         }
 
@@ -281,9 +315,12 @@ class _Batch:
             d = rng.randrange(self.days) if day is None else day
             h = rng.choices(range(24), weights=hours)[0]
             at = self.midnight + timedelta(days=d, hours=h, minutes=rng.randrange(60), seconds=rng.randrange(60))
-            if at >= self.start:
-                return at
-        return self.start + timedelta(minutes=rng.randrange(24 * 60))
+            if at < self.start:
+                continue
+            if hours is _DAY_HOURS and at.weekday() >= 5 and rng.random() < WEEKEND_DIP:
+                continue  # the hotline is quieter at weekends; police and emergencies are not
+            return at
+        return self.start + timedelta(minutes=rng.randrange(60))
 
 
 _WRITTEN = (Channel.WEB, Channel.APP, Channel.WECHAT)
@@ -297,40 +334,3 @@ def _quotas(total: int, shares: list[float]) -> list[int]:
     for i in sorted(range(len(raw)), key=lambda i: counts[i] - raw[i])[: total - sum(counts)]:
         counts[i] += 1
     return counts
-
-
-def _fill(template: str, ctx: dict[str, str]) -> str:
-    return template.format_map(ctx)
-
-
-def _ago(days: int, rng: random.Random) -> str:
-    if days == 1:
-        return "昨天"
-    if days == 2:
-        return rng.choice(("前天", "两天前"))
-    return rng.choice(("大前天", "三天前", "前几天"))
-
-
-def _dress(text: str, rng: random.Random, style: str) -> str:
-    """Make a clean phrase sound as typed by an operator: openers, 语气词, typos, frames."""
-    if style == "urgent":
-        out = rng.choice(P.URGENT_OPENERS) + text + rng.choice(P.URGENT_CLOSERS)
-    elif style == "written":
-        out = rng.choice(P.WRITTEN_OPENERS) + text.rstrip("。") + rng.choice(P.WRITTEN_CLOSERS)
-    else:
-        out = text
-        asking = any(m in text for m in P.QUESTION_MARKERS)
-        if rng.random() < 0.35:
-            out = rng.choice(P.OPENERS + (P.QUESTION_OPENERS if asking else P.COMPLAINT_OPENERS)) + out
-        if rng.random() < 0.4:
-            out = out.rstrip("。，") + rng.choice(P.QUESTION_CLOSERS if asking else P.CLOSERS)
-        if rng.random() < 0.08:
-            out = rng.choice(P.OPERATOR_FRAMES) + out
-        if rng.random() < 0.07:
-            right, wrong = rng.choice(P.TYPOS)
-            out = out.replace(right, wrong, 1)
-    if len(out) > MAX_LEN:
-        out = text
-    if len(out) < MIN_LEN:
-        out = rng.choice(("喂，你好，", "你好，我想说一下，", "那个，我跟你说，")) + out
-    return out

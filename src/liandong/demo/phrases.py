@@ -8,16 +8,19 @@ see `reference.py`), the scenario kind, our best judgement of the services that 
 Texts are written the way an operator types a call: colloquial (口语), 语气词, a few typos
 added later by the generator. Placeholders, filled by `appeals.py`:
   {estate} 小区名  {road} {road2} 路名  {village} 村/野外地名  {place} estate-or-road
-  {n} 2..9  {days} 两/三/好几  {money} 金额  {shop} 店名  {company} 单位名  {month} 月份
+  {n} 2..9  {days} 两/三/好几  {money} 金额  {shop} 商店  {venue} 办卡的店  {gym} 健身房  {company} 单位名  {month} 月份
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 KINDS = ("routine", "police", "emergency", "refer")
 WHERES = ("home", "road", "rural", "any")
 WHENS = ("day", "night", "any")
+MAX_LEN = 120  # characters of an appeal text
+MIN_LEN = 10
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,12 @@ class Matter:  # 诉求事项
     when: str = "day"  # hour profile: day (office hours peak) / night / any
 
 
+SERVICE_ORDER = ("110", "119", "120", "12345")
+
+
 def _m(key: str, refs: str, kind: str, services: str, where: str, *texts: str, w: float = 1.0, when: str = "day") -> Matter:
-    return Matter(key, tuple(refs.split()), kind, tuple(services.split()), where, texts, w, when)
+    ordered = tuple(sorted(services.split(), key=SERVICE_ORDER.index))
+    return Matter(key, tuple(refs.split()), kind, ordered, where, texts, w, when)
 
 
 # ---------------------------------------------------------------- 12345 business (非警务诉求)
@@ -165,11 +172,11 @@ ROUTINE: tuple[Matter, ...] = (
     _m("illegal_taxi", "B54 T:市场监管类", "routine", "12345", "road",
        "火车站那边黑车拉客，一口价一百，不打表", "{road}有私家车专门跑县城，一天好几趟，拉客的"),
     _m("rights_violation", "B55 T:市场监管类", "routine", "12345", "any",
-       "{shop}办卡的时候说能随时退，现在要退钱就不认账了", "手机店把我的新手机换成翻新机了，我才发现"),
+       "{venue}办卡的时候说能随时退，现在要退钱就不认账了", "手机店把我的新手机换成翻新机了，我才发现"),
     _m("elevator", "B56 T:公共设施类", "routine", "12345", "home",
        "{estate}{n}栋电梯又坏了，我家住十八楼，老人下不了楼", "电梯老是突然往下掉一截，吓死人了，物业说没事", w=2),
     _m("market_other", "B57 T:市场监管类", "routine", "12345", "road",
-       "菜市场{shop}的秤有问题，一斤少二两", "{road}那个超市卖过期的牛奶，日期都改过"),
+       "菜市场那家卖肉的秤有问题，一斤少二两", "{road}那个超市卖过期的牛奶，日期都改过"),
     # 文广 B58-B64
     _m("broadcast_facility", "B58 T:文化新闻类", "routine", "12345", "home",
        "我们{estate}的有线电视没信号了，好几天了", "村里的大喇叭坏了，通知啥都听不见"),
@@ -295,13 +302,13 @@ ROUTINE: tuple[Matter, ...] = (
     _m("transport_consumer", "B116 T:消费纠纷类", "routine", "12345", "any",
        "{num}路公交车司机不等人坐稳就开，老人差点摔倒", "出租车绕路，平时二十块这次收了四十多", w=1.5),
     _m("service_consumer", "B117 T:消费纠纷类", "routine", "12345", "any",
-       "我在{shop}办了健身卡，交了{money}块，店突然关门了", "理发店推销办卡，不办就给你剪坏，这不欺负人吗", w=1.5),
+       "我在{gym}办了健身卡，交了{money}块，店突然关门了", "理发店推销办卡，不办就给你剪坏，这不欺负人吗", w=1.5),
     _m("product_quality", "B118 T:消费纠纷类", "routine", "12345", "any",
        "新买的冰箱用了一个礼拜就不制冷了，商家不给换", "在{shop}买的羽绒服一洗就掉毛，找他们不管", w=1.5),
     _m("express_dispute", "B119 T:消费纠纷类", "routine", "12345", "home",
        "快递员不送上门，直接扔驿站，也不打电话", "我的快递被人冒领了，快递公司说签收了就不管了"),
     _m("consumer_other", "B120 T:消费纠纷类", "routine", "12345", "any",
-       "{shop}充值的钱不让退，说只能消费", "在网上订的酒店到了说没房了，也不退钱"),
+       "{venue}充值的钱不让退，说只能消费", "在网上订的酒店到了说没房了，也不退钱"),
     # 劳动纠纷 B121-B125
     _m("labour_dispute", "B121 T:矛盾纠纷类", "routine", "12345", "any",
        "公司不签劳动合同，也不交社保，我想投诉", "单位让我们每天加班到十点，加班费一分没有", w=1.5),
@@ -438,6 +445,15 @@ POLICE: tuple[Matter, ...] = (
        "在{road}跟人追尾了，没人受伤，对方不肯挪车要等交警", "刚才一辆车剐了我的电动车就跑了，我腿擦破点皮不碍事", w=2),
     _m("missing_person", "A19 T:群众救助服务", "police", "110", "home",
        "我家老人有老年痴呆，早上出门到现在没回来", "孩子放学到现在没回家，电话也打不通，同学都说没看见", when="any"),
+    # mixed: a 12345 matter that has turned into a police one (矛盾激化)
+    _m("leak_quarrel_push", "B102 A11 T:矛盾纠纷类 T:违法犯罪行为", "police", "110 12345", "home",
+       "楼上漏水我上去找他，他不认账还把我妈推倒了，人没啥事，现在他还在门口骂", "因为漏水的事跟楼上吵起来了，他拿着拖把要打人，你们来个人吧"),
+    _m("wage_threat", "B122 A21 T:矛盾纠纷类 T:违法犯罪行为", "police", "110 12345", "any",
+       "老板欠我们工资不给，今天去要，他叫了几个人来威胁我们说再来就打断腿", "去{company}要工资，被保安关在门卫室不让走"),
+    _m("stall_scuffle", "B72 A11 T:市容环境类 T:违法犯罪行为", "police", "110 12345", "road",
+       "{road}城管收摊子跟摆摊的推搡起来了，围了好多人", "摆摊的跟城管吵起来了，在{road}，有人拿秤砣砸了执法车"),
+    _m("fume_revenge_past", "B67 A21 T:市容环境类 T:违法犯罪行为", "police", "110 12345", "home",
+       "上个月因为油烟跟楼下饭店吵过一架，今天早上发现我家门上被泼了油漆", "我投诉过楼下烧烤店，现在他们天天在楼道里堵我，说要给我点颜色看看"),
     _m("police_complaint", "T:涉警投诉举报", "police", "110", "any",
        "我要投诉派出所的民警，我报案半个月了没人理", "出警的警察态度太差了，还让我自己去找"),
 )
@@ -450,7 +466,7 @@ EMERGENCY: tuple[Matter, ...] = (
        "{road}一家饭店后厨起火了，人都跑出来了没人受伤，火还没灭", "{road}有个仓库着火了，火苗老高了", when="any"),
     _m("fire_forest", "B44 T:抢险抗灾救援", "emergency", "119", "rural",
        "{village}后山着火了，烟好大，往村子这边烧过来了", "山上冒烟了，像是有人上坟引着了，火越烧越大"),
-    _m("collapse_person", "T:群众救助服务", "emergency", "120", "road",
+    _m("collapse_person", "T:群众救助服务", "emergency", "120", "any",
        "{road}公交站有个老大爷突然倒地上了，叫不醒", "我家老头突然说不出话，嘴歪了，快来车", "商场里有个女的晕倒了，脸煞白", w=2, when="any"),
     _m("accident_injury", "T:道路交通管理 T:治安灾害事故", "emergency", "110 120", "road",
        "{road}两辆车撞了，有个骑电动车的躺地上起不来", "刚才一辆车把一个小孩撞了，司机跑了，孩子腿在流血", w=1.5, when="any"),
@@ -482,6 +498,10 @@ EMERGENCY: tuple[Matter, ...] = (
        "{company}门口聚了好几十个工人讨工资，把路都堵了，情绪很激动", "{estate}一百多个业主围在开发商那儿拉横幅，有人跟保安推起来了", when="day"),
     _m("wall_threat", "B40 T:危及公共、人身或财产安全事件", "emergency", "110 12345", "road",
        "{road}那个广告牌被风吹得快掉了，底下都是人", "{road}的围墙往外倒了一截，砖头掉在人行道上，还在掉"),
+    _m("outage_oxygen", "B6 T:群众救助服务 T:公共设施类", "emergency", "120 12345", "home",
+       "停电了，我爸在家用制氧机，现在喘不上气，嘴唇都紫了", "{estate}停电两个小时了，我家老人离不开呼吸机，快来人"),
+    _m("burst_pipe_sparks", "B29 B7 T:危及公共、人身或财产安全事件", "emergency", "119 12345", "home",
+       "{estate}楼里水管爆了，水流进配电箱里噼里啪啦冒火花", "地下室水漫到电闸那儿了，一直冒烟，楼里还有人"),
     _m("electrocution", "B9 T:群众救助服务", "emergency", "120 12345", "road",
        "有个人碰到{road}耷拉下来的电线被电倒了，现在躺着不动", "工人在电线杆上干活被电了，挂在上面下不来"),
 )
@@ -531,18 +551,18 @@ BOUNCE: tuple[Matter, ...] = (
 CLUSTERS: tuple[tuple[str, str, str, bool, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
     ("cluster_water_outage", "B29 T:公共设施类", "12345", False,
      ("喂，", "你好，", "我是{estate}的，", "那个，", "我们{estate}", ""),
-     ("停水了", "一滴水都没有了", "水龙头拧开没水", "家里断水了", "整个小区都停水了", "没水了"),
-     ("，从早上就停了", "，也没贴通知", "，孩子都没法上学洗脸", "，老人还等着做饭呢", "，问物业物业也不知道", "，楼上楼下都一样", "，厕所都冲不了", ""),
+     ("停水了", "一滴水都没有了", "水龙头拧开没水", "家里断水了", "整个小区都停水了", "没水了", "突然就没水了", "水管里光出气不出水"),
+     ("，从早上就停了", "，也没贴通知", "，我们{n}号楼也这样", "，{n}栋{n}单元全都没水", "，孩子都没法上学洗脸", "，老人还等着做饭呢", "，问物业物业也不知道", "，楼上楼下都一样", "，厕所都冲不了", ""),
      ("，啥时候能来水啊", "，你们赶紧给问问", "，能不能派个水车来", "。", "，太耽误事了", "，到底咋回事啊")),
     ("cluster_night_noise", "B69 B76 T:施工管理类", "12345", True,
      ("喂，", "你好，", "我投诉啊，", "我是{estate}的，", ""),
      ("旁边工地半夜还在干活", "工地打桩机一直响", "对面工地灯火通明的还在浇筑", "渣土车一趟一趟地过，轰隆隆的", "工地噪音太大了"),
-     ("，都几点了", "，孩子吓醒了", "，整栋楼都睡不着", "，窗户关上也没用", "，明天还要上班呢", "，天天都这样", ""),
+     ("，都几点了", "，孩子吓醒了", "，我们{n}号楼正对着工地", "，我家老人有心脏病受不了", "，整栋楼都睡不着", "，窗户关上也没用", "，明天还要上班呢", "，天天都这样", ""),
      ("，你们管不管啊", "，让他们停下来", "，有没有夜间施工许可啊", "。", "，能不能派人去看看")),
     ("cluster_heating", "B31 T:公共设施类", "12345", False,
      ("喂，", "你好，", "我们{estate}", "我是{estate}的，", ""),
      ("暖气不热", "暖气片冰凉冰凉的", "暖气跟没开一样", "屋里才十几度", "这个暖气根本不热"),
-     ("，交了暖气费的", "，老人冻得直哆嗦", "，整个楼都这样", "，开着空调都冷", "，打热力公司电话打不通", ""),
+     ("，交了暖气费的", "，老人冻得直哆嗦", "，{n}号楼一整个单元都不热", "，孩子在家穿着羽绒服写作业", "，整个楼都这样", "，开着空调都冷", "，打热力公司电话打不通", ""),
      ("，啥时候能修好", "，给个说法", "，赶紧派人来看看", "。", "，能不能退钱")),
 )
 
@@ -579,6 +599,9 @@ HARASS_TEXTS: tuple[str, ...] = (
     "（酒后来电）你们都是骗子，全是骗子",
     "我又来了，想我没有，（骂人）",
     "我举报我自己，你们来抓我啊",
+    "你是猪脑子吗，听不懂人话是吧",
+    "你们他妈的都是吃干饭的，（骂人）",
+    "就你这态度还接电话？滚，换个人来",
 )
 
 # Colloquial dressing (口语化).
@@ -587,12 +610,25 @@ COMPLAINT_OPENERS = ("我要反映个事，", "我投诉一下，")
 QUESTION_OPENERS = ("我想问一下，", "咨询一下，", "请问一下啊，")
 QUESTION_CLOSERS = ("，谢谢啊", "呢", "，麻烦你了", "，你给我说说", "啊")
 QUESTION_MARKERS = ("吗", "问一下", "问下", "咋", "怎么", "哪", "啥", "多少", "是吧", "能不能", "呢")
-CLOSERS = ("，你们赶紧来看看吧", "，能不能管管啊", "，麻烦你们了", "，到底谁管啊", "，赶紧处理一下", "，好吧", "，谢谢啊", "啊", "呢", "，烦死了")
+CLOSERS = ("，你们赶紧来看看吧", "，能不能管管啊", "，麻烦你们了", "，到底谁管啊", "，赶紧处理一下", "，谢谢啊", "啊", "呢", "，烦死了", "，真是的")
 URGENT_OPENERS = ("快快快，", "喂！", "救命啊，", "快点来人，", "喂喂，", "")
 URGENT_CLOSERS = ("，快点来啊", "，快快快", "，你们快点", "！", "，求求你们了", "")
 OPERATOR_FRAMES = ("来电人称：", "市民来电反映：", "来电人反映，", "来电称，")
+POLICE_FRAMES = ("报警人称：", "报警人报称，", "求助人称：")  # as the 110 接警员 types it
+BACKSTORIES = (  # what callers say before getting to the point
+    "我都七十多了，腿脚不好，", "我已经找过社区了，社区让我打这个电话，", "我在这住了二十多年了，从来没这样过，",
+    "我刚下夜班回来，", "我打了好几个电话都没人管，", "我是替我妈打的，她耳朵不好，", "我一个人带着孩子，",
+    "物业那边我也说了，没用，", "我也不知道该找谁，网上查的这个电话，",
+)
+AFTERWORDS = (  # what they add once the point is made
+    "，这事都一个多月了", "，我们好几户都有意见", "，我拍了照片可以发给你们", "，处理完了给我回个电话",
+    "，你们别光记不办啊", "，上回打电话说转给部门了，也没下文", "，我就住这儿，随时可以来找我", "，再不管我就找媒体了",
+    "，我们这楼里老人多，真出事就晚了", "，白天我上班，晚上七点以后在家",
+)
+OPERATOR_NOTES = ("（来电人要求回电）", "（来电人情绪激动）", "（来电人要求保密）", "（来电人要求尽快处理并回复）", "（多次来电）")
 WRITTEN_OPENERS = ("您好，", "你好，我想反映一个问题：", "12345您好，", "尊敬的领导：", "")
 WRITTEN_CLOSERS = ("，希望有关部门尽快处理。", "，望尽快解决，谢谢！", "。", "，请相关部门重视。")
+WRITTEN_QUESTION_CLOSERS = ("？谢谢！", "？盼复。", "？")
 FOLLOWUP_TIMES = ("第二次", "第三次", "第四次", "又一次")
 MIX_JOINERS = ("还有个事儿，", "对了，", "另外，", "顺便再说一个，")
 TYPOS: tuple[tuple[str, str], ...] = (  # (right, wrong) — homophone slips in transcription
@@ -600,5 +636,62 @@ TYPOS: tuple[tuple[str, str], ...] = (  # (right, wrong) — homophone slips in 
     ("赶紧", "赶进"), ("那个", "哪个"), ("不知道", "不只道"), ("物业", "物叶"), ("怎么", "咋么"),
 )
 
-SHOPS = ("老王烧烤", "好又多超市", "美丽人生美容院", "飞跃健身", "金手指理发店", "聚福楼饭店", "百姓大药房", "阳光数码", "鑫鑫便利店", "时尚女装店")
+SHOPS = ("好又多超市", "百姓大药房", "阳光数码", "鑫鑫便利店", "时尚女装店", "万家福超市", "老李烟酒店", "惠民家电")
+VENUES = ("美丽人生美容院", "金手指理发店", "飞跃健身", "聚福楼饭店", "童趣乐园", "康乐洗浴中心", "悦享美甲")  # 办卡/充值的店
+GYMS = ("飞跃健身", "力量健身会所", "动感健身房")
 COMPANIES = ("明川宏达建筑公司", "鑫源机械厂", "明川市顺通物流", "金山电子厂", "华盛装饰公司", "明川市第三建筑队", "龙泉食品厂", "恒发纺织厂")
+
+
+# ---------------------------------------------------------------- dressing a phrase as typed
+
+
+def fill(template: str, ctx: dict[str, str]) -> str:
+    return template.format_map(ctx)
+
+
+def ago(days: int, rng: random.Random) -> str:
+    """How a repeat caller refers back to a call `days` ago."""
+    if days == 1:
+        return "昨天"
+    if days == 2:
+        return rng.choice(("前天", "两天前"))
+    return rng.choice(("大前天", "三天前", "前几天"))
+
+
+def dress(text: str, rng: random.Random, style: str) -> str:
+    """Make a clean phrase sound as typed: openers, 语气词, an operator's frame, a typo.
+
+    style: "call" / "call110" (a call as typed at the 12345 / 110 desk), "urgent" (an
+    emergency call), "written" (web/app/微信, the citizen's own words).
+    """
+    asking = any(m in text for m in QUESTION_MARKERS)
+    if style == "urgent":
+        out = rng.choice(URGENT_OPENERS) + text + rng.choice(URGENT_CLOSERS)
+    elif style == "written":
+        out = rng.choice(WRITTEN_OPENERS) + text.rstrip("。") + rng.choice(WRITTEN_QUESTION_CLOSERS if asking else WRITTEN_CLOSERS)
+    else:
+        out = text
+        if rng.random() < 0.12 and len(text) < MAX_LEN - 40:
+            out = rng.choice(BACKSTORIES) + out
+        opened = rng.random() < 0.35
+        if opened:
+            out = rng.choice(OPENERS + (QUESTION_OPENERS if asking else COMPLAINT_OPENERS)) + out
+        if rng.random() < 0.4:
+            closer = rng.choice(QUESTION_CLOSERS if asking else CLOSERS)
+            if not (len(closer) == 1 and out[-1] in "吗呢啊吧嘛了"):  # no 吗呢 pile-ups
+                out = out.rstrip("。，") + closer
+        for _ in range(0 if asking else (2 if rng.random() < 0.3 else 1)):
+            if rng.random() < 0.22:
+                out = out.rstrip("。，") + rng.choice(AFTERWORDS)
+        if rng.random() < 0.07:
+            out = out.rstrip("。，") + "。" + rng.choice(OPERATOR_NOTES)
+        if not opened and rng.random() < 0.1:
+            out = rng.choice(POLICE_FRAMES if style == "call110" else OPERATOR_FRAMES) + out
+        if rng.random() < 0.07:
+            right, wrong = rng.choice(TYPOS)
+            out = out.replace(right, wrong, 1)
+    if len(out) > MAX_LEN:
+        out = text
+    if len(out) < MIN_LEN:
+        out = rng.choice(("喂，你好，", "你好，我想说一下，", "那个，我跟你说，")) + out
+    return out

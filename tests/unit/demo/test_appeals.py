@@ -27,7 +27,7 @@ from liandong.demo.reference import (
     TIBET_EMERGENCIES,
 )
 from liandong.intake.channels import Channel
-from liandong.regions.registry import load_city
+from liandong.regions.registry import City, CityRegistry, Region, load_city
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 ALL_MATTERS = P.ROUTINE + P.POLICE + P.EMERGENCY + P.REFER + P.BOUNCE
@@ -68,7 +68,14 @@ def test_batch_has_n_appeals_in_time_order_all_aware_cst(batch):
     assert times == sorted(times)
     assert all(t.utcoffset() == timedelta(hours=8) for t in times)
     assert times[0] >= DEFAULT_START
-    assert times[-1] < DEFAULT_START + timedelta(days=10)
+    assert times[-1] < DEFAULT_START + timedelta(days=9)  # 2000 / 240 a day -> 9 days
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_every_appeal_falls_inside_the_batch_days(seed):
+    start = datetime(2026, 12, 7, 0, 0, tzinfo=CST)
+    appeals = generate(1680, seed=seed, start=start)  # exactly 7 days' worth
+    assert all(start <= a.received_at < start + timedelta(days=7) for a in appeals)
 
 
 @pytest.mark.parametrize("n", [0, 1, 30, 99, 100, 250])
@@ -88,6 +95,20 @@ def test_naive_start_is_taken_as_beijing_time():
     appeals = generate(120, seed=1, start=start)
     assert min(a.received_at for a in appeals) >= start.replace(tzinfo=CST)
     assert appeals == generate(120, seed=1, start=start.replace(tzinfo=CST))
+
+
+def test_another_city_gets_places_from_its_own_registry():
+    other = CityRegistry(City(name="青石市", code="149900", units=[], regions=[
+        Region(code="149900", name="青石市"), Region(code="149902", name="南湖区"),
+        Region(code="149902001", name="南湖街道"), Region(code="149902001001", name="南湖第一社区"),
+        Region(code="149902002", name="北岭镇"),
+    ]))
+    appeals = generate(300, seed=1, city=other)
+    assert {a.region for a in appeals} <= set(other.regions)
+    assert {a.region for a in appeals} >= {"149902001001", "149902002"}
+    for a in appeals:
+        assert a.address.startswith("南湖区" + other.regions[a.region[:9]].name), a.address
+        assert "明川" not in a.address
 
 
 def test_city_may_be_given_by_name_or_registry(city):
@@ -210,8 +231,10 @@ def test_scenario_mix_within_tolerance(seed):
 
 
 def test_expected_services_fit_the_scenario(batch):
+    order = ["110", "119", "120", "12345"]
     for a in batch:
-        assert set(a.expect_services) <= {"110", "119", "120", "12345"}
+        assert set(a.expect_services) <= set(order)
+        assert list(a.expect_services) == sorted(a.expect_services, key=order.index)
         if a.scenario == "refer":
             assert a.expect_services == ()
         elif a.scenario == "police":
@@ -245,6 +268,14 @@ def test_hotline_peaks_in_office_hours_police_at_night(batch):
     assert sum(map(night, police)) / len(police) > 1.5 * sum(map(night, routine)) / len(routine)
     assert {a.received_at.hour for a in batch} == set(range(24))
     assert len({a.received_at.date() for a in batch}) >= 7
+
+
+def test_hotline_is_quieter_at_weekends(batch):
+    dates = {a.received_at.date() for a in batch}
+    per_day = Counter(a.received_at.date() for a in batch if a.scenario == "routine")
+    weekday = [per_day[d] for d in dates if d.weekday() < 5]
+    weekend = [per_day[d] for d in dates if d.weekday() >= 5]
+    assert weekend and sum(weekend) / len(weekend) < 0.85 * sum(weekday) / len(weekday)
 
 
 # ---------------------------------------------------------------- special scenarios
