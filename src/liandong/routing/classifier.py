@@ -1,0 +1,171 @@
+"""The text classifier (文本分类模型): jieba words + character n-grams, TF-IDF, calibrated linear SVM.
+
+The same pipeline serves the routing model (trained on the shipped corpus) and `liandong model train`
+(trained on a city's labelled history). Text is reduced to Chinese characters, digits and letters
+first, so raw messages and pre-segmented, stop-word-stripped ones look alike to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import pickle
+import threading
+from pathlib import Path
+
+import jieba
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+
+from liandong.routing.text import content_chars
+
+jieba.setLogLevel(logging.WARNING)
+MODEL_FILE = "model.pkl"
+META_FILE = "meta.json"
+_lock = threading.Lock()
+
+
+def _default_tokenizer() -> jieba.Tokenizer:
+    with _lock:
+        jieba.dt.initialize()
+    return jieba.dt
+
+
+class Analyzer:  # 分词与特征
+    """Words (w:) and character 1..n-grams (c:) of the content characters.
+
+    `words` is a small jieba dictionary (word → frequency) kept inside the pickle, so loading needs
+    neither the 5 MB default dictionary nor a cache file; None means jieba's default dictionary.
+    """
+
+    def __init__(self, words: dict[str, int] | None = None, char_max: int = 3, word_bigrams: bool = False) -> None:
+        self.words = words
+        self.char_max = char_max
+        self.word_bigrams = word_bigrams
+        self._tok: jieba.Tokenizer | None = None
+
+    def __getstate__(self) -> dict:
+        return {"words": self.words, "char_max": self.char_max, "word_bigrams": self.word_bigrams}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(**state)
+
+    def tokenizer(self) -> jieba.Tokenizer:
+        if self._tok is None:
+            if self.words is None:
+                self._tok = _default_tokenizer()
+            else:
+                tok = jieba.Tokenizer()
+                data = "\n".join(f"{w} {f}" for w, f in self.words.items()).encode("utf-8")
+                tok.FREQ, tok.total = tok.gen_pfdict(io.BytesIO(data))
+                tok.initialized = True
+                self._tok = tok
+        return self._tok
+
+    def __call__(self, text: str) -> list[str]:
+        s = content_chars(text)
+        words = self.tokenizer().lcut(s, HMM=False)
+        feats = ["w:" + w for w in words if len(w) > 1]
+        if self.word_bigrams:
+            feats += ["b:" + a + b for a, b in zip(words, words[1:])]
+        n = len(s)
+        for k in range(1, self.char_max + 1):
+            feats += ["c:" + s[i : i + k] for i in range(n - k + 1)]
+        return feats
+
+
+def domain_dictionary(texts: list[str], extra_words: list[str] = ()) -> dict[str, int]:
+    """The words jieba's default dictionary finds in `texts`, with their frequencies, plus `extra_words`."""
+    tok = _default_tokenizer()
+    words: dict[str, int] = {}
+    for t in texts:
+        for w in tok.lcut(content_chars(t), HMM=False):
+            if len(w) > 1:
+                words[w] = tok.FREQ.get(w) or 3
+    for w in extra_words:
+        w = content_chars(w)
+        if len(w) > 1:
+            words.setdefault(w, max(tok.FREQ.get(w) or 0, 50))
+    return words
+
+
+class TextClassifier:  # 文本分类器
+    def __init__(self, vectorizer: TfidfVectorizer, model, labels: list[str], meta: dict | None = None) -> None:
+        self.vectorizer = vectorizer
+        self.model = model
+        self.labels = labels
+        self.meta = meta or {}
+
+    @classmethod
+    def fit(
+        cls, texts: list[str], labels: list[str], *, analyzer: Analyzer | None = None, c: float = 0.5,
+        calibrate: bool = True, meta: dict | None = None,
+    ) -> TextClassifier:
+        analyzer = analyzer or Analyzer()
+        vec = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=1, dtype=np.float32)
+        x = vec.fit_transform(texts)
+        model = LinearSVC(C=c).fit(x, labels)
+        temperature = _fit_temperature(x, np.asarray(labels), c) if calibrate else 1.0
+        return cls(vec, model, [str(k) for k in model.classes_], (meta or {}) | {"temperature": temperature})
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        x = self.vectorizer.transform(texts)
+        return _softmax(self.model.decision_function(x), self.meta.get("temperature", 1.0))
+
+    def predict(self, texts: list[str]) -> list[str]:
+        x = self.vectorizer.transform(texts)
+        return [str(c) for c in self.model.predict(x)]
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = directory / f".{MODEL_FILE}.{os.getpid()}"
+        with open(tmp, "wb") as fh:
+            pickle.dump({"vectorizer": self.vectorizer, "model": self.model, "labels": self.labels}, fh, protocol=5)
+        os.replace(tmp, directory / MODEL_FILE)
+        (directory / META_FILE).write_text(json.dumps(self.meta | {"labels": self.labels}, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> TextClassifier:
+        with open(directory / MODEL_FILE, "rb") as fh:
+            data = pickle.load(fh)  # noqa: S301 — our own file, written by save()
+        meta_path = directory / META_FILE
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        return cls(data["vectorizer"], data["model"], data["labels"], meta)
+
+
+def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    if scores.ndim == 1:  # two classes
+        scores = np.stack([-scores, scores], axis=1)
+    z = scores * temperature
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def _fit_temperature(x, y: np.ndarray, c: float, seed: int = 0) -> float:
+    """Calibrate: the softmax temperature that best predicts a held-out fifth (least log-loss)."""
+    rng = np.random.default_rng(seed)
+    held = rng.random(len(y)) < 0.2
+    if held.sum() < 10 or len(set(y[~held])) < len(set(y)):
+        return 1.0
+    svm = LinearSVC(C=c).fit(x[~held], y[~held])
+    scores = svm.decision_function(x[held])
+    idx = {k: i for i, k in enumerate(svm.classes_)}
+    truth = np.array([idx[k] for k in y[held]])
+    best, best_loss = 1.0, np.inf
+    for t in (0.5, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30):
+        p = _softmax(scores, t)
+        loss = -np.mean(np.log(p[np.arange(len(truth)), truth] + 1e-12))
+        if loss < best_loss:
+            best, best_loss = float(t), loss
+    return best
+
+
+def fingerprint(*parts: object) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(json.dumps(p, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
+    return h.hexdigest()[:16]

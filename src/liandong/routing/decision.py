@@ -1,0 +1,29 @@
+"""The routing decision (分流结果) — the public result of `Router.route`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+KINDS = ("咨询", "求助", "投诉", "举报", "建议")
+LEVELS = ("一般", "较大", "重大", "特别重大")
+
+
+@dataclass(frozen=True)
+class RoutingDecision:  # 分流结果
+    services: tuple[str, ...]  # sorted subset of 110/119/120/12345; () = refer the caller (引导解释)
+    category_code: str | None
+    category_name: str | None
+    category_group: str | None
+    category_list: str | None  # "12345→110", "110→12345", "119", "120", "引导解释", ...
+    kind: str  # 咨询/求助/投诉/举报/建议
+    unit_function: str | None  # a key of cities/functions.yaml
+    level: str  # 一般/较大/重大/特别重大
+    level_reasons: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+    review: bool = False  # a person must decide (熔断)
+    reasons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["services"] = list(self.services)
+        return d

@@ -1,0 +1,227 @@
+"""Routing policy (分流规则): signals, list keywords and the model's ranking → a decision.
+
+Plain functions over plain data. The order of precedence follows the seeds:
+1. an active emergency signal decides the services (110/119/120 act first — 沪/津: 危及人身财产安全由110先行处置);
+   items that claim the signal in the city's lists add their services (e.g. the four joint emergencies add 12345);
+2. otherwise the reference-list item (keywords, then the model) decides;
+3. what neither platform takes is explained and referred (services = ()).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from liandong.routing import lexicon
+from liandong.routing.decision import RoutingDecision
+from liandong.routing.level import grade
+from liandong.routing.lists import Item
+from liandong.routing.signals import ACTIVE, HYPOTHETICAL, NEGATED, PAST, Hit
+
+MODEL_TRUST = 0.6  # below this, a police item picked by the model alone is not trusted
+_KIND_RULES = (
+    ("举报", re.compile(r"举报|检举|有人(在|正在)?(偷|卖|赌|吸|电鱼|排污|偷排|砍树|盗|传销|非法)")),
+    ("投诉", re.compile(r"投诉|不给|不管|不处理|没人管|没人修|不修|态度(很|太|特别)?(差|恶劣)|乱收费|一直不|也不|不退|拖欠|欠.{0,4}不|推诿|扰民|太吵|吵得|不作为")),
+    ("建议", re.compile(r"建议|希望(能|可以)?(增设|增加|修建|多建|多设|开通|设置|安装|规划)|能不能(增加|增设|多建|多设|开通)|提个意见")),
+    ("咨询", re.compile(r"想问|请问|咨询|问一下|问问|怎么办理|如何办理|怎么申请|如何申请|需要(什么|哪些)|在哪(里|儿)?办|多久|是否|能不能.{0,8}吗|吗[？?]?$|怎么(办|弄|处理)[？?]?$|政策")),
+)
+_SUPPORT_GROUPS = ("电力", "通信", "水气热", "公共设施", "民政", "突发")
+
+
+@dataclass(frozen=True)
+class CityIndex:  # 城市清单索引
+    items: dict[str, Item]
+    claims: dict[str, list[Item]]  # signal id → items that claim it, in list order
+    keyword_re: re.Pattern | None
+    keyword_items: dict[str, list[str]]  # keyword → item codes
+    review_below: float
+
+
+def build_index(items: tuple[Item, ...], review_below: float) -> CityIndex:
+    claims: dict[str, list[Item]] = {}
+    kw: dict[str, list[str]] = {}
+    for it in items:
+        for s in it.signals:
+            claims.setdefault(s, []).append(it)
+        if it.signals and "+" in it.direction:
+            continue  # joint-emergency items are reached by signals only
+        for k in it.keywords:
+            kw.setdefault(k.lower(), []).append(it.code)
+    alt = "|".join(re.escape(k) for k in sorted(kw, key=len, reverse=True))
+    return CityIndex({it.code: it for it in items}, claims, re.compile(alt) if alt else None, kw, review_below)
+
+
+def keyword_hits(index: CityIndex, text: str) -> dict[str, list[str]]:
+    """item code → keywords found (longest match wins at each position)."""
+    out: dict[str, list[str]] = {}
+    if index.keyword_re is None:
+        return out
+    for m in index.keyword_re.finditer(text):
+        for code in index.keyword_items[m.group(0)]:
+            out.setdefault(code, []).append(m.group(0))
+    return out
+
+
+def _kind(text: str, active: list[str], item: Item | None, reported_past: bool) -> str:
+    for kind, rx in _KIND_RULES:
+        if kind == "举报" and rx.search(text):
+            return kind
+    if active:
+        return "求助"
+    if reported_past:
+        return "举报"
+    for kind, rx in _KIND_RULES[1:]:
+        if rx.search(text):
+            return kind
+    if item is None:
+        return "咨询"
+    if item.direction.startswith("12345→110"):
+        return "举报"
+    if item.code.endswith("B01") or "咨询" in item.group:
+        return "咨询"
+    return "求助" if any(g in item.group for g in _SUPPORT_GROUPS) else "投诉"
+
+
+def _describe(it: Item) -> str:
+    return f"清单：{it.direction} {it.code} {it.group}·{it.name[:30]}"
+
+
+def decide(
+    text: str, hits: list[Hit], kw: dict[str, list[str]], ranked: list[tuple[str, float]], index: CityIndex, desk: str
+) -> RoutingDecision:
+    """Combine what fired into one decision; `ranked` is the model's (code, probability), best first."""
+    reasons: list[str] = []
+    review = False
+    active = [s.id for s in lexicon.SIGNALS if any(h.signal == s.id and h.state == ACTIVE for h in hits)]
+    strong = [s for s in active if lexicon.BY_ID[s].strong]
+    for h in hits:
+        spec = lexicon.BY_ID[h.signal]
+        if h.state == ACTIVE:
+            reasons.append(f"规则：{spec.label}「{h.phrase}」→ {'+'.join(spec.services)}")
+        elif h.state == NEGATED:
+            reasons.append(f"否定：「{h.cue}…{h.phrase}」不计为{spec.label}")
+        elif h.state == HYPOTHETICAL:
+            reasons.append(f"隐患/假设：「{h.cue}…{h.phrase}」尚未发生，不计为紧急")
+        elif h.state == PAST:
+            reasons.append(f"时间：「{h.cue}」{h.phrase}为过去发生，按报案/反映处理，非紧急")
+    model_code, model_p = ranked[0] if ranked else (None, 0.0)
+    prob = dict(ranked)
+    if model_code:
+        reasons.append(f"模型：{model_code} {index.items[model_code].name[:20]} p={model_p:.2f}")
+    for code, words in sorted(kw.items(), key=lambda kv: -max(map(len, kv[1])))[:3]:
+        reasons.append(f"关键词：「{'、'.join(dict.fromkeys(words))}」→ {code}")
+
+    services: set[str] = set()
+    item: Item | None = None
+    confidence: float
+    reported_past = False
+    if strong:
+        top = strong[0]
+        top_services = set(lexicon.BY_ID[top].services)
+        keyword_items = [index.items[c] for c in kw if top_services <= set(index.items[c].services)]
+        claimed = index.claims.get(top, [])
+        plain_claims = [it for it in claimed if "+" not in it.direction]
+        if keyword_items:
+            item = max(keyword_items, key=lambda it: (max(map(len, kw[it.code])), prob.get(it.code, 0.0)))
+        elif plain_claims:
+            item = plain_claims[0]
+        elif claimed:
+            item = claimed[0]
+        for s in active:
+            services |= set(lexicon.BY_ID[s].services)
+            for it in index.claims.get(s, []):
+                services |= set(it.services)
+                if "+" in it.direction:
+                    reasons.append(f"紧急事件：{it.name}（{it.direction}，移交110并同步转办属地和部门）")
+        if "trapped" in active and active_any(active, "traffic_accident", "explosion") or (
+            "trapped" in active and re.search(r"坍塌|塌了|倒塌|压在|被压|被埋", text)
+        ):
+            services |= {"110", "119", "120"}
+            reasons.append("组合：事故/坍塌致人员被困 → 110+119+120")
+        if "fire" in active and active_any(active, "injury", "trapped") and "injury" in active:
+            services.add("120")
+        confidence = 0.9 if len(strong) == 1 or item is not None else 0.8
+        if model_code and model_p >= 0.8 and not (set(index.items[model_code].services) & services) and not kw:
+            review = True
+            reasons.append("熔断：规则判为紧急，模型判为非紧急事项，需人工确认")
+    else:
+        past_reports = [h for h in hits if h.state == PAST and lexicon.BY_ID[h.signal].report_when_past]
+        topic_kw = {c: w for c, w in kw.items() if "110" not in index.items[c].services}
+        if past_reports and not topic_kw:
+            claimed = [it for it in index.claims.get(past_reports[0].signal, []) if "+" not in it.direction]
+            if claimed:
+                item = claimed[0]
+                reported_past = True
+                confidence = 0.75
+                reasons.append("过去发生的违法犯罪：向110报案（非紧急）")
+        if item is None:
+            item, confidence = _pick_item(kw, ranked, index, reasons)
+        services |= set(item.services)
+        if past_reports and topic_kw:
+            reasons.append("过去发生的警情仅作背景，按所反映的事项办理")
+        for s in active:  # weak signals (public danger) add their services to the topic's
+            services |= set(lexicon.BY_ID[s].services)
+            for it in index.claims.get(s, []):
+                services |= set(it.services)
+                reasons.append(f"紧急事件：{it.name}（{it.direction}，110先行处置并同步转办部门）")
+        if not item.services and services:
+            services.add("12345")
+        if confidence < index.review_below:
+            review = True
+            reasons.append(f"熔断：把握不足（{confidence:.2f} < {index.review_below:.2f}），需人工确认")
+    if any(h.state == ACTIVE for h in hits) and any(h.state in (NEGATED,) and h.signal in active for h in hits):
+        review = True
+        reasons.append("熔断：同一信号既有肯定又有否定表述，需人工确认")
+    if not services:
+        reasons.append("不属于12345和110受理范围：做好引导解释")
+    level, level_reasons = grade(text, hits)
+    if item is not None:
+        reasons.insert(0, _describe(item))
+    return RoutingDecision(
+        services=tuple(sorted(services)),
+        category_code=item.code if item else None,
+        category_name=item.name if item else None,
+        category_group=item.group if item else None,
+        category_list=item.direction if item else None,
+        kind=_kind(text, active, item, reported_past),
+        unit_function=item.unit_function if item else None,
+        level=level,
+        level_reasons=level_reasons,
+        confidence=round(float(confidence), 3),
+        review=review,
+        reasons=reasons + ([f"首接：{desk}受理"] if review else []),
+    )
+
+
+def active_any(active: list[str], *ids: str) -> bool:
+    return any(i in active for i in ids)
+
+
+def _pick_item(kw: dict[str, list[str]], ranked: list[tuple[str, float]], index: CityIndex, reasons: list[str]) -> tuple[Item, float]:
+    """The list item for a non-emergency appeal: keywords and model together; police only when sure."""
+    prob = dict(ranked)
+    model_code, model_p = ranked[0]
+    if kw:
+        best = max(kw, key=lambda c: (max(map(len, kw[c])) / 4 + prob.get(c, 0.0)))
+        if best == model_code:
+            return index.items[best], max(model_p, 0.85)
+        if model_p >= 0.7 and max(map(len, kw[best])) <= 2:
+            reasons.append("模型与关键词不一致，取模型结果")
+            return index.items[model_code], model_p * 0.8
+        conf = 0.55 + 0.3 * prob.get(best, 0.0) + 0.05 * min(max(map(len, kw[best])), 4)
+        if model_p >= 0.6 and set(index.items[model_code].services) != set(index.items[best].services):
+            reasons.append(f"熔断：关键词指向 {best}，模型指向 {model_code}（服务不同）")
+            conf = min(conf, 0.5)
+        return index.items[best], conf
+    item = index.items[model_code]
+    if "110" in item.services and model_p < MODEL_TRUST:
+        alt = next(((c, p) for c, p in ranked if "110" not in index.items[c].services), None)
+        if alt:
+            reasons.append(f"模型倾向公安类（p={model_p:.2f}）但无规则佐证，先按非警务事项并人工复核")
+            return index.items[alt[0]], min(alt[1], 0.45)
+    if not item.services and model_p < MODEL_TRUST:
+        alt = next(((c, p) for c, p in ranked if index.items[c].services), None)
+        if alt:
+            reasons.append(f"模型倾向引导解释（p={model_p:.2f}）但把握不足，按首接负责受理并人工复核")
+            return index.items[alt[0]], min(alt[1], 0.45)
+    return item, model_p

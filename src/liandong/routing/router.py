@@ -1,0 +1,107 @@
+"""The router (分流引擎): loads a city's lists and model once, then routes appeals.
+
+The model is trained at first use from the shipped corpus and cached under `var/models/` (or
+`$LIANDONG_VAR_DIR/models/`), keyed by a hash of the corpus, the library versions and the pipeline
+version; a fresh clone needs no manual step, and later loads only unpickle (well under a second).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import numpy as np
+import sklearn
+
+from liandong.routing.classifier import Analyzer, TextClassifier, domain_dictionary, fingerprint
+from liandong.routing.corpus import build_corpus
+from liandong.routing.decision import RoutingDecision
+from liandong.routing.lists import CityRouting, load_city_routing
+from liandong.routing.policy import CityIndex, build_index, decide, keyword_hits
+from liandong.routing.signals import detect
+from liandong.routing.text import normalise, validate
+from liandong.intake.channels import desk_of
+
+PIPELINE_VERSION = 4
+TOP_K = 5
+
+
+def var_dir() -> Path:
+    return Path(os.environ.get("LIANDONG_VAR_DIR") or Path.cwd() / "var")
+
+
+def corpus_items(city: CityRouting):
+    return [it for it in city.items if not (it.signals and "+" in it.direction)]
+
+
+def train_city_model(city: CityRouting) -> TextClassifier:
+    texts, labels = build_corpus(corpus_items(city))
+    words = domain_dictionary(texts, [k for it in city.items for k in it.keywords])
+    return TextClassifier.fit(texts, labels, analyzer=Analyzer(words, char_max=2), c=0.5, calibrate=True)
+
+
+def city_model(city: CityRouting) -> TextClassifier:
+    """The cached model for this city's corpus, trained (once, under a file lock) if absent."""
+    texts, labels = build_corpus(corpus_items(city))
+    key = fingerprint(texts, labels, sklearn.__version__, jieba.__version__, PIPELINE_VERSION)
+    directory = var_dir() / "models" / f"routing-{city.city}-{key}"
+    if (directory / "model.pkl").exists():
+        return TextClassifier.load(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with open(directory.parent / f".routing-{city.city}-{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (directory / "model.pkl").exists():
+            return TextClassifier.load(directory)
+        model = train_city_model(city)
+        model.meta = {"city": city.city, "corpus_key": key, "examples": len(texts)}
+        model.save(directory)
+        return model
+
+
+class Router:  # 分流引擎
+    def __init__(self, city: CityRouting, model: TextClassifier) -> None:
+        self.city = city
+        self.model = model
+        self.index: CityIndex = build_index(city.items, city.review_below)
+        self._labels = np.array(model.labels)
+        model.predict_proba(["预热"])  # builds the tokenizer now, not on the first appeal
+
+    def _ranked(self, probs: np.ndarray) -> list[tuple[str, float]]:
+        top = np.argsort(-probs)[:TOP_K]
+        return [(str(self._labels[i]), float(probs[i])) for i in top]
+
+    def route(self, text: str, channel: str = "12345", region: str | None = None) -> RoutingDecision:
+        """Route one appeal; raises InvalidInput for empty, oversized, non-Chinese text or unknown channel."""
+        return self.route_many([{"text": text, "channel": channel, "region": region}])[0]
+
+    def route_many(self, items: Iterable[dict | tuple]) -> list[RoutingDecision]:
+        """Route many appeals at once (one model call); items are dicts (text, channel) or (text, channel) tuples.
+
+        Invalid input raises for the first bad item; callers that need per-item errors route one by one.
+        """
+        prepared = []
+        for item in items:
+            if isinstance(item, dict):
+                text, channel = item.get("text"), item.get("channel", "12345")
+            else:
+                text, channel = (item[0], item[1] if len(item) > 1 else "12345")
+            clean, chan = validate(text, channel)
+            prepared.append((normalise(clean), desk_of(chan)))
+        if not prepared:
+            return []
+        probs = self.model.predict_proba([t for t, _ in prepared])
+        out = []
+        for (text, desk), p in zip(prepared, probs):
+            out.append(decide(text, detect(text), keyword_hits(self.index, text), self._ranked(p), self.index, desk))
+        return out
+
+
+@lru_cache(maxsize=8)
+def load_router(city: str = "demo") -> Router:
+    """The router for a city, cached per city: lists validated, model loaded (or trained once)."""
+    routing = load_city_routing(city)
+    return Router(routing, city_model(routing))

@@ -1,0 +1,97 @@
+"""Find emergency signals in an appeal, with negation and time (信号识别：否定与时态).
+
+A hit is `active` only if nothing denies it: 没有人受伤 (negated), 容易着火 (hypothetical),
+上个月被偷过 (past — a report, not an emergency).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from liandong.routing import lexicon
+from liandong.routing.text import clauses
+
+ACTIVE, NEGATED, HYPOTHETICAL, PAST = "active", "negated", "hypothetical", "past"
+STATE_LABELS = {NEGATED: "否定", HYPOTHETICAL: "假设/隐患", PAST: "过去发生"}
+
+
+@dataclass(frozen=True)
+class Hit:  # 信号命中
+    signal: str
+    phrase: str
+    start: int
+    state: str
+    cue: str = ""  # the words that changed the state (没有, 上个月)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    spec: lexicon.SignalSpec
+    pattern: re.Pattern
+    exclude: re.Pattern | None
+
+
+_COMPILED = tuple(
+    _Compiled(s, re.compile("|".join(f"(?:{p})" for p in s.patterns)),
+              re.compile("|".join(f"(?:{p})" for p in s.exclude)) if s.exclude else None)
+    for s in lexicon.SIGNALS
+)
+_NEG_BEFORE = re.compile(lexicon.NEGATION_BEFORE)
+_HYPO_BEFORE = re.compile(lexicon.HYPOTHETICAL_BEFORE)
+_HYPO_AFTER = re.compile(lexicon.HYPOTHETICAL_AFTER)
+_NEG_INJURY = re.compile(lexicon.NEGATED_INJURY)
+_PAST = re.compile(lexicon.PAST_MARKERS)
+_PRESENT = re.compile(lexicon.PRESENT_MARKERS)
+_ANY = re.compile("|".join(f"(?:{p})" for s in lexicon.SIGNALS for p in s.patterns))
+
+
+def _clause_times(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, past cue or '') per clause; a past clause carries on until a present marker."""
+    out, carried = [], ""
+    for start, clause in clauses(text):
+        past = _PAST.search(clause)
+        present = _PRESENT.search(clause)
+        if present and (not past or present.start() > past.start()):
+            carried = ""
+        elif past:
+            carried = past.group(0)
+        out.append((start, start + len(clause), carried))
+    return out
+
+
+def detect(text: str) -> list[Hit]:
+    """All signal hits in normalised `text`, each with its state."""
+    if not _ANY.search(text):
+        return []
+    times = _clause_times(text)
+    injury_denied = _NEG_INJURY.search(text)
+    hits: list[Hit] = []
+    for c in _COMPILED:
+        excluded = [m.span() for m in c.exclude.finditer(text)] if c.exclude else []
+        for m in c.pattern.finditer(text):
+            s, e = m.span()
+            if s == e or any(s < xe and xs < e for xs, xe in excluded):
+                continue
+            clause_start, past_cue = next(((cs, cue) for cs, ce, cue in times if cs <= s < ce), (0, ""))
+            before = text[max(clause_start, s - 8) : s]
+            after = text[e : e + 6]
+            neg = _NEG_BEFORE.search(before)
+            hypo = _HYPO_BEFORE.search(before) or _HYPO_AFTER.search(after)
+            if neg:
+                hits.append(Hit(c.spec.id, m.group(0), s, NEGATED, neg.group(0)))
+            elif c.spec.id in ("injury", "medical") and injury_denied:
+                hits.append(Hit(c.spec.id, m.group(0), s, NEGATED, injury_denied.group(0)))
+            elif hypo:
+                hits.append(Hit(c.spec.id, m.group(0), s, HYPOTHETICAL, hypo.group(0)))
+            elif after.startswith("过") or past_cue:
+                hits.append(Hit(c.spec.id, m.group(0), s, PAST, past_cue or "过"))
+            else:
+                hits.append(Hit(c.spec.id, m.group(0), s, ACTIVE))
+    return hits
+
+
+def active_signals(hits: list[Hit]) -> list[str]:
+    """Signal ids that are active, in priority order, without repeats."""
+    seen = {h.signal for h in hits if h.state == ACTIVE}
+    return [s.id for s in lexicon.SIGNALS if s.id in seen]
