@@ -20,24 +20,28 @@ import time
 from pathlib import Path
 
 import httpx
+from collections import Counter
+from datetime import datetime, timedelta
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import pct, write_section  # noqa: E402
 
 from liandong.app import Liandong  # noqa: E402
+from liandong.core.clock import CST  # noqa: E402
 from liandong.config import Settings  # noqa: E402
 from liandong.demo.appeals import generate, to_api_payload  # noqa: E402
 from liandong.demo.users import create_demo_users  # noqa: E402
 from liandong.storage.migrate import upgrade  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+STATUS: Counter = Counter()
 LIANDONG = str(Path(sys.executable).parent / "liandong")
 
 
 def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "LIANDONG_DATABASE_URL": url}
     proc = subprocess.Popen([LIANDONG, "serve", "--port", str(port), "--workers", str(workers), "--no-migrate"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env=env, stdout=subprocess.DEVNULL, stderr=open(os.environ.get("LIANDONG_BENCH_LOG", os.devnull), "w"))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -46,7 +50,7 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
         except httpx.HTTPError:
             pass
         if proc.poll() is not None:
-            raise RuntimeError(proc.stderr.read().decode())
+            raise RuntimeError(f"server exited with {proc.returncode}")
         time.sleep(0.1)
     raise RuntimeError("server did not start")
 
@@ -77,6 +81,7 @@ async def drive(base: str, token: str, payloads: list[dict], concurrency: int, r
             latencies.append((time.perf_counter() - t0) * 1000)
             if r.status_code != 201:
                 errors += 1
+                STATUS[r.status_code] += 1
 
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
@@ -90,7 +95,8 @@ def run(label: str, url: str, workers: int, n: int, concurrency: int, port: int)
     rows, _ = create_demo_users(ctx)
     ctx.close()
     token = next(r["token"] for r in rows if r["role"] == "operator")
-    payloads = [to_api_payload(a) for a in generate(n, seed=11)]
+    start = datetime.now(CST) - timedelta(days=max(7, n // 240) + 1)
+    payloads = [to_api_payload(a) for a in generate(n, seed=11, start=start)]
     for p in payloads:
         p["channel"] = "phone" if p["channel"] == "110" else p["channel"]
     proc = start_server(url, port, workers)
@@ -105,7 +111,7 @@ def run(label: str, url: str, workers: int, n: int, concurrency: int, port: int)
         proc.wait(10)
     line = (f"| {label} | {workers} | {n} | {concurrency} | **{rps:.0f}** | {pct(lat, 50):.1f} | {pct(lat, 99):.1f} | "
             f"{pct(lat200, 50):.1f} | **{pct(lat200, 99):.1f}** | {err + err200} |")
-    print(line, flush=True)
+    print(line, "non-201:", dict(STATUS), flush=True)
     return line
 
 
@@ -114,13 +120,14 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=3000)
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--sqlite-workers", type=int, default=1)
     ap.add_argument("--pg", default=os.environ.get("LIANDONG_BENCH_PG_URL"))
     ap.add_argument("--port", type=int, default=18080)
     args = ap.parse_args()
     lines = []
     tmp = Path(tempfile.mkdtemp(prefix="ld-bench-"))
     try:
-        lines.append(run("SQLite (WAL)", f"sqlite:///{tmp / 'bench.db'}", 1, args.n, args.concurrency, args.port))
+        lines.append(run("SQLite (WAL)", f"sqlite:///{tmp / 'bench.db'}", args.sqlite_workers, args.n, args.concurrency, args.port))
         if args.pg:
             lines.append(run("PostgreSQL", args.pg, args.workers, args.n, args.concurrency, args.port + 1))
     finally:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterator, Protocol
@@ -45,6 +46,12 @@ class Liandong:
         return make_session_factory(self.read_engine)
 
     @cached_property
+    def token_cache(self):
+        from liandong.auth.service import TokenCache
+
+        return TokenCache()
+
+    @cached_property
     def city(self) -> CityRegistry:
         return load_city(self.settings.city)
 
@@ -56,9 +63,21 @@ class Liandong:
 
         return load_router(self.settings.city)
 
+    @cached_property
+    def _write_lock(self):
+        """SQLite has one writer at a time: queue this process's writers here rather than in SQLite's
+        busy handler, which sleeps in growing steps and turns contention into long tail latency."""
+        return threading.Lock() if self.settings.is_sqlite else nullcontext()
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction: commits on success, rolls back on any error."""
+        with self._write_lock:
+            with self._write_session() as session:
+                yield session
+
+    @contextmanager
+    def _write_session(self) -> Iterator[Session]:
         session = self._writer()
         try:
             with session.begin():

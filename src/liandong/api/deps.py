@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from liandong.app import Liandong
-from liandong.auth.service import authenticate
+from liandong.auth.service import authenticate, digest
 from liandong.orders.model import Actor
 
 
@@ -26,8 +26,15 @@ def current_caller(request: Request, ctx: Annotated[Liandong, Depends(get_ctx)])
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     token = token.strip() if scheme.lower() == "bearer" else ""
-    with ctx.read() as session:
-        actor, platform = authenticate(session, token or None)
+    cache = ctx.token_cache
+    key = digest(token) if token else ""
+    hit = cache.get(key) if key else None
+    if hit is None:
+        with ctx.read() as session:
+            actor, platform = authenticate(session, token or None)
+        cache.put(key, actor, platform)
+    else:
+        actor, platform = hit
     return Caller(actor, platform)
 
 

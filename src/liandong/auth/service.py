@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, or_, select, true
@@ -75,6 +76,31 @@ def revoke_tokens(session: Session, name: str, now: datetime) -> int:
     for row in rows:
         row.revoked_at = now
     return len(rows)
+
+
+class TokenCache:
+    """Recently verified tokens, so that every request does not cost a database round trip.
+
+    An entry lives `ttl` seconds: a revoked token or a deactivated user stops working within that
+    time in every process (immediately in the process that revoked it, which calls `clear`)."""
+
+    def __init__(self, ttl: float = 15.0, size: int = 4096) -> None:
+        self.ttl, self.size = ttl, size
+        self._entries: dict[str, tuple[float, Actor, str]] = {}
+
+    def get(self, key: str) -> tuple[Actor, str] | None:
+        hit = self._entries.get(key)
+        if hit is None or hit[0] < time.monotonic():
+            return None
+        return hit[1], hit[2]
+
+    def put(self, key: str, actor: Actor, platform: str) -> None:
+        if len(self._entries) >= self.size:
+            self._entries.clear()
+        self._entries[key] = (time.monotonic() + self.ttl, actor, platform)
+
+    def clear(self) -> None:
+        self._entries.clear()
 
 
 def authenticate(session: Session, token: str | None) -> tuple[Actor, str]:

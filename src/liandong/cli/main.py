@@ -54,11 +54,8 @@ def serve(
         os.environ["LIANDONG_PLATFORM"] = platform
         if migrate:
             upgrade(s.database_url)
-        if workers > 1 and s.is_sqlite:
-            typer.echo("提示：SQLite 只支持单个写入进程，已改为 1 个工作进程", err=True)
-            workers = 1
         uvicorn.run("liandong.api.asgi:app_factory", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning", access_log=False)
+                    log_level="warning", access_log=False, timeout_keep_alive=75)
 
 
 @app.command()

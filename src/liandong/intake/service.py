@@ -19,17 +19,23 @@ from liandong.orders.states import Action
 from liandong.orders.tables import OrderRow
 
 
-def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, platform: str,
-                  now: datetime) -> tuple[AppealRow, list[OrderRow]]:
+def route_appeal(ctx, body: AppealCreate, *, now: datetime) -> dict:
+    """Validate against the city and route: pure work, done before any transaction is opened."""
     if body.region:
         ctx.city.region(body.region)
-    received_at = as_cst(body.received_at) if body.received_at else now
-    if received_at > now.replace(microsecond=0) and (received_at - now).total_seconds() > 300:
+    if body.received_at and (as_cst(body.received_at) - now).total_seconds() > 300:
         raise InvalidInput("受理时间不能晚于当前时间")
-    decision = ctx.router.route(body.text, body.channel.value, body.region)
-    routing = decision.to_dict()
+    routing = ctx.router.route(body.text, body.channel.value, body.region).to_dict()
     unit = ctx.city.unit_for(routing["unit_function"], body.region) if routing.get("unit_function") else None
     routing["unit"] = unit.code if unit else None
+    return routing
+
+
+def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, platform: str, now: datetime,
+                  routing: dict | None = None) -> tuple[AppealRow, list[OrderRow]]:
+    """Store the appeal and open its orders; `routing` comes from `route_appeal` (called here if absent)."""
+    routing = routing if routing is not None else route_appeal(ctx, body, now=now)
+    received_at = as_cst(body.received_at) if body.received_at else now
     appeal = AppealRow(
         id=new_id(), channel=body.channel.value, received_at=received_at, caller_name=body.caller.name,
         caller_phone=body.caller.phone, caller_key=caller_key(body.caller.phone, ctx.settings.phone_salt),

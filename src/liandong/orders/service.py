@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from liandong.auth.service import require_view
 from liandong.core.errors import InvalidInput, NotFound, StaleUpdate
-from liandong.core.ids import new_id, order_number
+from liandong.core.ids import order_number
 from liandong.intake.tables import AppealRow
 from liandong.orders import linkage
 from liandong.orders.model import ActionCommand, Actor, OrderFacts, decide, describe
@@ -28,8 +28,10 @@ RECEIVE = "receive"  # 受理: the event that opens an order (not a transition i
 def open_order(session: Session, ctx, *, appeal: AppealRow, platform: str, routing: dict, actor: Actor,
                now: datetime, note: str = "") -> OrderRow:
     """Open an order on `platform` for the appeal, status 已受理, with its first audit event."""
+    order_id = _next_order_id(session)
     order = OrderRow(
-        number="~" + new_id(), platform=platform, appeal_id=appeal.id, status=Status.RECEIVED.value,
+        id=order_id, number=order_number(platform, appeal.region or ctx.city.city.code, now.strftime("%Y%m%d"), order_id),
+        platform=platform, appeal_id=appeal.id, status=Status.RECEIVED.value,
         title=_title(appeal.text), category_code=routing.get("category_code"), category_name=routing.get("category"),
         category_group=routing.get("category_group"), kind=routing.get("kind"), level=routing.get("level") or "一般",
         services=list(routing.get("services") or []), unit_function=routing.get("unit_function"), region=appeal.region,
@@ -37,8 +39,7 @@ def open_order(session: Session, ctx, *, appeal: AppealRow, platform: str, routi
         supervised=False, flags=[], created_at=now, updated_at=now, last_event_seq=0,
     )
     session.add(order)
-    session.flush()
-    order.number = order_number(platform, appeal.region or ctx.city.city.code, now.strftime("%Y%m%d"), order.id)
+    session.flush()  # the order row before its audit event (no ORM relationship orders the two)
     _event(session, order, action=RECEIVE, from_status=None, actor=actor, now=now, note=note or "受理登记")
     return order
 
@@ -115,6 +116,16 @@ def _event(session: Session, order: OrderRow, *, action: str, from_status: str |
         order_id=order.id, seq=seq, action=action, from_status=from_status, to_status=order.status,
         actor=actor.name, role=actor.role.value, unit=actor.unit, at=now, note=note, data=data or {},
     ))
+
+
+def _next_order_id(session: Session) -> int:
+    """The id (and so the readable number) of the next order, known before the INSERT.
+
+    PostgreSQL hands it out from the table's sequence; on SQLite the write transaction holds the
+    database's only write lock (BEGIN IMMEDIATE), so max + 1 cannot be taken twice."""
+    if session.get_bind().dialect.name == "postgresql":
+        return session.scalar(text("SELECT nextval(pg_get_serial_sequence('orders', 'id'))"))
+    return (session.scalar(select(func.max(OrderRow.id))) or 0) + 1
 
 
 def get_order(session: Session, number: str) -> OrderRow:

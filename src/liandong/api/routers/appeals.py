@@ -32,8 +32,10 @@ def routing_read(routing: dict) -> RoutingRead:
 def create_appeal(body: AppealCreate, ctx: Ctx, caller: CurrentCaller) -> AppealCreated:
     require_role(caller.actor, *INTAKE_ROLES)
     now = ctx.clock.now()
+    routing = intake.route_appeal(ctx, body, now=now)
     with ctx.write() as session:
-        appeal, orders = intake.submit_appeal(session, ctx, body, actor=caller.actor, platform=caller.platform, now=now)
+        appeal, orders = intake.submit_appeal(session, ctx, body, actor=caller.actor, platform=caller.platform, now=now,
+                                              routing=routing)
         related = [RelatedRef(**r) for r in (appeal.routing or {}).get("related", [])]
         return AppealCreated(appeal_id=appeal.id, routing=routing_read(appeal.routing), orders=[present.ref(o) for o in orders],
                              related=related)
