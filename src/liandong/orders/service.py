@@ -22,6 +22,11 @@ from liandong.orders.states import Action, Role, Status
 from liandong.orders.tables import OrderEventRow, OrderRow
 
 SYSTEM = Actor(name="system", role=Role.SYSTEM)
+MILESTONE_STAMPS = {  # the times supervision measures limits from
+    Action.DISPATCH: "dispatched_at", Action.SIGN: "signed_at", Action.ARRIVE: "signed_at", Action.REPLY: "replied_at",
+    Action.PEER_RESULT: "replied_at", Action.CLOSE: "closed_at", Action.VISIT: "visited_at", Action.URGE: "chased_at",
+    Action.SUPERVISE: "escalated_at", Action.REOPEN: "dispatched_at",
+}
 RECEIVE = "receive"  # 受理: the event that opens an order (not a transition in the table)
 
 
@@ -64,6 +69,9 @@ def act(session: Session, ctx, *, number: str, cmd: ActionCommand, actor: Actor,
     _apply(order, decision.changes, ctx=ctx, now=now)
     order.status = decision.to_status.value
     order.updated_at = now
+    stamp = MILESTONE_STAMPS.get(cmd.action)
+    if stamp:
+        setattr(order, stamp, now)
     order.last_event_seq = (order.last_event_seq or 0) + 1
     try:
         session.flush()  # the versioned UPDATE first: a concurrent writer is caught here, before any insert
@@ -88,9 +96,8 @@ def _apply(order: OrderRow, changes: dict, *, ctx, now: datetime) -> None:
                 hook = getattr(ctx, "on_deadlines", None)
                 if hook:
                     hook(order, now)
-            case "reopen":
-                order.closed_at = None
-                order.unit = order.unit  # the same unit handles it again (重办)
+            case "reopen":  # the same unit handles it again (重办); the clocks restart at this dispatch
+                order.closed_at = order.replied_at = order.signed_at = order.visited_at = None
             case _:
                 setattr(order, key, value)
     if "unit" in changes and changes["unit"]:

@@ -54,7 +54,13 @@ class OrderRow(Base):
     lead_order: Mapped[str | None] = mapped_column(String(40))  # 群诉 lead order this one is linked to
     created_at: Mapped[datetime] = mapped_column(Moment())
     updated_at: Mapped[datetime] = mapped_column(Moment())
-    closed_at: Mapped[datetime | None] = mapped_column(Moment())
+    dispatched_at: Mapped[datetime | None] = mapped_column(Moment())  # latest 派单
+    signed_at: Mapped[datetime | None] = mapped_column(Moment())  # latest 签收
+    replied_at: Mapped[datetime | None] = mapped_column(Moment())  # 答复
+    closed_at: Mapped[datetime | None] = mapped_column(Moment())  # 办结
+    visited_at: Mapped[datetime | None] = mapped_column(Moment())  # 回访
+    chased_at: Mapped[datetime | None] = mapped_column(Moment())  # latest 催办
+    escalated_at: Mapped[datetime | None] = mapped_column(Moment())  # latest 督办
     last_event_seq: Mapped[int] = mapped_column(Integer, default=0)  # seq of the newest audit event
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
