@@ -1,42 +1,46 @@
 """Near-duplicate search over appeal texts (相似诉求检索), sized for a large city's history.
 
 Design
-    Text → features. Text is normalised (NFKC folds full-width forms; case; Chinese numerals before
-    号/栋/楼… become digits; a few transcriber habits such as "市民来电反映" and greetings are dropped;
-    a small synonym table folds variants such as 噪声/噪音), then cut into overlapping character
-    bigrams. Bigrams need no word segmenter (jieba would cost ~1 ms per appeal), survive typos
-    (a wrong character breaks two bigrams, not the matter) and keep place names and problem words.
-    Each bigram is hashed to 32 bits. Only the first `MAX_CHARS` characters count: the matter is
-    told first, and the bound keeps memory per appeal bounded.
+    Text → content and places. `analyse` folds what differs between call takers: NFKC (full-width
+    forms), case, Chinese numerals → digits (三号楼 = 3号楼), a small synonym table (号楼/幢 → 栋,
+    噪声 → 噪音, 没水 → 停水 …), opening and closing formulas (市民来电反映：, 您好, 请尽快处理) and
+    street names (they repeat the region the appeal is filed under, and some call takers omit them).
+    It also pulls out *place keys* — two characters before a place suffix (锦绣花园, 解放路, 建筑公司).
+    Only the first `MAX_CHARS` characters count: the matter is told first, and memory stays bounded.
+
+    Content → features. Character bigrams plus single characters, hashed to 32 bits. No word
+    segmenter is needed (jieba costs about 1 ms per appeal); a typo breaks two bigrams and one
+    character, not the matter; single characters let short retellings that share few bigrams meet.
 
     Features → score. TF-IDF cosine: sublinear term frequency × inverse document frequency, the
-    document frequencies kept online in a hashed table (2^22 counters), so common bigrams (小区, 反映,
-    问题) weigh little and place names and specific problem words weigh much. Paraphrases of one
-    matter score about 0.3–0.8; unrelated appeals near 0–0.15; the hard case, the same street with a
-    different problem, about 0.1–0.3 (the labelled set in tests/data measures this; see
-    docs/performance.md).
+    document frequencies kept online in a hashed table of 2^22 counters, so common pieces (小区, 反映,
+    问题) weigh little and place names and problem words weigh much. Then one rule about places: if
+    both texts name places and share none, the score is multiplied by `PLACE_MISMATCH` (0.1). Without
+    it, "供暖不达标" in two different compounds, told with the same stock phrases, scored 0.9.
+    On the labelled set (tests/data/appeal_pairs.py) same-matter pairs score 0.22–1.0 and look-alike
+    pairs (same place other problem, same problem other place) mostly below 0.25; at the thresholds
+    below, recall is 0.998 with 0.7 % false matches (see docs/performance.md for the full history).
 
     Blocking instead of LSH. Both questions supervision asks are already narrow: a *repeat call*
     (重复来电) is by the same caller, so candidates are that caller's earlier appeals in the window;
     a *mass complaint* (群诉) is about one place, so candidates are the appeals of that region (pass
-    the street / 街道 code) within the time window. Exact cosine over such a block (tens to a few
+    the street / 街道 code) within the time window. Exact cosine over such a block (a few to a few
     hundred appeals) is cheaper and more accurate than MinHash/LSH, whose banding would need many
-    short bands to catch paraphrases (bigram Jaccard 0.2–0.4) and then drowns in false candidates.
+    short bands to catch paraphrases (bigram Jaccard 0.2–0.4) and would then drown in false candidates.
 
-    Storage is columnar: one uint32 array of features and one uint8 array of term counts for all
-    appeals (CSR-style offsets), int64 times, int32 caller and region numbers, and per caller / per
-    region arrays of row numbers in time order. A million appeals take about 0.5 GB (measured in
-    docs/performance.md); nothing is kept per appeal in Python objects except its id.
+    Storage is columnar: one uint32 array of features and one uint8 array of counts for all appeals
+    (CSR-style offsets), the place keys likewise, int64 times, int32 caller and region numbers, and
+    per caller / per region arrays of row numbers in time order. Scoring gathers the block's rows
+    and computes all cosines in a few numpy calls. Per appeal, only its id is a Python object.
+
+Known limits: a typo inside a place name makes the names differ (score × 0.1); two compounds whose
+names differ only in their first characters share a key; thresholds were tuned on generated text.
 """
 
 from __future__ import annotations
 
 import bisect
-import functools
 import math
-import re
-import unicodedata
-import zlib
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,119 +50,16 @@ import numpy as np
 
 from liandong.core.clock import CST, as_cst
 from liandong.core.errors import InvalidInput
+from liandong.supervision.appeal_text import analyse, batch_features, features, normalize, place_hashes, prepared
 
-MAX_CHARS = 400
 PLACE_MISMATCH = 0.1  # both texts name places and share none: most likely another matter
 REPEAT_THRESHOLD = 0.25  # recall 0.998, false-positive rate 0.7 % on the labelled set (tests/data/appeal_pairs.py)
 MASS_THRESHOLD = 0.25  # the same; a cluster further needs several distinct callers
 _DF_BITS = 22
 _DF_MASK = (1 << _DF_BITS) - 1
-_MULT = np.uint64(0x9E3779B97F4A7C15)
 _LOG_TF = (1.0 + np.log(np.maximum(np.arange(256, dtype=np.float64), 1.0))).astype(np.float32)
 
-_BOILERPLATE = re.compile(
-    r"(市民|群众|来电人|来电者|诉求人|热线)?(来电|致电)?(反映|反应|称|表示|咨询|投诉|举报)[：:，,]"
-    r"|尊敬的[^，。,.!！]{0,6}[：:，,]?|您好|你好|谢谢|麻烦(你们|您|了)?|望(领导)?(重视|回复)|请(相关部门|尽快)?(处理|解决)"
-)
-_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十]+")
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_SYNONYMS = (
-    ("噪声", "噪音"), ("号楼", "栋"), ("幢", "栋"), ("吵闹", "噪音"), ("很吵", "噪音"), ("太吵", "噪音"),
-    ("物业公司", "物业"), ("业主", "居民"), ("住户", "居民"), ("夜里", "夜间"), ("晚上", "夜间"),
-    ("没有水", "停水"), ("没水", "停水"), ("断水", "停水"), ("不发工资", "拖欠工资"), ("欠薪", "拖欠工资"),
-    ("电瓶车", "电动车"), ("反应", "反映"), ("股份有限公司", "公司"), ("有限责任公司", "公司"), ("有限公司", "公司"),
-)
-_SYNONYM_MAP = dict(_SYNONYMS)
-_SYNONYM_RE = re.compile("|".join(sorted(map(re.escape, _SYNONYM_MAP), key=len, reverse=True)))
-_KEEP = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
-# Street-level names repeat the region the appeal is filed under, and transcribers add or omit them.
-_STREET = re.compile(r"[\u4e00-\u9fff]{2}(?:街道|镇|乡)")
-# A place key is the two characters before a place suffix: 锦绣花园, 解放路, 宏达建筑公司 → 建筑公司.
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2})(小区|花园|新村|家园|公寓|名邸|华庭|大厦|公司|大道|苑|路(?![边面人况线费过口灯])|街(?![道边上头])|厂)")
-_NOT_A_PLACE = set("走在的了过修这那条有个到回半出道是与去从满")
-_GENERIC = {"供水", "供电", "电力", "热力", "燃气", "物业", "保洁", "快递", "公交", "出租", "房产", "开发", "装修", "家政", "保险", "银行", "自来"}
-_SEP = " "
-
-
-def _cn_number(text: str) -> str:
-    if "十" not in text:
-        return "".join(str(_DIGITS[c]) for c in text)
-    tens, _, ones = text.partition("十")
-    return str((_DIGITS.get(tens[-1:], 1) if tens else 1) * 10 + (_DIGITS.get(ones[:1], 0) if ones else 0))
-
-
-def analyse(text: str) -> tuple[str, tuple[str, ...]]:
-    """Fold the differences between transcribers; return (content text, place keys).
-
-    Place names stay in the content (they are part of the matter) and are also returned as keys,
-    so that two appeals naming different places can be told apart (see PLACE_MISMATCH).
-    """
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    text = _BOILERPLATE.sub("", text)
-    text = _NUMERAL.sub(lambda m: _cn_number(m.group()), text)
-    text = _SYNONYM_RE.sub(lambda m: _SYNONYM_MAP[m.group()], text)
-    content = _STREET.sub(_SEP, _KEEP.sub(_SEP, text))[:MAX_CHARS]
-    places = [
-        m.group()
-        for m in _PLACE.finditer(content)
-        if _NOT_A_PLACE.isdisjoint(m.group(1)) and m.group(1) not in _GENERIC
-    ]
-    return content, tuple(dict.fromkeys(places))
-
-
-def normalize(text: str) -> str:
-    """The content text of `analyse`, separators removed (for display and tests)."""
-    return analyse(text)[0].replace(_SEP, "")
-
-
-_SEP_CP = np.uint64(ord(_SEP))
-
-
-def batch_features(contents: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features of many analysed content texts at once: (features, counts, features per text).
-
-    Per text: the sorted unique 32-bit hashes of its bigrams (no bigram spans a separator) and of its
-    characters (unigrams help short retellings that share few bigrams), with their counts.
-    """
-    n = len(contents)
-    if n == 0:
-        return np.empty(0, np.uint32), np.empty(0, np.uint8), np.zeros(0, np.int64)
-    joined = _SEP.join(contents) + _SEP
-    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    doc = np.repeat(np.arange(n, dtype=np.uint64), [len(c) + 1 for c in contents])
-    kept = cp != _SEP_CP
-    pair = kept[:-1] & kept[1:]
-    keys = np.concatenate([((cp[:-1] << np.uint64(21)) | cp[1:])[pair], cp[kept]])
-    docs = np.concatenate([doc[:-1][pair], doc[kept]])
-    hashed = (keys * _MULT) >> np.uint64(32)
-    uniq, counts = np.unique((docs << np.uint64(32)) | hashed, return_counts=True)
-    lens = np.bincount((uniq >> np.uint64(32)).astype(np.int64), minlength=n).astype(np.int64)
-    return (uniq & np.uint64(0xFFFFFFFF)).astype(np.uint32), np.minimum(counts, 255).astype(np.uint8), lens
-
-
-def features(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted unique hashed features (uint32) and their counts (uint8) of one analysed content text."""
-    feats, counts, _ = batch_features([text])
-    return feats, counts
-
-
-def place_hashes(places: tuple[str, ...]) -> np.ndarray:
-    return np.unique(np.array([zlib.crc32(p.encode("utf-8")) for p in places], np.uint32))
-
-
 _NO_ROWS = np.empty(0, np.int64)
-
-
-@functools.lru_cache(maxsize=256)
-def _prepared(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features of a text; cached because one check asks the repeat and the mass question."""
-    content, places = analyse(text)
-    feats, counts = features(content)
-    for a in (feats, counts):
-        a.flags.writeable = False
-    hashes = place_hashes(places)
-    hashes.flags.writeable = False
-    return feats, counts, hashes
 
 
 @dataclass(frozen=True)
@@ -321,7 +222,7 @@ class SimilarityIndex:  # 相似诉求索引
         return self._idf
 
     def _query(self, text: str) -> _Query:
-        feats, counts, places = _prepared(text)
+        feats, counts, places = prepared(text)
         weights = _LOG_TF[counts] * self._idf_table()[feats & _DF_MASK]
         return _Query(feats, weights, float(np.sqrt(np.dot(weights, weights))), places)
 
@@ -491,4 +392,4 @@ def _check_window(value: float, what: str, limit: float) -> None:
         raise InvalidInput(f"{what}过大：{value}")
 
 
-__all__ = ["Match", "SimilarityIndex", "features", "normalize"]
+__all__ = ["Match", "SimilarityIndex", "analyse", "batch_features", "features", "normalize"]
