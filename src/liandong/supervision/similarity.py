@@ -128,6 +128,9 @@ class SimilarityIndex:  # 相似诉求索引
         self._df = np.zeros(1 << _DF_BITS, np.int32)
         self._idf: np.ndarray | None = None
         self._idf_n = 0
+        self._idf_version = 0
+        self._norm = _Grow(np.float32)
+        self._norm_version = _Grow(np.int32)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -215,11 +218,28 @@ class SimilarityIndex:  # 相似诉求索引
     # -- reading ------------------------------------------------------------------------------------
 
     def _idf_table(self) -> np.ndarray:
+        """IDF from the current counts, recomputed when the index has grown by 2 % (row norms follow)."""
         n = len(self._ids)
         if self._idf is None or n > self._idf_n * 1.02 + 10:
             self._idf = (np.log((n + 1.0) / (self._df + 1.0)) + 1.0).astype(np.float32)
             self._idf_n = n
+            self._idf_version += 1
         return self._idf
+
+    def _norms(self, rows: np.ndarray) -> np.ndarray:
+        """TF-IDF norms of rows, cached per IDF version (a check reuses almost all of them)."""
+        idf = self._idf_table()
+        if self._norm.size < len(self._ids):
+            missing = len(self._ids) - self._norm.size
+            self._norm.extend(np.zeros(missing, np.float32))
+            self._norm_version.extend(np.full(missing, -1, np.int32))
+        stale = rows[self._norm_version.data[rows] != self._idf_version]
+        if stale.size:
+            idx, seg, _ = self._gather(self._ptr.data, stale)
+            w = _LOG_TF[self._tf.data[idx]] * idf[self._feat.data[idx] & _DF_MASK]
+            self._norm.data[stale] = np.sqrt(np.bincount(seg, weights=w * w, minlength=stale.size))
+            self._norm_version.data[stale] = self._idf_version
+        return self._norm.data[rows]
 
     def _query(self, text: str) -> _Query:
         feats, counts, places = prepared(text)
@@ -239,13 +259,13 @@ class SimilarityIndex:  # 相似诉求索引
         if rows.size == 0 or query.norm == 0.0:
             return np.zeros(rows.size, np.float64)
         qf, qw = query.feats, query.weights
+        norms = self._norms(rows)
         idx, seg, _ = self._gather(self._ptr.data, rows)
         f = self._feat.data[idx]
-        w = _LOG_TF[self._tf.data[idx]] * self._idf_table()[f & _DF_MASK]
         pos = np.minimum(np.searchsorted(qf, f), qf.size - 1)
-        contrib = np.where(qf[pos] == f, w * qw[pos], 0.0)
-        dots = np.bincount(seg, weights=contrib, minlength=rows.size)
-        norms = np.sqrt(np.bincount(seg, weights=w * w, minlength=rows.size))
+        hit = np.flatnonzero(qf[pos] == f)  # weights only where the query has the feature too
+        w = _LOG_TF[self._tf.data[idx[hit]]] * self._idf_table()[f[hit] & _DF_MASK]
+        dots = np.bincount(seg[hit], weights=w * qw[pos[hit]], minlength=rows.size)
         with np.errstate(divide="ignore", invalid="ignore"):
             scores = np.where(norms > 0, dots / (norms * query.norm), 0.0)
         if query.places.size:
@@ -378,7 +398,7 @@ class SimilarityIndex:  # 相似诉求索引
 
     def memory_bytes(self) -> int:
         """Bytes held in the numpy columns and block arrays (Python ids and dicts not included)."""
-        columns = (self._feat, self._tf, self._ptr, self._place, self._pptr, self._at, self._caller, self._region)
+        columns = (self._feat, self._tf, self._ptr, self._place, self._pptr, self._at, self._caller, self._region, self._norm, self._norm_version)
         arrays = sum(g.data.nbytes for g in columns)
         blocks = sum(t.itemsize * len(t) * 2 for block in (self._by_caller, self._by_region) for t, _ in block.values())
         idf = self._idf.nbytes if self._idf is not None else 0
