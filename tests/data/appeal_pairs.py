@@ -292,6 +292,17 @@ def make_pairs(seed: int = 12345, n: int = 800) -> list[Pair]:
     return pairs
 
 
+def retell_real(rng: random.Random, text: str) -> str:
+    """A retelling of a real message ("subject。body"): greeting dropped, 50–90 % of the sentences kept,
+    maybe without the subject, two swapped, then transcribed with noise and two typos."""
+    subject, _, body = text.partition("。")
+    sentences = [s for s in body.replace("！", "。").replace("？", "。").split("。") if len(s) > 12 and "好" not in s[:6]]
+    if rng.random() < 0.5 or not sentences:
+        sentences = [subject, *sentences]
+    kept = sentences[: max(1, int(len(sentences) * rng.uniform(0.5, 0.9)))]
+    return transcribe(rng, "，".join(kept)[:300], noise=0.7, typos=2)
+
+
 def synthetic_appeal(rng: random.Random, streets: list[str]) -> tuple[str, str]:
     """(street, text) of one random appeal for building a large synthetic history."""
     inst = instance(rng, street=rng.choice(streets))

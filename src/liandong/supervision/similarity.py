@@ -33,6 +33,11 @@ Design
     per caller / per region arrays of row numbers in time order. Scoring gathers the block's rows
     and computes all cosines in a few numpy calls. Per appeal, only its id is a Python object.
 
+Operating it: the index lives in memory. At start-up, load the history window that matters (the
+longest repeat window, 30 days by default, is enough for checks; a year for analytics) with `add_many`;
+then `add` each new appeal after `relate` has looked at it. It is not thread-safe: keep one writer,
+or guard `add` and the checks with one lock.
+
 Known limits: a typo inside a place name makes the names differ (score × 0.1); two compounds whose
 names differ only in their first characters share a key; thresholds were tuned on generated text.
 """

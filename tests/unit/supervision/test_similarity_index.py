@@ -19,7 +19,7 @@ from liandong.supervision.similarity import (
     normalize,
 )
 
-from conftest import build_background, load_appeal_pairs
+from similarity_helpers import build_background, load_appeal_pairs
 
 TIPDM = Path(__file__).resolve().parents[4] / "shared" / "data" / "tipdm2020c" / "dev_raw.csv"
 T0 = datetime(2026, 9, 30, 16, 0, tzinfo=CST)
@@ -152,16 +152,8 @@ def test_recall_on_real_messages_retold():
     for i, row in enumerate(rows):
         index.add(row["id"], row["text"], f"c{i}", "r", T0)
 
-    def retold(text):
-        subject, _, body = text.partition("。")
-        sentences = [s for s in body.replace("！", "。").replace("？", "。").split("。") if len(s) > 12 and "好" not in s[:6]]
-        if rng.random() < 0.5 or not sentences:
-            sentences = [subject, *sentences]
-        kept = sentences[: max(1, int(len(sentences) * rng.uniform(0.5, 0.9)))]
-        return PAIRS.transcribe(rng, "，".join(kept)[:300], noise=0.7, typos=2)
-
     sample = rng.sample(rows, 300)
-    scores = np.array([index.similarity(r["text"], retold(r["text"])) for r in sample])
+    scores = np.array([index.similarity(r["text"], PAIRS.retell_real(rng, r["text"])) for r in sample])
     same_label = {}
     for row in rows:
         same_label.setdefault(row["label"], []).append(row)

@@ -61,6 +61,7 @@ def test_days_outside_the_library_fall_back_to_weekends_and_say_so():
     assert not CAL.is_official(date(2027, 1, 4))
     assert CAL.provisional_between(date(2026, 12, 30), date(2027, 1, 4))
     assert not CAL.provisional_between(date(2026, 12, 1), date(2026, 12, 31))
+    assert CAL.is_working_day(date(2003, 1, 1)) and not CAL.is_official(date(2003, 1, 1))  # before the library too
 
 
 def test_city_overrides_win_over_fallback_and_official_source():
