@@ -118,6 +118,7 @@ def run(history: int, queries: int, budget: float, streets_count: int) -> dict:
         at = end - timedelta(days=rng.uniform(1, 20))
         index.add(f"pair{k}a", pair.a, f"pair-caller{k}", street, at)
         planted.append((pair, street))
+    index.compact()
     memory = index.memory_bytes()
     rss_growth = rss_bytes() - rss_before
 

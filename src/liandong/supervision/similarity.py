@@ -107,6 +107,9 @@ class _Grow:
     def view(self) -> np.ndarray:
         return self.data[: self.size]
 
+    def trim(self) -> None:
+        self.data = self.data[: self.size].copy()
+
 
 class SimilarityIndex:  # 相似诉求索引
     """Holds appeal texts as features; answers repeat and mass questions by blocking + cosine."""
@@ -401,10 +404,17 @@ class SimilarityIndex:  # 相似诉求索引
             return 0
         return int(self._window(self._by_caller.get(number), _epoch(since), _epoch(until)).size)
 
+    def compact(self) -> None:
+        """Give back the spare capacity of the columns (call after loading the history)."""
+        for column in self._columns():
+            column.trim()
+
+    def _columns(self) -> tuple[_Grow, ...]:
+        return (self._feat, self._tf, self._ptr, self._place, self._pptr, self._at, self._caller, self._region, self._norm, self._norm_version)
+
     def memory_bytes(self) -> int:
         """Bytes held in the numpy columns and block arrays (Python ids and dicts not included)."""
-        columns = (self._feat, self._tf, self._ptr, self._place, self._pptr, self._at, self._caller, self._region, self._norm, self._norm_version)
-        arrays = sum(g.data.nbytes for g in columns)
+        arrays = sum(g.data.nbytes for g in self._columns())
         blocks = sum(t.itemsize * len(t) * 2 for block in (self._by_caller, self._by_region) for t, _ in block.values())
         idf = self._idf.nbytes if self._idf is not None else 0
         return arrays + blocks + self._df.nbytes + idf

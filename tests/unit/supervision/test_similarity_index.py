@@ -121,7 +121,12 @@ def test_back_filled_history_keeps_time_order():
     index.add("early", "解放路路灯坏了", "c", "r", T0 - timedelta(days=2))
     assert [m.appeal_id for m in index.find_repeats("解放路东段路灯不亮", "c", T0 - timedelta(days=1))] == ["early"]
     assert index.calls_by("c", T0 - timedelta(days=3), T0) == 2
-    assert len(index) == 2 and index.memory_bytes() > 0
+    assert len(index) == 2
+    before = index.memory_bytes()
+    index.compact()
+    assert 0 < index.memory_bytes() < before
+    index.add("later", "解放路东段路灯还是不亮", "c", "r", T0 + timedelta(days=1))  # still writable
+    assert [m.appeal_id for m in index.find_repeats("解放路东段路灯不亮", "c", T0 + timedelta(days=1))][0] in {"later", "late"}
 
 
 def test_recall_on_the_labelled_set_through_the_public_api(background):
