@@ -96,9 +96,16 @@ def batch_features(contents: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 
 def features(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted unique hashed features (uint32) and their counts (uint8) of one analysed content text."""
-    feats, counts, _ = batch_features([text])
-    return feats, counts
+    """Sorted unique hashed features (uint32) and their counts (uint8) of one analysed content text.
+
+    The same result as `batch_features([text])`, in fewer numpy calls (a check does this once per appeal).
+    """
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    kept = cp != _SEP_CP
+    pair = kept[:-1] & kept[1:]
+    keys = np.concatenate([((cp[:-1] << np.uint64(21)) | cp[1:])[pair], cp[kept]])
+    uniq, counts = np.unique(((keys * _MULT) >> np.uint64(32)).astype(np.uint32), return_counts=True)
+    return uniq, np.minimum(counts, 255).astype(np.uint8)
 
 
 def place_hashes(places: tuple[str, ...]) -> np.ndarray:

@@ -84,8 +84,7 @@ class RelatedReport:  # 关联研判结果
         return tuple(r for r in self.relations if r.kind is RelationKind.MASS)
 
 
-def _words(text: str, lexicon: tuple[str, ...]) -> tuple[str, ...]:
-    squeezed = _SQUEEZE.sub("", unicodedata.normalize("NFKC", text).lower())
+def _words(squeezed: str, lexicon: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(w for w in lexicon if w in squeezed)
 
 
@@ -93,7 +92,8 @@ def flag_caller(index: SimilarityIndex, caller_key: str, text: str, at: datetime
     """Suspicion of harassment for a supervisor: frequency in the window, abusive words, threats."""
     earlier = index.calls_by(caller_key, at - timedelta(hours=policy.harass_window_hours), at) if caller_key else 0
     calls = earlier + 1
-    abusive, threats = _words(text, ABUSIVE_WORDS), _words(text, THREAT_WORDS)
+    squeezed = _SQUEEZE.sub("", unicodedata.normalize("NFKC", text).lower())  # "狗 官" is still 狗官
+    abusive, threats = _words(squeezed, ABUSIVE_WORDS), _words(squeezed, THREAT_WORDS)
     reasons = []
     if calls >= policy.harass_max_calls:
         reasons.append(f"{policy.harass_window_hours:g} 小时内来电 {calls} 次")

@@ -274,13 +274,15 @@ class SimilarityIndex:  # 相似诉求索引
         hit = np.flatnonzero(qf[pos] == f)  # weights only where the query has the feature too
         w = _LOG_TF[self._tf.data[idx[hit]]] * self._idf_table()[f[hit] & _DF_MASK]
         dots = np.bincount(seg[hit], weights=w * qw[pos[hit]], minlength=rows.size)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scores = np.where(norms > 0, dots / (norms * query.norm), 0.0)
+        scores = dots / (np.where(norms > 0, norms, 1.0) * query.norm)  # an empty row has dot 0
         if query.places.size:
-            pidx, pseg, plens = self._gather(self._pptr.data, rows)
-            hit = (self._place.data[pidx][:, None] == query.places[None, :]).any(axis=1)
-            shared = np.bincount(pseg, weights=hit, minlength=rows.size)
-            scores = np.where((plens > 0) & (shared == 0), scores * PLACE_MISMATCH, scores)
+            pptr = self._pptr.data
+            plens = pptr[rows + 1] - pptr[rows]
+            if plens.any():
+                pidx, pseg, _ = self._gather(pptr, rows)
+                same = np.isin(self._place.data[pidx], query.places, kind="sort")
+                shared = np.bincount(pseg[same], minlength=rows.size)
+                scores[(plens > 0) & (shared == 0)] *= PLACE_MISMATCH
         return scores
 
     @staticmethod
