@@ -1,9 +1,9 @@
 """The relay (转发器): claims due outbox rows, signs and POSTs them, records the peer's answer.
 
-Claiming is one statement, `UPDATE … SET state='sending' WHERE id IN (SELECT … LIMIT n) AND
-state='pending' RETURNING …`; on PostgreSQL the inner select is `FOR UPDATE SKIP LOCKED`, so two
-relays never claim the same row; on SQLite the single UPDATE is a compare-and-set under the
-database's write lock. A row is due only when no earlier seq of the same order link is still
+Claiming selects up to n due ids (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so two relays never
+lock the same row) and then sets them `sending` with a compare-and-set `UPDATE … WHERE id IN (…)
+AND state='pending' RETURNING …` (the only guard on SQLite, where it runs under the database's
+single write lock). A row is due only when no earlier seq of the same order link is still
 pending or sending, so seq n+1 of an order is never sent before seq n has been answered.
 
 Answers:  2xx → sent (ack stored; a transfer's ack gives the peer's order id)
@@ -102,9 +102,12 @@ def _claim(session: Session, *, now: datetime, limit: int, worker: str) -> list[
     )
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True, of=OutboxMessage)
+    ids = list(session.scalars(due))  # separate statement: a LIMIT inside `IN (…)` is not a safe claim on PG
+    if not ids:
+        return []
     rows = session.execute(
         update(tbl)
-        .where(tbl.c.id.in_(due.scalar_subquery()), tbl.c.state == OutboxState.PENDING)
+        .where(tbl.c.id.in_(ids), tbl.c.state == OutboxState.PENDING)  # compare-and-set
         .values(state=OutboxState.SENDING, claimed_by=worker, claimed_at=now)
         .returning(tbl.c.id, tbl.c.message_id, tbl.c.link_id, tbl.c.peer, tbl.c.kind, tbl.c.body, tbl.c.failed_attempts)
     ).all()
@@ -145,11 +148,15 @@ class Relay:  # 转发器
                 .execution_options(synchronize_session=False)
             ).rowcount
 
+    def claim(self) -> list[_Claimed]:
+        """Claim up to one batch of due rows for this relay (own transaction)."""
+        with self.factory() as session, session.begin():
+            return _claim(session, now=self.clock.now(), limit=self.settings.batch_size, worker=self.name)
+
     def run_once(self) -> RelayStats:
         """Claim one batch of due rows, send them concurrently, record every answer."""
         stats = RelayStats(recovered=self.recover_stale())
-        with self.factory() as session, session.begin():
-            claimed = _claim(session, now=self.clock.now(), limit=self.settings.batch_size, worker=self.name)
+        claimed = self.claim()
         stats.claimed = len(claimed)
         if not claimed:
             return stats
