@@ -31,7 +31,7 @@ class OutboxState:  # 发件状态
 
 class ExchangeLink(Base):  # 联动关联
     __tablename__ = "exchange_links"
-    __table_args__ = (UniqueConstraint("origin_platform", "origin_order_id", "counterpart", name="origin_counterpart"),)
+    __table_args__ = (UniqueConstraint("origin_platform", "origin_order_id", "counterpart"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     origin_platform: Mapped[str] = mapped_column(String(32))
@@ -48,7 +48,7 @@ class ExchangeLink(Base):  # 联动关联
 class OutboxMessage(Base):  # 发件箱
     __tablename__ = "exchange_outbox"
     __table_args__ = (
-        UniqueConstraint("link_id", "seq", name="link_seq"),
+        UniqueConstraint("link_id", "seq"),
         Index("ix_exchange_outbox_due", "state", "next_attempt_at"),
     )
 
