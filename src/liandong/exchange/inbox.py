@@ -1,8 +1,9 @@
 """The inbox (收件箱): every received message, keyed by message_id, with the answer given.
 
-The row is inserted *before* the effect runs and in the same transaction: a concurrent second
-delivery of the same message blocks on the primary key and then fails, and the receiver answers it
-from the stored row. A stored answer is returned byte for byte on every later delivery.
+The row is written in the same transaction as the message's effect. Two deliveries of one message
+racing each other both try to insert the same primary key: the second fails, its transaction —
+effect included — rolls back, and it is answered from the stored row on retry (see `http.py`).
+A stored answer is returned unchanged on every later delivery.
 """
 
 from __future__ import annotations
@@ -11,9 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from liandong.exchange.tables import InboxMessage
+
+_T = InboxMessage.__table__
+_STORED = select(_T.c.sender, _T.c.status, _T.c.ack).where(_T.c.message_id == bindparam("p_mid"))
+_INSERT = insert(_T)
 
 
 @dataclass(frozen=True)
@@ -30,26 +36,21 @@ class Ack:  # 回执
         return orjson.dumps(self.body)
 
 
-def stored(session: Session, message_id: str) -> InboxMessage | None:
-    return session.get(InboxMessage, message_id)
+@dataclass(frozen=True)
+class Stored:
+    sender: str
+    ack: Ack
 
 
-def stored_ack(row: InboxMessage) -> Ack:
-    return Ack(status=row.status, body=orjson.loads(row.ack), duplicate=True)
+def stored(session: Session, message_id: str) -> Stored | None:
+    row = session.execute(_STORED, {"p_mid": message_id}).first()
+    if row is None:
+        return None
+    return Stored(row.sender, Ack(status=row.status, body=orjson.loads(row.ack), duplicate=True))
 
 
-def claim(session: Session, *, message_id: str, sender: str, kind: str, seq: int, link_id: str | None,
-          now: datetime) -> InboxMessage:
-    """Insert the inbox row for a new message (answer filled in by `settle`); flushes at once."""
-    row = InboxMessage(message_id=message_id, sender=sender, kind=kind, seq=seq, link_id=link_id,
-                       outcome="pending", status=0, ack="{}", received_at=now)
-    session.add(row)
-    session.flush()
-    return row
-
-
-def settle(row: InboxMessage, ack: Ack, *, link_id: str | None) -> None:
-    row.outcome = "accepted" if ack.ok else "rejected"
-    row.status = ack.status
-    row.ack = ack.content().decode()
-    row.link_id = link_id
+def record(session: Session, *, message_id: str, sender: str, kind: str, seq: int, link_id: str | None, ack: Ack,
+           now: datetime) -> None:
+    session.execute(_INSERT, dict(
+        message_id=message_id, sender=sender, kind=kind, seq=seq, link_id=link_id,
+        outcome="accepted" if ack.ok else "rejected", status=ack.status, ack=ack.content().decode(), received_at=now))

@@ -10,34 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from liandong.core.errors import InvalidInput, NotFound
-from liandong.core.ids import new_id
+from liandong.exchange import links
 from liandong.exchange.messages import OPENING, AnyMessage, OrderRef, encode, kind_of
-from liandong.exchange.tables import ExchangeLink, OutboxMessage, OutboxState
+from liandong.exchange.tables import OutboxMessage, OutboxState
 
 
-def find_link(session: Session, *, origin_platform: str, origin_order_id: str, counterpart: str) -> ExchangeLink | None:
-    return session.scalars(
-        select(ExchangeLink).where(
-            ExchangeLink.origin_platform == origin_platform,
-            ExchangeLink.origin_order_id == origin_order_id,
-            ExchangeLink.counterpart == counterpart,
-        )
-    ).one_or_none()
-
-
-def open_link(session: Session, *, origin_platform: str, origin_order_id: str, counterpart: str, role: str,
-              local_order_id: str | None, now: datetime) -> ExchangeLink:
-    link = ExchangeLink(
-        id=new_id(), origin_platform=origin_platform, origin_order_id=origin_order_id, counterpart=counterpart,
-        role=role, local_order_id=local_order_id, peer_order_id=None, next_seq_out=0, last_seq_in=0, created_at=now,
-    )
-    session.add(link)
-    session.flush()
-    return link
+_INSERT = insert(OutboxMessage.__table__)
 
 
 def enqueue(session: Session, message: AnyMessage) -> AnyMessage:  # 入发件箱
@@ -49,28 +31,21 @@ def enqueue(session: Session, message: AnyMessage) -> AnyMessage:  # 入发件�
     ref, sender, receiver = message.order_ref, message.sender_platform, message.receiver_platform
     if sender == receiver:
         raise InvalidInput("发送方与接收方不能相同")
-    link = find_link(session, origin_platform=ref.origin_platform, origin_order_id=ref.origin_order_id,
-                     counterpart=receiver)
+    link = links.find(session, origin_platform=ref.origin_platform, origin_order_id=ref.origin_order_id,
+                      counterpart=receiver)
     if link is None:
         if ref.origin_platform != sender or kind_of(message) not in OPENING:
             raise NotFound(f"工单 {ref.origin_order_id} 与平台 {receiver} 之间没有联动关联，不能发送「{message.kind}」")
-        link = open_link(session, origin_platform=sender, origin_order_id=ref.origin_order_id, counterpart=receiver,
+        link = links.open_link(session, origin_platform=sender, origin_order_id=ref.origin_order_id, counterpart=receiver,
                          role="origin", local_order_id=ref.origin_order_id, now=message.sent_at)
-    seq = session.execute(
-        update(ExchangeLink)
-        .where(ExchangeLink.id == link.id)
-        .values(next_seq_out=ExchangeLink.next_seq_out + 1)
-        .returning(ExchangeLink.next_seq_out)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
+    seq = links.next_seq(session, link.id)
     peer_order_id = ref.peer_order_id or (link.peer_order_id if link.role == "origin" else link.local_order_id)
     final = message.model_copy(update={"seq": seq, "order_ref": OrderRef(
         origin_platform=ref.origin_platform, origin_order_id=ref.origin_order_id, peer_order_id=peer_order_id)})
-    session.add(OutboxMessage(
+    session.execute(_INSERT, dict(
         message_id=final.message_id, link_id=link.id, peer=receiver, kind=final.kind, seq=seq, body=encode(final),
         state=OutboxState.PENDING, failed_attempts=0, next_attempt_at=final.sent_at, created_at=final.sent_at,
     ))
-    session.flush()
     return final
 
 

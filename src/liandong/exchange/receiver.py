@@ -30,15 +30,14 @@ from sqlalchemy.orm import Session
 
 from liandong.core.clock import Clock, SystemClock
 from liandong.core.errors import LiandongError, NotFound
-from liandong.exchange import inbox
+from liandong.exchange import inbox, links
 from liandong.exchange.errors import (ExchangeRejected, MessageInvalid, NotAllowed, Refused, SequenceConflict,
                                       SequenceGap, UnknownOrder)
 from liandong.exchange.inbox import Ack
 from liandong.exchange.messages import (FROM_COUNTERPART, FROM_ORIGIN, KIND_LABELS, OPENING, PROTOCOL, AnyMessage,
                                         Kind, kind_of, parse_message)
-from liandong.exchange.outbox import find_link, open_link
 from liandong.exchange.signing import DEFAULT_SKEW_SECONDS, KeyRing, verify
-from liandong.exchange.tables import ExchangeLink
+from liandong.exchange.links import Link
 
 log = logging.getLogger("liandong.exchange.receiver")
 MAX_BODY_BYTES = 256 * 1024
@@ -102,20 +101,20 @@ def _parse(raw_body: bytes, settings: ReceiverSettings) -> AnyMessage:
                              details={"errors": exc.errors(include_url=False, include_input=False)[:5]}) from exc
 
 
-def _link_for(session: Session, msg: AnyMessage, sender: str, local: str) -> ExchangeLink | None:
+def _link_for(session: Session, msg: AnyMessage, sender: str, local: str) -> Link | None:
     """Find the order link the message belongs to, or refuse if the sender has no say over the order."""
     ref, kind = msg.order_ref, kind_of(msg)
     if ref.origin_platform == sender:
         if kind not in FROM_ORIGIN:
             raise NotAllowed(f"「{KIND_LABELS[kind]}」只能由承办方发出，不能由转出方发出", code="kind_not_allowed")
-        link = find_link(session, origin_platform=sender, origin_order_id=ref.origin_order_id, counterpart=sender)
+        link = links.find(session, origin_platform=sender, origin_order_id=ref.origin_order_id, counterpart=sender)
         if link is None and msg.seq == 1 and kind not in OPENING:
             raise UnknownOrder(f"没有找到 {sender} 工单 {ref.origin_order_id} 的联动记录")
         return link
     if ref.origin_platform == local:
         if kind not in FROM_COUNTERPART:
             raise NotAllowed(f"「{KIND_LABELS[kind]}」只能由转出方发出", code="kind_not_allowed")
-        link = find_link(session, origin_platform=local, origin_order_id=ref.origin_order_id, counterpart=sender)
+        link = links.find(session, origin_platform=local, origin_order_id=ref.origin_order_id, counterpart=sender)
         if link is None:
             raise NotAllowed(f"工单 {ref.origin_order_id} 未转给平台 {sender}，{sender} 无权对其发送「{KIND_LABELS[kind]}」",
                              code="not_owner")
@@ -123,7 +122,7 @@ def _link_for(session: Session, msg: AnyMessage, sender: str, local: str) -> Exc
     raise NotAllowed(f"工单属于平台 {ref.origin_platform}，{sender} 无权代其发送报文", code="not_owner")
 
 
-def _check_seq(link: ExchangeLink | None, msg: AnyMessage) -> None:
+def _check_seq(link: Link | None, msg: AnyMessage) -> None:
     expected = (link.last_seq_in if link else 0) + 1
     if msg.seq > expected:
         raise SequenceGap(f"报文序号不连续：期望 {expected}，收到 {msg.seq}，请先补发缺失的报文",
@@ -153,7 +152,7 @@ def receive(raw_body: bytes, headers: Mapping[str, str], session: Session, handl
         if previous.sender != sender:
             raise NotAllowed(f"报文编号 {msg.message_id} 已被其他平台使用", code="not_owner")
         log.info("duplicate message %s from %s answered from the inbox", msg.message_id, sender)
-        return inbox.stored_ack(previous)
+        return previous.ack
     try:
         link = _link_for(session, msg, sender, settings.local_platform)
         _check_seq(link, msg)
@@ -161,23 +160,22 @@ def receive(raw_body: bytes, headers: Mapping[str, str], session: Session, handl
         raise
     except (NotAllowed, UnknownOrder, SequenceConflict) as exc:
         log.warning("refused %s %s from %s: %s", msg.kind, msg.message_id, sender, exc.code)
-        row = inbox.claim(session, message_id=msg.message_id, sender=sender, kind=msg.kind, seq=msg.seq,
-                          link_id=None, now=now)
         ack = _refused_ack(exc, msg, settings)
-        inbox.settle(row, ack, link_id=None)
+        inbox.record(session, message_id=msg.message_id, sender=sender, kind=msg.kind, seq=msg.seq, link_id=None,
+                     ack=ack, now=now)
         return ack
-    row = inbox.claim(session, message_id=msg.message_id, sender=sender, kind=msg.kind, seq=msg.seq,
-                      link_id=link.id if link else None, now=now)
     if link is None:
-        link = open_link(session, origin_platform=sender, origin_order_id=msg.order_ref.origin_order_id,
-                         counterpart=sender, role="receiver", local_order_id=None, now=now)
+        link = links.open_link(session, origin_platform=sender, origin_order_id=msg.order_ref.origin_order_id,
+                               counterpart=sender, role="receiver", local_order_id=None, now=now)
     ack = _apply(session, handlers, msg, link, settings, now)
     link.last_seq_in = msg.seq
-    inbox.settle(row, ack, link_id=link.id)
+    links.save_incoming(session, link)
+    inbox.record(session, message_id=msg.message_id, sender=sender, kind=msg.kind, seq=msg.seq, link_id=link.id,
+                 ack=ack, now=now)
     return ack
 
 
-def _apply(session: Session, handlers: ExchangeHandlers, msg: AnyMessage, link: ExchangeLink,
+def _apply(session: Session, handlers: ExchangeHandlers, msg: AnyMessage, link: Link,
            settings: ReceiverSettings, now: datetime) -> Ack:
     kind = kind_of(msg)
     try:
