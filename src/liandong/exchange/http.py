@@ -72,6 +72,8 @@ def make_exchange_router(get_session: Callable[[], AbstractContextManager[Sessio
     @router.post(MESSAGES_PATH, summary="接收对端平台报文 (receive one exchange message)")
     async def receive_message(request: Request) -> Response:
         raw = await request.body()
+        if settings.inline:  # no thread hop: ~0.5 ms less per message; blocks the loop while it runs
+            return handle(raw, dict(request.headers), get_session, handlers_factory, settings, lock)
         return await run_in_threadpool(handle, raw, dict(request.headers), get_session, handlers_factory, settings, lock)
 
     return router

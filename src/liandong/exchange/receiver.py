@@ -71,6 +71,9 @@ class ReceiverSettings:
     skew_seconds: int = DEFAULT_SKEW_SECONDS
     clock: Clock = field(default_factory=SystemClock)
     max_body_bytes: int = MAX_BODY_BYTES
+    # Run `receive` on the event loop instead of a worker thread. Worth it on SQLite, where writes are
+    # serialised anyway; keep False on PostgreSQL so receives run concurrently.
+    inline: bool = False
 
 
 def _accepted(settings: ReceiverSettings, msg: AnyMessage, receiver_order_id: str | None, now: datetime) -> Ack:

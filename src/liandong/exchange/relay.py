@@ -130,6 +130,11 @@ class Relay:  # 转发器
             limits=httpx.Limits(max_connections=self.settings.concurrency * 2, max_keepalive_connections=self.settings.concurrency * 2),
         )
         self._pool = ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix=self.name)
+        self._wake = threading.Event()
+
+    def wake(self) -> None:
+        """Call after committing an enqueue in this process: the loop sends at once instead of polling."""
+        self._wake.set()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -167,6 +172,7 @@ class Relay:  # 转发器
     def run(self, stop: threading.Event) -> None:
         """Loop until `stop` is set; waits only when there was nothing to send."""
         while not stop.is_set():
+            self._wake.clear()  # a wake() during the step below makes the next wait return at once
             try:
                 stats = self.run_once()
             except Exception:  # noqa: BLE001 - keep relaying; the database holds all state
@@ -174,9 +180,10 @@ class Relay:  # 转发器
                 stop.wait(1.0)
                 continue
             if stats.claimed == 0:
-                stop.wait(self.settings.idle_wait_s)
+                self._wake.wait(self.settings.idle_wait_s)
 
     def start(self) -> tuple[threading.Thread, threading.Event]:
+        """Run the loop in a daemon thread; set the returned event (then `wake()`) to stop it."""
         stop = threading.Event()
         thread = threading.Thread(target=self.run, args=(stop,), name=self.name, daemon=True)
         thread.start()
