@@ -33,7 +33,8 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from liandong.core.clock import Clock, SystemClock
 from liandong.core.ids import new_id
 from liandong.exchange.peers import PeersConfig
-from liandong.exchange.signing import sign_headers
+from liandong.exchange.errors import AuthRejected
+from liandong.exchange.signing import sign_headers, verify
 from liandong.exchange.tables import ExchangeLink, OutboxMessage, OutboxState
 
 log = logging.getLogger("liandong.exchange.relay")
@@ -49,6 +50,7 @@ class RelaySettings:
     lease_s: float = 60.0
     timeout_s: float = 10.0
     idle_wait_s: float = 0.05
+    ack_skew_s: int = 300
 
 
 @dataclass
@@ -131,6 +133,7 @@ class Relay:  # 转发器
         )
         self._pool = ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix=self.name)
         self._wake = threading.Event()
+        self._ring = peers.keyring()
 
     def wake(self) -> None:
         """Call after committing an enqueue in this process: the loop sends at once instead of polling."""
@@ -206,6 +209,13 @@ class Relay:  # 转发器
         if not isinstance(body, dict):
             body = {}
         if 200 <= resp.status_code < 300:
+            try:  # a 2xx makes us forget the message: it must really come from the peer
+                signer = verify(resp.headers, resp.content, self._ring, now=self.clock.now(),
+                                skew_seconds=self.settings.ack_skew_s)
+            except AuthRejected as exc:
+                return _Outcome(row, OutboxState.PENDING, f"ack not trusted: {exc.code}: {exc.message}")
+            if signer != row.peer or body.get("message_id") != row.message_id:
+                return _Outcome(row, OutboxState.PENDING, f"ack not trusted: signed by {signer} for {body.get('message_id')}")
             return _Outcome(row, OutboxState.SENT, ack=body)
         error = f"http {resp.status_code} {body.get('code', '')}: {body.get('message', resp.text[:200])}"[:1000]
         if resp.status_code >= 500 or resp.status_code in _RETRY_4XX or body.get("retryable") is True:

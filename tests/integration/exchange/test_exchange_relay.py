@@ -203,3 +203,23 @@ def test_two_concurrent_relays_never_send_a_row_twice(pair, clock, dialect):
         assert outbox.counts(s)["sent"] == 300
         claimers = {r.claimed_by for r in s.scalars(select(OutboxMessage))}
     assert len(claimers) >= 2  # the work was actually shared
+
+
+def test_an_unsigned_or_forged_ack_does_not_mark_the_message_sent(pair, clock):
+    a, b, transport, relay = pair
+    _transfer(a, clock)
+    original = transport.handle_request
+
+    def forged(request):
+        resp = original(request)
+        headers = {k: v for k, v in resp.headers.items() if not k.lower().startswith("x-liandong-")}
+        return httpx.Response(200, content=resp.content, headers=headers)
+
+    transport.handle_request = forged
+    stats = relay.run_once()
+    assert stats.retried == 1 and "ack not trusted: unsigned" in stats.errors[0]
+    transport.handle_request = original
+    clock.advance(timedelta(seconds=2))
+    assert relay.run_once().sent == 1  # re-sent; the peer answers from its inbox
+    with transaction(b) as s:
+        assert [o["effects"] for o in state(s).values()] == [1]
