@@ -61,28 +61,40 @@ def dialect(request):
     return request.param
 
 
+@pytest.fixture(scope="module")
+def _pg_pool():
+    """PostgreSQL: one throwaway database per label per test module, emptied between tests."""
+    pool: dict[str, tuple] = {}
+    yield pool
+    for admin, name, engine in pool.values():
+        engine.dispose()
+        _drop_pg(admin, name)
+
+
 @pytest.fixture
-def make_db(dialect, tmp_path):
+def make_db(dialect, tmp_path, _pg_pool):
     """Factory: a fresh database with the exchange and test-order tables; returns a session factory."""
     created = []
 
     def _make(label: str):
         if dialect == "sqlite":
             engine = make_engine(f"sqlite:///{tmp_path / (label + '.db')}")
+            created.append(engine)
+        elif label in _pg_pool:
+            engine = _pg_pool[label][2]
         else:
             admin, name, url = _pg_database()
-            created.append((admin, name))
             engine = make_engine(url, pool_size=5)
-        created.append(engine)
+            _pg_pool[label] = (admin, name, engine)
         create_tables(engine)
+        if dialect == "postgres":
+            with engine.begin() as conn:
+                conn.execute(text("TRUNCATE exchange_links, exchange_outbox, exchange_inbox, peer_orders"))
         return make_session_factory(engine)
 
     yield _make
-    for item in reversed(created):
-        if isinstance(item, tuple):
-            _drop_pg(*item)
-        else:
-            item.dispose()
+    for engine in created:
+        engine.dispose()
 
 
 class LoopbackTransport(httpx.BaseTransport):
