@@ -16,13 +16,12 @@ real two-desk program.
 from __future__ import annotations
 
 import os
-import threading
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 import orjson
 from fastapi import FastAPI, Request
-from sqlalchemy import Integer, String, Text, func, select
+from sqlalchemy import Integer, String, Text, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from liandong.core.clock import Clock, SystemClock

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import orjson
 import pytest
-from conftest import KEY, peers_of
+from exchange_testkit import KEY, peers_of
 from exchange_peer_app import PeerHandlers, PeerOrder, state, submit_transfers
 from sqlalchemy import func, select
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import httpx
 import orjson
 import pytest
-from conftest import KEY, LoopbackTransport, peers_of
+from exchange_testkit import LoopbackTransport, peers_of
 from exchange_peer_app import PeerOrder, state, submit_transfers
 from sqlalchemy import select
 
@@ -17,7 +17,7 @@ from liandong.exchange import outbox
 from liandong.exchange.messages import OrderRef, RecallPayload, new_message
 from liandong.exchange.relay import Relay, RelaySettings
 from liandong.exchange.signing import Key
-from liandong.exchange.tables import ExchangeLink, OutboxMessage, OutboxState
+from liandong.exchange.tables import ExchangeLink, OutboxMessage
 from liandong.storage.db import transaction
 
 FAST = RelaySettings(base_delay_s=1.0, max_delay_s=60.0, lease_s=30.0, concurrency=4)

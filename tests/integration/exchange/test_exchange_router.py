@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import orjson
-from conftest import KEY, peers_of
+from exchange_testkit import KEY, peers_of
 from exchange_peer_app import PeerHandlers
 from fastapi import FastAPI
 import asyncio

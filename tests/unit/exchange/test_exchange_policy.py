@@ -10,7 +10,7 @@ import pytest
 from liandong.core.clock import CST
 from liandong.core.errors import ConfigError
 from liandong.exchange.messages import Level
-from liandong.exchange.policy import Action, load_linkage, negotiation_outcome, plan_linkage, transfer_overdue
+from liandong.exchange.policy import load_linkage, negotiation_outcome, plan_linkage, transfer_overdue
 
 RULES = load_linkage(Path(__file__).resolve().parents[3] / "src/liandong/cities/demo/linkage.yaml")
 NOW = datetime(2026, 9, 30, 16, 0, tzinfo=CST)
