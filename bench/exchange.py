@@ -49,8 +49,8 @@ def _sent(factory) -> int:
         return s.scalar(select(func.count()).where(OutboxMessage.state == OutboxState.SENT))
 
 
-def _wait_sent(factory, n: int, timeout: float) -> None:
-    wait_until(lambda: _sent(factory) >= n, timeout=timeout, interval=0.02, what=f"{n} messages acknowledged")
+def _wait_sent(factory, n: int, timeout: float, interval: float = 0.02) -> None:
+    wait_until(lambda: _sent(factory) >= n, timeout=timeout, interval=interval, what=f"{n} messages acknowledged")
 
 
 def latency(factory, relay, clock, n: int) -> dict:
@@ -101,7 +101,7 @@ def catch_up(factory, peers, clock, n: int) -> dict:
     relay = Relay(factory, peers, clock=clock, settings=SETTINGS, name="relay-catchup")
     thread, stop = relay.start()
     t1 = time.perf_counter()
-    _wait_sent(factory, before + n, 3600)
+    _wait_sent(factory, before + n, 3600, interval=0.5)
     drain = time.perf_counter() - t1
     stop.set()
     relay.wake()

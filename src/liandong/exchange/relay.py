@@ -134,6 +134,7 @@ class Relay:  # 转发器
         self._pool = ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix=self.name)
         self._wake = threading.Event()
         self._ring = peers.keyring()
+        self._last_recovery: datetime | None = None
 
     def wake(self) -> None:
         """Call after committing an enqueue in this process: the loop sends at once instead of polling."""
@@ -147,7 +148,11 @@ class Relay:  # 转发器
     # -- one step -------------------------------------------------------------------------
     def recover_stale(self) -> int:
         """Put rows whose sending lease expired (their relay died) back to pending."""
-        cutoff = self.clock.now() - timedelta(seconds=self.settings.lease_s)
+        now = self.clock.now()
+        if self._last_recovery is not None and (now - self._last_recovery).total_seconds() < self.settings.lease_s / 4:
+            return 0  # a lease cannot have expired since the last look
+        self._last_recovery = now
+        cutoff = now - timedelta(seconds=self.settings.lease_s)
         with self.factory() as session, session.begin():
             return session.execute(
                 update(OutboxMessage)
