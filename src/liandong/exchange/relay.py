@@ -1,0 +1,266 @@
+"""The relay (转发器): claims due outbox rows, signs and POSTs them, records the peer's answer.
+
+Claiming selects up to n due ids (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so two relays never
+lock the same row) and then sets them `sending` with a compare-and-set `UPDATE … WHERE id IN (…)
+AND state='pending' RETURNING …` (the only guard on SQLite, where it runs under the database's
+single write lock). A row is due only when no earlier seq of the same order link is still
+pending or sending, so seq n+1 of an order is never sent before seq n has been answered.
+
+Answers:  2xx → sent (ack stored; a transfer's ack gives the peer's order id)
+          network error, timeout, 5xx, 429, or a 4xx marked retryable → pending again with
+          exponential back-off and jitter, capped
+          any other 4xx → rejected (final; shown to operators, `outbox.requeue` to retry)
+
+All state is in the database: a relay that dies mid-send leaves rows in `sending`; once their lease
+expires any relay puts them back to `pending` and they are sent again (the peer's inbox makes
+the second delivery harmless).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import httpx
+import orjson
+from sqlalchemy import and_, bindparam, exists, select, update
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from liandong.core.clock import Clock, SystemClock
+from liandong.core.ids import new_id
+from liandong.exchange.peers import PeersConfig
+from liandong.exchange.errors import AuthRejected
+from liandong.exchange.signing import sign_headers, verify
+from liandong.exchange.tables import ExchangeLink, OutboxMessage, OutboxState
+
+log = logging.getLogger("liandong.exchange.relay")
+_RETRY_4XX = {408, 425, 429}
+
+
+@dataclass(frozen=True)
+class RelaySettings:
+    batch_size: int = 200
+    concurrency: int = 16
+    base_delay_s: float = 1.0
+    max_delay_s: float = 300.0
+    lease_s: float = 60.0
+    timeout_s: float = 10.0
+    idle_wait_s: float = 0.05
+    ack_skew_s: int = 300
+
+
+@dataclass
+class RelayStats:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    rejected: int = 0
+    recovered: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    id: int
+    message_id: str
+    link_id: str
+    peer: str
+    kind: str
+    body: bytes
+    failed_attempts: int
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    row: _Claimed
+    state: str
+    error: str | None = None
+    ack: dict | None = None
+
+
+def backoff_delay(failed_attempts: int, settings: RelaySettings, rng: random.Random) -> float:
+    """Exponential back-off with jitter: base·2^(n-1), capped, scaled by a random factor in [0.5, 1]."""
+    raw = min(settings.max_delay_s, settings.base_delay_s * (2 ** max(0, failed_attempts - 1)))
+    return raw * (0.5 + rng.random() / 2)
+
+
+def _claim(session: Session, *, now: datetime, limit: int, worker: str) -> list[_Claimed]:
+    tbl = OutboxMessage.__table__
+    earlier = aliased(OutboxMessage)
+    blocked = exists().where(
+        earlier.link_id == OutboxMessage.link_id,
+        earlier.seq < OutboxMessage.seq,
+        earlier.state.in_([OutboxState.PENDING, OutboxState.SENDING]),
+    )
+    due = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.next_attempt_at <= now, ~blocked)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True, of=OutboxMessage)
+    ids = list(session.scalars(due))  # separate statement: a LIMIT inside `IN (…)` is not a safe claim on PG
+    if not ids:
+        return []
+    rows = session.execute(
+        update(tbl)
+        .where(tbl.c.id.in_(ids), tbl.c.state == OutboxState.PENDING)  # compare-and-set
+        .values(state=OutboxState.SENDING, claimed_by=worker, claimed_at=now)
+        .returning(tbl.c.id, tbl.c.message_id, tbl.c.link_id, tbl.c.peer, tbl.c.kind, tbl.c.body, tbl.c.failed_attempts)
+    ).all()
+    return sorted((_Claimed(*r) for r in rows), key=lambda c: c.id)
+
+
+class Relay:  # 转发器
+    def __init__(self, session_factory: sessionmaker[Session], peers: PeersConfig, *, clock: Clock | None = None,
+                 settings: RelaySettings | None = None, client: httpx.Client | None = None,
+                 rng: random.Random | None = None, name: str | None = None) -> None:
+        self.factory = session_factory
+        self.peers = peers
+        self.clock = clock or SystemClock()
+        self.settings = settings or RelaySettings()
+        self.rng = rng or random.Random()
+        self.name = name or f"relay-{new_id()[:8]}"
+        self._own_client = client is None
+        self.client = client or httpx.Client(
+            timeout=self.settings.timeout_s,
+            limits=httpx.Limits(max_connections=self.settings.concurrency * 2, max_keepalive_connections=self.settings.concurrency * 2),
+        )
+        self._pool = ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix=self.name)
+        self._wake = threading.Event()
+        self._ring = peers.keyring()
+        self._last_recovery: datetime | None = None
+
+    def wake(self) -> None:
+        """Call after committing an enqueue in this process: the loop sends at once instead of polling."""
+        self._wake.set()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        if self._own_client:
+            self.client.close()
+
+    # -- one step -------------------------------------------------------------------------
+    def recover_stale(self) -> int:
+        """Put rows whose sending lease expired (their relay died) back to pending."""
+        now = self.clock.now()
+        if self._last_recovery is not None and (now - self._last_recovery).total_seconds() < self.settings.lease_s / 4:
+            return 0  # a lease cannot have expired since the last look
+        self._last_recovery = now
+        cutoff = now - timedelta(seconds=self.settings.lease_s)
+        with self.factory() as session, session.begin():
+            return session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.state == OutboxState.SENDING, OutboxMessage.claimed_at < cutoff)
+                .values(state=OutboxState.PENDING, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+
+    def claim(self) -> list[_Claimed]:
+        """Claim up to one batch of due rows for this relay (own transaction)."""
+        with self.factory() as session, session.begin():
+            return _claim(session, now=self.clock.now(), limit=self.settings.batch_size, worker=self.name)
+
+    def run_once(self) -> RelayStats:
+        """Claim one batch of due rows, send them concurrently, record every answer."""
+        stats = RelayStats(recovered=self.recover_stale())
+        claimed = self.claim()
+        stats.claimed = len(claimed)
+        if not claimed:
+            return stats
+        outcomes = list(self._pool.map(self._send, claimed))
+        self._record(outcomes, stats)
+        return stats
+
+    def run(self, stop: threading.Event) -> None:
+        """Loop until `stop` is set; waits only when there was nothing to send."""
+        while not stop.is_set():
+            self._wake.clear()  # a wake() during the step below makes the next wait return at once
+            try:
+                stats = self.run_once()
+            except Exception:  # noqa: BLE001 - keep relaying; the database holds all state
+                log.exception("relay step failed")
+                stop.wait(1.0)
+                continue
+            if stats.claimed == 0:
+                self._wake.wait(self.settings.idle_wait_s)
+
+    def start(self) -> tuple[threading.Thread, threading.Event]:
+        """Run the loop in a daemon thread; set the returned event (then `wake()`) to stop it."""
+        stop = threading.Event()
+        thread = threading.Thread(target=self.run, args=(stop,), name=self.name, daemon=True)
+        thread.start()
+        return thread, stop
+
+    # -- sending --------------------------------------------------------------------------
+    def _send(self, row: _Claimed) -> _Outcome:
+        peer = self.peers.peers.get(row.peer)
+        if peer is None:
+            return _Outcome(row, OutboxState.REJECTED, f"unknown_peer: 未配置对端平台 {row.peer}")
+        headers = sign_headers(sender=self.peers.local_platform, key=peer.keys[0], body=row.body, now=self.clock.now())
+        try:
+            resp = self.client.post(peer.messages_url, content=row.body, headers=headers)
+        except httpx.HTTPError as exc:
+            return _Outcome(row, OutboxState.PENDING, f"network: {type(exc).__name__}: {exc}"[:500])
+        try:
+            body = orjson.loads(resp.content) if resp.content else {}
+        except orjson.JSONDecodeError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+        if 200 <= resp.status_code < 300:
+            try:  # a 2xx makes us forget the message: it must really come from the peer
+                signer = verify(resp.headers, resp.content, self._ring, now=self.clock.now(),
+                                skew_seconds=self.settings.ack_skew_s)
+            except AuthRejected as exc:
+                return _Outcome(row, OutboxState.PENDING, f"ack not trusted: {exc.code}: {exc.message}")
+            if signer != row.peer or body.get("message_id") != row.message_id:
+                return _Outcome(row, OutboxState.PENDING, f"ack not trusted: signed by {signer} for {body.get('message_id')}")
+            return _Outcome(row, OutboxState.SENT, ack=body)
+        error = f"http {resp.status_code} {body.get('code', '')}: {body.get('message', resp.text[:200])}"[:1000]
+        if resp.status_code >= 500 or resp.status_code in _RETRY_4XX or body.get("retryable") is True:
+            return _Outcome(row, OutboxState.PENDING, error)
+        return _Outcome(row, OutboxState.REJECTED, error, ack=body or None)
+
+    def _record(self, outcomes: list[_Outcome], stats: RelayStats) -> None:
+        now = self.clock.now()
+        tbl = OutboxMessage.__table__
+        sent, retry, reject, peer_ids = [], [], [], []
+        for o in outcomes:
+            if o.state == OutboxState.SENT:
+                sent.append({"b_id": o.row.id, "b_ack": orjson.dumps(o.ack).decode()})
+                receiver_id = (o.ack or {}).get("receiver_order_id")
+                if o.row.kind == "transfer" and receiver_id:
+                    peer_ids.append({"b_link": o.row.link_id, "b_peer_order": receiver_id})
+            elif o.state == OutboxState.PENDING:
+                attempts = o.row.failed_attempts + 1
+                delay = backoff_delay(attempts, self.settings, self.rng)
+                retry.append({"b_id": o.row.id, "b_attempts": attempts, "b_next": now + timedelta(seconds=delay),
+                              "b_error": o.error})
+                stats.errors.append(o.error or "")
+            else:
+                reject.append({"b_id": o.row.id, "b_error": o.error,
+                               "b_ack": orjson.dumps(o.ack).decode() if o.ack else None})
+                log.warning("peer rejected message %s (%s): %s", o.row.message_id, o.row.kind, o.error)
+        mine = and_(tbl.c.id == bindparam("b_id"), tbl.c.state == OutboxState.SENDING, tbl.c.claimed_by == self.name)
+        with self.factory() as session, session.begin():
+            conn = session.connection()
+            if sent:
+                stats.sent = conn.execute(update(tbl).where(mine).values(
+                    state=OutboxState.SENT, sent_at=now, ack=bindparam("b_ack"), last_error=None), sent).rowcount
+            if retry:
+                stats.retried = conn.execute(update(tbl).where(mine).values(
+                    state=OutboxState.PENDING, failed_attempts=bindparam("b_attempts"),
+                    next_attempt_at=bindparam("b_next"), last_error=bindparam("b_error"), claimed_by=None), retry).rowcount
+            if reject:
+                stats.rejected = conn.execute(update(tbl).where(mine).values(
+                    state=OutboxState.REJECTED, last_error=bindparam("b_error"), ack=bindparam("b_ack")), reject).rowcount
+            if peer_ids:
+                lt = ExchangeLink.__table__
+                conn.execute(update(lt).where(lt.c.id == bindparam("b_link")).values(
+                    peer_order_id=bindparam("b_peer_order")), peer_ids)
