@@ -8,7 +8,11 @@ import pytest
 from liandong.core.clock import CST, FrozenClock
 from liandong.core.errors import InvalidInput
 from liandong.supervision.deadlines import Milestone, OrderTimes, due_at, order_deadlines
-from liandong.supervision.limits import load_city_time_limits
+from pathlib import Path
+
+from liandong.supervision.limits import load_time_limits
+
+FIXTURE = Path(__file__).with_name("time_limits_fixture.yaml")
 from liandong.supervision.warnings import Action, Light, assess
 
 
@@ -18,7 +22,7 @@ def at(m, d, hh=0, mm=0, y=2026):
 
 @pytest.fixture(scope="module")
 def policy():
-    return load_city_time_limits("demo")
+    return load_time_limits(FIXTURE)
 
 
 @pytest.fixture(scope="module")
