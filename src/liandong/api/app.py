@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
+import os
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from liandong import __version__
 from liandong.api import errors
 from liandong.api.limits import BodyLimit
-from liandong.api.routers import appeals, meta, orders
+from liandong.api.routers import appeals, meta, orders, supervision
 from liandong.app import Liandong
+from liandong.supervision.scheduler import Scheduler
 
 
-def create_app(ctx: Liandong) -> FastAPI:
+def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
+    """The API over `ctx`; with `background`, the serving process also runs the supervision timer."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        scheduler = Scheduler(ctx, interval=float(os.environ.get("LIANDONG_SUPERVISION_INTERVAL", "60"))).start() if background else None
+        yield
+        if scheduler is not None:
+            scheduler.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title=f"联动 Liandong — {ctx.settings.platform} 平台",
         version=__version__,
         description="12345 政务服务便民热线与 110 报警服务台高效对接联动平台接口。除 /healthz 外，所有接口需 Bearer 令牌。",
     )
     app.state.ctx = ctx
     errors.install(app)
-    for r in (appeals.router, orders.router, meta.router):
+    for r in (appeals.router, orders.router, supervision.router, meta.router):
         app.include_router(r, prefix="/api/v1")
 
     @app.get("/healthz", include_in_schema=False)

@@ -8,4 +8,4 @@ from liandong.config import settings_from_env
 
 
 def app_factory():
-    return create_app(Liandong(settings_from_env()))
+    return create_app(Liandong(settings_from_env()), background=True)

@@ -36,6 +36,7 @@ def upgrade() -> None:
     with op.batch_alter_table('appeals', schema=None) as batch_op:
         batch_op.create_index('ix_appeals_caller_key_received', ['caller_key', 'received_at'], unique=False)
         batch_op.create_index('ix_appeals_region_received', ['region', 'received_at'], unique=False)
+        batch_op.create_index('ix_appeals_created_at', ['created_at'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -177,6 +178,7 @@ def downgrade() -> None:
     op.drop_table('orders')
     op.drop_table('users')
     with op.batch_alter_table('appeals', schema=None) as batch_op:
+        batch_op.drop_index('ix_appeals_created_at')
         batch_op.drop_index('ix_appeals_region_received')
         batch_op.drop_index('ix_appeals_caller_key_received')
 
