@@ -54,6 +54,7 @@ def demo(
         traffic = DemoTraffic(base, desk, unit_tokens, seed=seed, print_=typer.echo)
         typer.echo(f"模拟 {simulate} 条诉求流入（受理 → 分流 → 派单 → 办理 → 办结 → 回访）：")
         traffic.run(simulate, start=ctx.clock.now())
+        typer.echo(traffic.supervise())
     example = next(r for r in rows if r["role"] == "operator")
     typer.echo(f"\n试一试：curl -H 'Authorization: Bearer {example['token']}' {base}/api/v1/orders?page_size=5")
     if serve_forever:

@@ -17,6 +17,7 @@ import httpx
 
 from liandong.demo.appeals import generate, to_api_payload
 
+BOUNCE_UNITS = ["URBAN", "ST-148802001", "HOUSING", "WSUPPLY"]
 FATES = [("finish", 0.55), ("reply_only", 0.15), ("sign_only", 0.1), ("return", 0.08), ("untouched", 0.12)]
 
 
@@ -80,7 +81,10 @@ class DemoTraffic:
         for order in body["orders"]:
             self.tally.orders[order["platform"]] += 1
             if order["status"] == "dispatched" and order["unit"] in self.unit_tokens:
-                self._work(order)
+                if appeal.scenario == "bounce_candidate" and order["platform"] == "12345":
+                    self._bounce(order)
+                else:
+                    self._work(order)
 
     def _work(self, order: dict) -> None:
         fate = self.rng.choices([f for f, _ in FATES], weights=[w for _, w in FATES])[0]
@@ -113,6 +117,31 @@ class DemoTraffic:
             if r.status_code != 200:
                 break
             self.tally.actions += 1
+
+    def _bounce(self, order: dict) -> None:
+        """An appeal where duties overlap: each unit sends it back, the centre passes it on (推诿)."""
+        number, unit = order["id"], order["unit"]
+        for nxt in [u for u in BOUNCE_UNITS if u != unit][:2]:
+            steps = [("sign", {}, self.unit_tokens[unit]),
+                     ("return", {"reason": "not_our_duty", "note": "职责交叉，不属本单位"}, self.unit_tokens[unit]),
+                     ("approve_return", {"note": "同意退单，改派"}, self.desk_tokens["supervisor"]),
+                     ("dispatch", {"unit": nxt, "note": "改派"}, self.desk_tokens["dispatcher"])]
+            for action, fields, token in steps:
+                r = self.http.post(f"/api/v1/orders/{number}/actions", json={"action": action, **fields},
+                                   headers={"Authorization": f"Bearer {token}"})
+                if r.status_code != 200:
+                    return
+                self.tally.actions += 1
+            unit = nxt
+
+    def supervise(self) -> str:
+        """Run one supervision check through the API and summarise the supervisors' lists."""
+        auth = self._auth("supervisor")
+        run = self.http.post("/api/v1/supervision/run", headers=auth).json()
+        o = self.http.get("/api/v1/supervision/overview", headers=auth).json()
+        return (f"督办检查：黄灯 {o['warning']}，红灯 {o['overdue']}，本轮催办 {run['chased']}、督办 {run['escalated']} | "
+                f"推诿 {o['bounce']}，重复来电 {o['repeat']}（未解决 {o['repeat_unresolved']}），群诉 {o['mass']}，"
+                f"疑似骚扰 {o['harass']}，待人工复核 {o['review']}")
 
     def _auth(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.desk_tokens[role]}"}

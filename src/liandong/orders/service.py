@@ -32,16 +32,20 @@ RECEIVE = "receive"  # 受理: the event that opens an order (not a transition i
 
 def open_order(session: Session, ctx, *, appeal: AppealRow, platform: str, routing: dict, actor: Actor,
                now: datetime, note: str = "") -> OrderRow:
-    """Open an order on `platform` for the appeal, status 已受理, with its first audit event."""
+    """Open an order on `platform` for the appeal, status 已受理, with its first audit event.
+
+    `created_at` is the 受理 moment: when the appeal was received (a transcript keyed in later keeps
+    the time of the call), which is where the reply and close limits start."""
+    opened_at = min(appeal.received_at, now) if appeal.received_at else now
     order_id = _next_order_id(session)
     order = OrderRow(
-        id=order_id, number=order_number(platform, appeal.region or ctx.city.city.code, now.strftime("%Y%m%d"), order_id),
+        id=order_id, number=order_number(platform, appeal.region or ctx.city.city.code, opened_at.strftime("%Y%m%d"), order_id),
         platform=platform, appeal_id=appeal.id, status=Status.RECEIVED.value,
         title=_title(appeal.text), category_code=routing.get("category_code"), category_name=routing.get("category"),
         category_group=routing.get("category_group"), kind=routing.get("kind"), level=routing.get("level") or "一般",
         services=list(routing.get("services") or []), unit_function=routing.get("unit_function"), region=appeal.region,
         review=bool(routing.get("review")), extension_days=0, return_count=0, transfer_count=0, urge_count=0,
-        supervised=False, flags=[], created_at=now, updated_at=now, last_event_seq=0,
+        supervised=False, flags=[], created_at=opened_at, updated_at=now, last_event_seq=0,
     )
     _hook(ctx, "on_deadlines", order, now)
     session.add(order)
