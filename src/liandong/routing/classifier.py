@@ -94,10 +94,11 @@ def domain_dictionary(texts: list[str], extra_words: list[str] = ()) -> dict[str
 
 
 class TextClassifier:  # 文本分类器
-    def __init__(self, vectorizer: TfidfVectorizer, model, labels: list[str], meta: dict | None = None) -> None:
+    def __init__(self, vectorizer: TfidfVectorizer, model, labels: list[str], temperature: float = 1.0, meta: dict | None = None) -> None:
         self.vectorizer = vectorizer
         self.model = model
         self.labels = labels
+        self.temperature = temperature
         self.meta = meta or {}
 
     @classmethod
@@ -110,11 +111,11 @@ class TextClassifier:  # 文本分类器
         x = vec.fit_transform(texts)
         model = LinearSVC(C=c).fit(x, labels)
         temperature = _fit_temperature(x, np.asarray(labels), c) if calibrate else 1.0
-        return cls(vec, model, [str(k) for k in model.classes_], (meta or {}) | {"temperature": temperature})
+        return cls(vec, model, [str(k) for k in model.classes_], temperature, meta)
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         x = self.vectorizer.transform(texts)
-        return _softmax(self.model.decision_function(x), self.meta.get("temperature", 1.0))
+        return _softmax(self.model.decision_function(x), self.temperature)
 
     def predict(self, texts: list[str]) -> list[str]:
         x = self.vectorizer.transform(texts)
@@ -124,9 +125,9 @@ class TextClassifier:  # 文本分类器
         directory.mkdir(parents=True, exist_ok=True)
         tmp = directory / f".{MODEL_FILE}.{os.getpid()}"
         with open(tmp, "wb") as fh:
-            pickle.dump({"vectorizer": self.vectorizer, "model": self.model, "labels": self.labels}, fh, protocol=5)
+            pickle.dump({"vectorizer": self.vectorizer, "model": self.model, "labels": self.labels, "temperature": self.temperature}, fh, protocol=5)
         os.replace(tmp, directory / MODEL_FILE)
-        (directory / META_FILE).write_text(json.dumps(self.meta | {"labels": self.labels}, ensure_ascii=False, indent=1), encoding="utf-8")
+        (directory / META_FILE).write_text(json.dumps(self.meta | {"labels": self.labels, "temperature": self.temperature}, ensure_ascii=False, indent=1), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path) -> TextClassifier:
@@ -134,7 +135,7 @@ class TextClassifier:  # 文本分类器
             data = pickle.load(fh)  # noqa: S301 — our own file, written by save()
         meta_path = directory / META_FILE
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
-        return cls(data["vectorizer"], data["model"], data["labels"], meta)
+        return cls(data["vectorizer"], data["model"], data["labels"], data.get("temperature", 1.0), meta)
 
 
 def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:

@@ -16,15 +16,17 @@ from liandong.routing import lexicon
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.level import grade
 from liandong.routing.lists import Item
-from liandong.routing.signals import ACTIVE, HYPOTHETICAL, NEGATED, PAST, Hit
+from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHETICAL, NEGATED, PAST, Hit
 
-MODEL_TRUST = 0.6  # below this, a police item picked by the model alone is not trusted
+MODEL_TRUST = 0.6  # below this, the model alone does not refer a caller away
+POLICE_TRUST = 0.8  # below this, a police item picked by the model alone (no keyword) is not trusted
 _KIND_RULES = (
     ("举报", re.compile(r"举报|检举|有人(在|正在)?(偷|卖|赌|吸|电鱼|排污|偷排|砍树|盗|传销|非法)")),
     ("投诉", re.compile(r"投诉|不给|不管|不处理|没人管|没人修|不修|态度(很|太|特别)?(差|恶劣)|乱收费|一直不|也不|不退|拖欠|欠.{0,4}不|推诿|扰民|太吵|吵得|不作为")),
     ("建议", re.compile(r"建议|希望(能|可以)?(增设|增加|修建|多建|多设|开通|设置|安装|规划)|能不能(增加|增设|多建|多设|开通)|提个意见")),
     ("咨询", re.compile(r"想问|请问|咨询|问一下|问问|怎么办理|如何办理|怎么申请|如何申请|需要(什么|哪些)|在哪(里|儿)?办|多久|是否|能不能.{0,8}吗|吗[？?]?$|怎么(办|弄|处理)[？?]?$|政策")),
 )
+_KW_NEGATED = re.compile(r"(不是|没有|没|并非)$")
 _SUPPORT_GROUPS = ("电力", "通信", "水气热", "公共设施", "民政", "突发")
 
 
@@ -43,9 +45,11 @@ def build_index(items: tuple[Item, ...], review_below: float) -> CityIndex:
     for it in items:
         for s in it.signals:
             claims.setdefault(s, []).append(it)
-        if it.signals and "+" in it.direction:
-            continue  # joint-emergency items are reached by signals only
+        if it.signals and "+" in it.direction or {"119", "120"} & set(it.services):
+            continue  # emergency-only items are reached by signals, never by a bare keyword
         for k in it.keywords:
+            if it.signals and SIGNAL_WORDS.search(k):
+                continue  # the signal lexicon owns this word (and knows negation and time)
             kw.setdefault(k.lower(), []).append(it.code)
     alt = "|".join(re.escape(k) for k in sorted(kw, key=len, reverse=True))
     return CityIndex({it.code: it for it in items}, claims, re.compile(alt) if alt else None, kw, review_below)
@@ -57,6 +61,8 @@ def keyword_hits(index: CityIndex, text: str) -> dict[str, list[str]]:
     if index.keyword_re is None:
         return out
     for m in index.keyword_re.finditer(text):
+        if _KW_NEGATED.search(text, max(0, m.start() - 3), m.start()):
+            continue  # 不是报警, 没有漏水
         for code in index.keyword_items[m.group(0)]:
             out.setdefault(code, []).append(m.group(0))
     return out
@@ -214,7 +220,12 @@ def _pick_item(kw: dict[str, list[str]], ranked: list[tuple[str, float]], index:
             conf = min(conf, 0.5)
         return index.items[best], conf
     item = index.items[model_code]
-    if "110" in item.services and model_p < MODEL_TRUST:
+    if {"119", "120"} & set(item.services) or item.signals and model_p < MODEL_TRUST:
+        alt = next(((c, p) for c, p in ranked if not ({"119", "120", "110"} & set(index.items[c].services))), None)
+        if alt:
+            reasons.append(f"模型倾向紧急事项（{model_code} p={model_p:.2f}）但无紧急信号，先按非紧急事项并人工复核")
+            return index.items[alt[0]], min(alt[1], 0.45)
+    if "110" in item.services and model_p < POLICE_TRUST:
         alt = next(((c, p) for c, p in ranked if "110" not in index.items[c].services), None)
         if alt:
             reasons.append(f"模型倾向公安类（p={model_p:.2f}）但无规则佐证，先按非警务事项并人工复核")

@@ -43,7 +43,8 @@ _HYPO_AFTER = re.compile(lexicon.HYPOTHETICAL_AFTER)
 _NEG_INJURY = re.compile(lexicon.NEGATED_INJURY)
 _PAST = re.compile(lexicon.PAST_MARKERS)
 _PRESENT = re.compile(lexicon.PRESENT_MARKERS)
-_ANY = re.compile("|".join(f"(?:{p})" for s in lexicon.SIGNALS for p in s.patterns))
+_INJURY_CLAIM = re.compile(lexicon.INJURY_CLAIM)
+ANY_SIGNAL = _ANY = re.compile("|".join(f"(?:{p})" for s in lexicon.SIGNALS for p in s.patterns))
 
 
 def _clause_times(text: str) -> list[tuple[int, int, str]]:
@@ -82,6 +83,8 @@ def detect(text: str) -> list[Hit]:
                 hits.append(Hit(c.spec.id, m.group(0), s, NEGATED, neg.group(0)))
             elif c.spec.id in ("injury", "medical") and injury_denied:
                 hits.append(Hit(c.spec.id, m.group(0), s, NEGATED, injury_denied.group(0)))
+            elif c.spec.id in ("injury", "medical", "electrocution", "traffic_accident") and (claim := _INJURY_CLAIM.search(text)):
+                hits.append(Hit(c.spec.id, m.group(0), s, PAST, claim.group(0)))
             elif hypo:
                 hits.append(Hit(c.spec.id, m.group(0), s, HYPOTHETICAL, hypo.group(0)))
             elif after.startswith("过") or past_cue:
