@@ -104,12 +104,12 @@ class TextClassifier:  # 文本分类器
     @classmethod
     def fit(
         cls, texts: list[str], labels: list[str], *, analyzer: Analyzer | None = None, c: float = 0.5,
-        calibrate: bool = True, meta: dict | None = None,
+        calibrate: bool = True, balanced: bool = False, meta: dict | None = None,
     ) -> TextClassifier:
         analyzer = analyzer or Analyzer()
         vec = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=1, dtype=np.float32)
         x = vec.fit_transform(texts)
-        model = LinearSVC(C=c).fit(x, labels)
+        model = LinearSVC(C=c, class_weight="balanced" if balanced else None).fit(x, labels)
         temperature = _fit_temperature(x, np.asarray(labels), c) if calibrate else 1.0
         return cls(vec, model, [str(k) for k in model.classes_], temperature, meta)
 

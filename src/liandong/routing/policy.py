@@ -211,7 +211,7 @@ def _pick_item(kw: dict[str, list[str]], ranked: list[tuple[str, float]], index:
         best = max(kw, key=lambda c: (max(map(len, kw[c])) / 4 + prob.get(c, 0.0)))
         if best == model_code:
             return index.items[best], max(model_p, 0.85)
-        if model_p >= 0.7 and max(map(len, kw[best])) <= 2:
+        if model_p >= 0.7 and max(map(len, kw[best])) <= 2 or model_p >= 0.95 and max(map(len, kw[best])) <= 3:
             reasons.append("模型与关键词不一致，取模型结果")
             return index.items[model_code], model_p * 0.8
         conf = 0.55 + 0.3 * prob.get(best, 0.0) + 0.05 * min(max(map(len, kw[best])), 4)
