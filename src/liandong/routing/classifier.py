@@ -8,7 +8,6 @@ first, so raw messages and pre-segmented, stop-word-stripped ones look alike to 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import os
@@ -38,15 +37,17 @@ def _default_tokenizer() -> jieba.Tokenizer:
 class Analyzer:  # 分词与特征
     """Words (w:) and character 1..n-grams (c:) of the content characters.
 
-    `words` is a small jieba dictionary (word → frequency) kept inside the pickle, so loading needs
-    neither the 5 MB default dictionary nor a cache file; None means jieba's default dictionary.
+    With `words` (a domain dictionary drawn from jieba's, kept inside the pickle) text is segmented by
+    forward maximum matching over that dictionary — about ten times faster than jieba's DAG on short
+    appeals, and loading needs neither the 5 MB default dictionary nor a cache file. Without `words`,
+    jieba itself segments with its default dictionary (used for a city's long historical messages).
     """
 
     def __init__(self, words: dict[str, int] | None = None, char_max: int = 3, word_bigrams: bool = False) -> None:
         self.words = words
         self.char_max = char_max
         self.word_bigrams = word_bigrams
-        self._tok: jieba.Tokenizer | None = None
+        self._tok = None  # jieba's tokenizer, or (vocabulary, longest word) for max-matching
 
     def __getstate__(self) -> dict:
         return {"words": self.words, "char_max": self.char_max, "word_bigrams": self.word_bigrams}
@@ -54,21 +55,34 @@ class Analyzer:  # 分词与特征
     def __setstate__(self, state: dict) -> None:
         self.__init__(**state)
 
+    def _max_match(self, s: str) -> list[str]:
+        if self._tok is None:
+            longest: dict[str, int] = {}  # first two characters → longest word starting with them
+            for w in self.words:
+                longest[w[:2]] = max(longest.get(w[:2], 0), len(w))
+            self._tok = (frozenset(self.words), longest)
+        vocab, longest = self._tok
+        out, i, n = [], 0, len(s)
+        while i < n:
+            top = longest.get(s[i : i + 2], 0)
+            for k in range(min(top, n - i), 1, -1):
+                if s[i : i + k] in vocab:
+                    out.append(s[i : i + k])
+                    i += k
+                    break
+            else:
+                out.append(s[i])
+                i += 1
+        return out
+
     def tokenizer(self) -> jieba.Tokenizer:
         if self._tok is None:
-            if self.words is None:
-                self._tok = _default_tokenizer()
-            else:
-                tok = jieba.Tokenizer()
-                data = "\n".join(f"{w} {f}" for w, f in self.words.items()).encode("utf-8")
-                tok.FREQ, tok.total = tok.gen_pfdict(io.BytesIO(data))
-                tok.initialized = True
-                self._tok = tok
+            self._tok = _default_tokenizer()
         return self._tok
 
     def __call__(self, text: str) -> list[str]:
         s = content_chars(text)
-        words = self.tokenizer().lcut(s, HMM=False)
+        words = self._max_match(s) if self.words is not None else self.tokenizer().lcut(s, HMM=False)
         feats = ["w:" + w for w in words if len(w) > 1]
         if self.word_bigrams:
             feats += ["b:" + a + b for a, b in zip(words, words[1:])]

@@ -34,7 +34,7 @@ _SUPPORT_GROUPS = ("电力", "通信", "水气热", "公共设施", "民政", "�
 class CityIndex:  # 城市清单索引
     items: dict[str, Item]
     claims: dict[str, list[Item]]  # signal id → items that claim it, in list order
-    keyword_re: re.Pattern | None
+    keyword_buckets: dict[str, tuple[str, ...]]  # first two characters → keywords, longest first
     keyword_items: dict[str, list[str]]  # keyword → item codes
     review_below: float
 
@@ -51,20 +51,29 @@ def build_index(items: tuple[Item, ...], review_below: float) -> CityIndex:
             if it.signals and SIGNAL_WORDS.search(k):
                 continue  # the signal lexicon owns this word (and knows negation and time)
             kw.setdefault(k.lower(), []).append(it.code)
-    alt = "|".join(re.escape(k) for k in sorted(kw, key=len, reverse=True))
-    return CityIndex({it.code: it for it in items}, claims, re.compile(alt) if alt else None, kw, review_below)
+    buckets: dict[str, list[str]] = {}
+    for k in sorted(kw, key=len, reverse=True):
+        buckets.setdefault(k[:2], []).append(k)
+    return CityIndex({it.code: it for it in items}, claims, {c: tuple(v) for c, v in buckets.items()}, kw, review_below)
 
 
 def keyword_hits(index: CityIndex, text: str) -> dict[str, list[str]]:
     """item code → keywords found (longest match wins at each position)."""
     out: dict[str, list[str]] = {}
-    if index.keyword_re is None:
-        return out
-    for m in index.keyword_re.finditer(text):
-        if _KW_NEGATED.search(text, max(0, m.start() - 3), m.start()):
-            continue  # 不是报警, 没有漏水
-        for code in index.keyword_items[m.group(0)]:
-            out.setdefault(code, []).append(m.group(0))
+    buckets = index.keyword_buckets
+    i, n = 0, len(text)
+    while i < n:
+        bucket = buckets.get(text[i : i + 2])
+        found = next((k for k in bucket if text.startswith(k, i)), None) if bucket else None
+        if found is None and text[i] in buckets:  # one-character keywords (蛇)
+            found = text[i]
+        if found is None:
+            i += 1
+            continue
+        if not _KW_NEGATED.search(text, max(0, i - 3), i):  # 不是报警, 没有漏水
+            for code in index.keyword_items[found]:
+                out.setdefault(code, []).append(found)
+        i += len(found)
     return out
 
 
@@ -98,7 +107,8 @@ def decide(
     """Combine what fired into one decision; `ranked` is the model's (code, probability), best first."""
     reasons: list[str] = []
     review = False
-    active = [s.id for s in lexicon.SIGNALS if any(h.signal == s.id and h.state == ACTIVE for h in hits)]
+    fired = {h.signal for h in hits if h.state == ACTIVE}
+    active = [s for s in lexicon.PRIORITY if s in fired] if fired else []
     strong = [s for s in active if lexicon.BY_ID[s].strong]
     for h in hits:
         spec = lexicon.BY_ID[h.signal]

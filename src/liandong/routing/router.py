@@ -26,7 +26,7 @@ from liandong.routing.signals import detect
 from liandong.routing.text import normalise, validate
 from liandong.intake.channels import desk_of
 
-PIPELINE_VERSION = 5
+PIPELINE_VERSION = 6
 TOP_K = 5
 
 
