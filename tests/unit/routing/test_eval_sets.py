@@ -34,3 +34,11 @@ def test_shared_dev_cases(router):
         pytest.skip(f"shared dev cases not found at {path} (the ../shared checkout is absent)")
     s = score(router, read_cases(path))
     assert s["emergency_hit_rate"] == 1.0, s["misses"]
+
+
+def test_holdout_cases_meet_targets(router):
+    """Cases written after the router, to check it on phrasings it was not developed on."""
+    s = score(router, read_cases(CASES.with_name("routing_holdout.jsonl")))
+    assert s["emergency_hit_rate"] == 1.0, s["misses"]
+    assert s["exact_set"] >= 0.90, s["misses"]
+    assert s["off_110"] >= 0.95, s["misses"]
