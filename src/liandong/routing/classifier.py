@@ -43,14 +43,33 @@ class Analyzer:  # 分词与特征
     jieba itself segments with its default dictionary (used for a city's long historical messages).
     """
 
-    def __init__(self, words: dict[str, int] | None = None, char_max: int = 3, word_bigrams: bool = False) -> None:
+    def __init__(
+        self, words: dict[str, int] | None = None, char_max: int = 2, word_bigrams: bool = False,
+        known_only: bool = False, known: frozenset[str] | None = None,
+    ) -> None:
         self.words = words
         self.char_max = char_max
         self.word_bigrams = word_bigrams
+        self.known_only = known_only  # keep only words seen in training: raw text then looks like stop-word-stripped text
+        self.known = known
         self._tok = None  # jieba's tokenizer, or (vocabulary, longest word) for max-matching
 
     def __getstate__(self) -> dict:
-        return {"words": self.words, "char_max": self.char_max, "word_bigrams": self.word_bigrams}
+        return {"words": self.words, "char_max": self.char_max, "word_bigrams": self.word_bigrams,
+                "known_only": self.known_only, "known": self.known}
+
+    def learn(self, texts: list[str]) -> None:
+        """Remember the training vocabulary (for `known_only`)."""
+        if self.known_only:
+            self.known = None
+            self.known = frozenset(w for t in texts for w in self.segment(t))
+
+    def segment(self, text: str) -> list[str]:
+        s = content_chars(text)
+        words = self._max_match(s) if self.words is not None else self.tokenizer().lcut(s, HMM=False)
+        if self.known is not None:
+            words = [w for w in words if w in self.known]
+        return words
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(**state)
@@ -81,8 +100,8 @@ class Analyzer:  # 分词与特征
         return self._tok
 
     def __call__(self, text: str) -> list[str]:
-        s = content_chars(text)
-        words = self._max_match(s) if self.words is not None else self.tokenizer().lcut(s, HMM=False)
+        words = self.segment(text)
+        s = "".join(words) if self.known is not None else content_chars(text)
         feats = ["w:" + w for w in words if len(w) > 1]
         if self.word_bigrams:
             feats += ["b:" + a + b for a, b in zip(words, words[1:])]
@@ -121,6 +140,7 @@ class TextClassifier:  # 文本分类器
         calibrate: bool = True, balanced: bool = False, meta: dict | None = None,
     ) -> TextClassifier:
         analyzer = analyzer or Analyzer()
+        analyzer.learn(texts)
         vec = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=1, dtype=np.float32)
         x = vec.fit_transform(texts)
         model = LinearSVC(C=c, class_weight="balanced" if balanced else None).fit(x, labels)
