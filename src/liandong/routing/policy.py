@@ -19,7 +19,7 @@ from liandong.routing.lists import Item
 from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHETICAL, NEGATED, PAST, Hit
 
 MODEL_TRUST = 0.6  # below this, the model alone does not refer a caller away
-POLICE_TRUST = 0.8  # below this, a police item picked by the model alone (no keyword) is not trusted
+POLICE_TRUST = 0.95  # below this, a police item picked by the model alone (no keyword) is not trusted
 _KIND_RULES = (
     ("举报", re.compile(r"举报|检举|有人(在|正在)?(偷|卖|赌|吸|电鱼|排污|偷排|砍树|盗|传销|非法)")),
     ("投诉", re.compile(r"投诉|不给|不管|不处理|没人管|没人修|不修|态度(很|太|特别)?(差|恶劣)|乱收费|一直不|也不|不退|拖欠|欠.{0,4}不|推诿|扰民|太吵|吵得|不作为")),
