@@ -19,7 +19,7 @@ from liandong.routing.lists import Item
 from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHETICAL, NEGATED, PAST, Hit
 
 MODEL_TRUST = 0.6  # below this, the model alone does not refer a caller away
-POLICE_TRUST = 0.95  # below this, a police item picked by the model alone (no keyword) is not trusted
+POLICE_TRUST = 0.9  # below this, a police item picked by the model alone (no keyword, no signal) is not trusted
 _KIND_RULES = (
     ("举报", re.compile(r"举报|检举|有人(在|正在)?(偷|卖|赌|吸|电鱼|排污|偷排|砍树|盗|传销|非法)")),
     ("投诉", re.compile(r"投诉|不给|不管|不处理|没人管|没人修|不修|态度(很|太|特别)?(差|恶劣)|乱收费|一直不|也不|不退|拖欠|欠.{0,4}不|推诿|扰民|太吵|吵得|不作为")),
@@ -213,6 +213,11 @@ def active_any(active: list[str], *ids: str) -> bool:
     return any(i in active for i in ids)
 
 
+def _needs_evidence(item: Item) -> bool:
+    """Police and emergency items are never chosen on the model's word alone (keeps non-police appeals off 110)."""
+    return bool({"110", "119", "120"} & set(item.services))
+
+
 def _pick_item(kw: dict[str, list[str]], ranked: list[tuple[str, float]], index: CityIndex, reasons: list[str]) -> tuple[Item, float]:
     """The list item for a non-emergency appeal: keywords and model together; police only when sure."""
     prob = dict(ranked)
@@ -221,7 +226,9 @@ def _pick_item(kw: dict[str, list[str]], ranked: list[tuple[str, float]], index:
         best = max(kw, key=lambda c: (max(map(len, kw[c])) / 4 + prob.get(c, 0.0)))
         if best == model_code:
             return index.items[best], max(model_p, 0.85)
-        if model_p >= 0.7 and max(map(len, kw[best])) <= 2 or model_p >= 0.95 and max(map(len, kw[best])) <= 3:
+        short = max(map(len, kw[best]))
+        model_item = index.items[model_code]
+        if (model_p >= 0.7 and short <= 2 or model_p >= 0.95 and short <= 3) and not _needs_evidence(model_item):
             reasons.append("模型与关键词不一致，取模型结果")
             return index.items[model_code], model_p * 0.8
         conf = 0.55 + 0.3 * prob.get(best, 0.0) + 0.05 * min(max(map(len, kw[best])), 4)
@@ -231,14 +238,14 @@ def _pick_item(kw: dict[str, list[str]], ranked: list[tuple[str, float]], index:
         return index.items[best], conf
     item = index.items[model_code]
     if {"119", "120"} & set(item.services) or item.signals and model_p < MODEL_TRUST:
-        alt = next(((c, p) for c, p in ranked if not ({"119", "120", "110"} & set(index.items[c].services))), None)
+        alt = next(((c, p) for c, p in ranked if index.items[c].services and not _needs_evidence(index.items[c])), None)
         if alt:
             reasons.append(f"模型倾向紧急事项（{model_code} p={model_p:.2f}）但无紧急信号，先按非紧急事项并人工复核")
             return index.items[alt[0]], min(alt[1], 0.45)
     if "110" in item.services and model_p < POLICE_TRUST:
-        alt = next(((c, p) for c, p in ranked if "110" not in index.items[c].services), None)
+        alt = next(((c, p) for c, p in ranked if index.items[c].services and not _needs_evidence(index.items[c])), None)
         if alt:
-            reasons.append(f"模型倾向公安类（p={model_p:.2f}）但无规则佐证，先按非警务事项并人工复核")
+            reasons.append(f"模型倾向公安类（{model_code} p={model_p:.2f}）但无关键词或紧急信号佐证，先按非警务事项并人工复核")
             return index.items[alt[0]], min(alt[1], 0.45)
     if not item.services and model_p < MODEL_TRUST:
         alt = next(((c, p) for c, p in ranked if index.items[c].services), None)

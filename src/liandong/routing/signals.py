@@ -92,7 +92,7 @@ def detect(text: str) -> list[Hit]:
                 hits.append(Hit(c.spec.id, m.group(0), s, NEGATED, neg.group(0)))
             elif c.spec.id in ("injury", "medical") and injury_denied:
                 hits.append(Hit(c.spec.id, m.group(0), s, NEGATED, injury_denied.group(0)))
-            elif c.spec.id in ("injury", "medical", "electrocution", "traffic_accident") and (claim := _INJURY_CLAIM.search(text)):
+            elif c.spec.id in ("injury", "medical", "electrocution", "traffic_accident", "dog_attack") and (claim := _INJURY_CLAIM.search(text)):
                 hits.append(Hit(c.spec.id, m.group(0), s, PAST, claim.group(0)))
             elif hypo:
                 hits.append(Hit(c.spec.id, m.group(0), s, HYPOTHETICAL, hypo.group(0)))
