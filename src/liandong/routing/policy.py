@@ -35,6 +35,7 @@ class CityIndex:  # 城市清单索引
     items: dict[str, Item]
     claims: dict[str, list[Item]]  # signal id → items that claim it, in list order
     keyword_buckets: dict[str, tuple[str, ...]]  # first two characters → keywords, longest first
+    single_keywords: frozenset[str]  # one-character keywords (蛇)
     keyword_items: dict[str, list[str]]  # keyword → item codes
     review_below: float
 
@@ -53,27 +54,37 @@ def build_index(items: tuple[Item, ...], review_below: float) -> CityIndex:
             kw.setdefault(k.lower(), []).append(it.code)
     buckets: dict[str, list[str]] = {}
     for k in sorted(kw, key=len, reverse=True):
-        buckets.setdefault(k[:2], []).append(k)
-    return CityIndex({it.code: it for it in items}, claims, {c: tuple(v) for c, v in buckets.items()}, kw, review_below)
+        if len(k) > 1:
+            buckets.setdefault(k[:2], []).append(k)
+    singles = frozenset(k for k in kw if len(k) == 1)
+    return CityIndex({it.code: it for it in items}, claims, {c: tuple(v) for c, v in buckets.items()}, singles, kw, review_below)
 
 
 def keyword_hits(index: CityIndex, text: str) -> dict[str, list[str]]:
     """item code → keywords found (longest match wins at each position)."""
     out: dict[str, list[str]] = {}
     buckets = index.keyword_buckets
-    i, n = 0, len(text)
-    while i < n:
-        bucket = buckets.get(text[i : i + 2])
-        found = next((k for k in bucket if text.startswith(k, i)), None) if bucket else None
-        if found is None and text[i] in buckets:  # one-character keywords (蛇)
-            found = text[i]
-        if found is None:
-            i += 1
+    found: list[tuple[int, int, str]] = []  # (start, -length, keyword)
+    for pair in {text[i : i + 2] for i in range(len(text) - 1)}.intersection(buckets):
+        for k in buckets[pair]:
+            start = text.find(k)
+            while start != -1:
+                found.append((start, -len(k), k))
+                start = text.find(k, start + 1)
+    for ch in set(text).intersection(index.single_keywords):
+        start = text.find(ch)
+        while start != -1:
+            found.append((start, -1, ch))
+            start = text.find(ch, start + 1)
+    end = 0
+    for start, neg_len, k in sorted(found):  # leftmost, then longest; no overlaps
+        if start < end:
             continue
-        if not _KW_NEGATED.search(text, max(0, i - 3), i):  # 不是报警, 没有漏水
-            for code in index.keyword_items[found]:
-                out.setdefault(code, []).append(found)
-        i += len(found)
+        end = start - neg_len
+        if _KW_NEGATED.search(text, max(0, start - 3), start):  # 不是报警, 没有漏水
+            continue
+        for code in index.keyword_items[k]:
+            out.setdefault(code, []).append(k)
     return out
 
 

@@ -93,7 +93,10 @@ class Router:  # 分流引擎
             prepared.append((normalise(clean), desk_of(chan)))
         if not prepared:
             return []
-        probs = self.model.predict_proba([t for t, _ in prepared])
+        if len(prepared) == 1:
+            probs = [self.model.proba_one(prepared[0][0])]
+        else:
+            probs = self.model.predict_proba([t for t, _ in prepared])
         out = []
         for (text, desk), p in zip(prepared, probs):
             out.append(decide(text, detect(text), keyword_hits(self.index, text), self._ranked(p), self.index, desk))

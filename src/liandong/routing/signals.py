@@ -75,9 +75,11 @@ def detect(text: str) -> list[Hit]:
     injury_denied = None
     hits: list[Hit] = []
     for c in candidates:
-        excluded = [m.span() for m in c.exclude.finditer(text)] if c.exclude else []
+        excluded = None
         for m in c.pattern.finditer(text):
             s, e = m.span()
+            if excluded is None:
+                excluded = [x.span() for x in c.exclude.finditer(text)] if c.exclude else []
             if s == e or any(s < xe and xs < e for xs, xe in excluded):
                 continue
             if times is None:
