@@ -72,22 +72,33 @@ def main() -> None:
     router = load_router("demo")
     items = appeals(args.n)
     router.route_many(items[:500])
-    best = 0.0
+    best = best_cpu = 0.0
     for _ in range(3):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for start in range(0, len(items), 1000):
             router.route_many(items[start : start + 1000])
         best = max(best, len(items) / (time.perf_counter() - t))
-    lat = []
+        best_cpu = max(best_cpu, len(items) / (time.process_time() - c))
+    lat, best_of_3, cpu = [], [], []
     for it in items[:3000]:
-        t = time.perf_counter()
-        router.route(it["text"], it["channel"])
-        lat.append(time.perf_counter() - t)
+        runs = []
+        for _ in range(3):
+            t, c = time.perf_counter(), time.thread_time()
+            router.route(it["text"], it["channel"])
+            runs.append(time.perf_counter() - t)
+            cpu.append(time.thread_time() - c)
+        lat.append(runs[0])
+        best_of_3.append(min(runs))
     lat.sort()
+    best_of_3.sort()
+    cpu.sort()
     p50, p99 = lat[len(lat) // 2] * 1000, lat[int(len(lat) * 0.99)] * 1000
+    p99_best = best_of_3[int(len(best_of_3) * 0.99)] * 1000
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures = {
-        "batch_per_s": round(best), "p50_ms": round(p50, 3), "p99_ms": round(p99, 3), "load_s": round(load, 3),
+        "batch_per_s": round(best), "batch_per_cpu_s": round(best_cpu), "p99_cpu_ms": round(cpu[int(len(cpu) * 0.99)] * 1000, 3),
+        "p50_ms": round(p50, 3), "p99_ms": round(p99, 3), "p99_best_of_3_ms": round(p99_best, 3),
+        "load_s": round(load, 3), "loadavg": round(os.getloadavg()[0], 1),
         "import_s": round(imp, 3), "rss_mb": round(rss, 1), "n": len(items),
     }
     print(json.dumps(figures))
@@ -101,13 +112,17 @@ def write_section(path: Path, f: dict) -> None:
     section = f"""## Routing
 
 Measured by `bench/routing.py` on {date}; machine: `nproc` = {nproc}, CPU {cpu_model()}, Python {platform.python_version()};
-pinned to one core, BLAS single-threaded. Appeals are the {len(CASES.read_text(encoding='utf-8').splitlines())} texts of
+pinned to one core, BLAS single-threaded. The machine was shared: load average {f['loadavg']} on {nproc} cores
+while measuring, so single-call latencies carry scheduler noise; "best of 3" routes each appeal three times and
+keeps the fastest, which removes most of it. Appeals are the {len(CASES.read_text(encoding='utf-8').splitlines())} texts of
 `tests/data/routing_cases.jsonl`, cycled to {f['n']} (later copies made unique).
 
 | measure | target | measured |
 |---|---|---|
-| routings per second, batches of 1,000 (`route_many`), one core | ≥ 5,000 | {f['batch_per_s']:,} |
+| routings per second, batches of 1,000 (`route_many`), one core — wall clock | ≥ 5,000 | {f['batch_per_s']:,} |
+| the same per second of CPU time (what one uncontended core does) | ≥ 5,000 | {f['batch_per_cpu_s']:,} |
 | one appeal (`route`), p50 / p99 | p99 ≤ 2 ms | {f['p50_ms']} ms / {f['p99_ms']} ms |
+| one appeal, p99 of the best of 3 runs / p99 of CPU time per call | p99 ≤ 2 ms | {f['p99_best_of_3_ms']} ms / {f['p99_cpu_ms']} ms |
 | model load (`load_router("demo")`, model cached, after imports) | ≤ 1 s | {f['load_s']} s |
 | imports (`import liandong.routing`: scikit-learn, jieba, numpy) | — | {f['import_s']} s |
 | resident memory, peak (max RSS of the benchmark process) | ≤ 300 MB | {f['rss_mb']} MB |
