@@ -99,7 +99,7 @@ def _kind(text: str, active: list[str], item: Item | None, reported_past: bool) 
     for kind, rx in _KIND_RULES[1:]:
         if rx.search(text):
             return kind
-    if item is None:
+    if item is None or not item.services:
         return "咨询"
     if item.direction.startswith("12345→110"):
         return "举报"
