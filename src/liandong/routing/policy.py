@@ -21,7 +21,7 @@ from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHE
 MODEL_TRUST = 0.6  # below this, the model alone does not refer a caller away
 POLICE_TRUST = 0.9  # below this, a police item picked by the model alone (no keyword, no signal) is not trusted
 _KIND_RULES = (
-    ("举报", re.compile(r"举报|检举|有人(在|正在)?(偷|卖|赌|吸|电鱼|排污|偷排|砍树|盗|传销|非法)")),
+    ("举报", re.compile(r"举报|检举|有人(在|正在)?[^，。,]{0,8}(偷|卖|赌|吸毒|电鱼|排污|偷排|砍树|盗|传销|非法)")),
     ("投诉", re.compile(r"投诉|不给|不管|不处理|没人管|没人修|不修|态度(很|太|特别)?(差|恶劣)|乱收费|一直不|也不|不退|拖欠|欠.{0,4}不|推诿|扰民|太吵|吵得|不作为")),
     ("建议", re.compile(r"建议|希望(能|可以)?(增设|增加|修建|多建|多设|开通|设置|安装|规划)|能不能(增加|增设|多建|多设|开通)|提个意见")),
     ("咨询", re.compile(r"想问|请问|咨询|问一下|问问|怎么办理|如何办理|怎么申请|如何申请|需要(什么|哪些)|在哪(里|儿)?办|多久|是否|能不能.{0,8}吗|吗[？?]?$|怎么(办|弄|处理)[？?]?$|政策")),
@@ -102,7 +102,7 @@ def _kind(text: str, active: list[str], item: Item | None, reported_past: bool) 
     if item is None or not item.services:
         return "咨询"
     if item.direction.startswith("12345→110"):
-        return "举报"
+        return "求助" if "突发" in item.group else "举报"
     if item.code.endswith("B01") or "咨询" in item.group:
         return "咨询"
     return "求助" if any(g in item.group for g in _SUPPORT_GROUPS) else "投诉"

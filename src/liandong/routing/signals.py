@@ -45,6 +45,7 @@ _NEG_BEFORE = re.compile(lexicon.NEGATION_BEFORE)
 _HYPO_BEFORE = re.compile(lexicon.HYPOTHETICAL_BEFORE)
 _HYPO_AFTER = re.compile(lexicon.HYPOTHETICAL_AFTER)
 _NEG_INJURY = re.compile(lexicon.NEGATED_INJURY)
+_HYPO_INSIDE = re.compile(lexicon.HYPOTHETICAL_INSIDE)
 _PAST = re.compile(lexicon.PAST_MARKERS)
 _PRESENT = re.compile(lexicon.PRESENT_MARKERS)
 _INJURY_CLAIM = re.compile(lexicon.INJURY_CLAIM)
@@ -89,7 +90,7 @@ def detect(text: str) -> list[Hit]:
             before = text[max(clause_start, s - 8) : s]
             after = text[e : e + 6]
             neg = _NEG_BEFORE.search(before)
-            hypo = _HYPO_BEFORE.search(before) or _HYPO_AFTER.search(after)
+            hypo = _HYPO_BEFORE.search(before) or _HYPO_AFTER.search(after) or _HYPO_INSIDE.search(m.group(0))
             if neg:
                 hits.append(Hit(c.spec.id, m.group(0), s, NEGATED, neg.group(0)))
             elif c.spec.id in ("injury", "medical") and injury_denied:
