@@ -10,6 +10,8 @@ import typer
 
 from liandong.cli.common import friendly_errors, settings
 from liandong.cli.demo import demo
+from liandong.cli.model import app as model_app
+from liandong.cli.route import route_command
 from liandong.cli.sla import app as sla_app
 from liandong.cli.users import token, user_app
 
@@ -20,6 +22,8 @@ app.add_typer(user_app, name="user")
 app.command("token")(token)
 app.command("demo")(demo)
 app.add_typer(sla_app, name="sla")
+app.command("route")(route_command)
+app.add_typer(model_app, name="model")
 supervise_app = typer.Typer(help="督办检查（supervision checks）", no_args_is_help=True)
 app.add_typer(supervise_app, name="supervise")
 
