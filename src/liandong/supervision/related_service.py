@@ -9,6 +9,7 @@ and times.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,6 +24,7 @@ from liandong.supervision.similarity import SimilarityIndex
 OVERLAP = timedelta(seconds=10)  # re-read this much before the watermark: commits land out of order
 UNRESOLVED = "repeat_unresolved"
 MASS_CATEGORY_HOURS = 24
+SYNC_EVERY = 1.0  # seconds
 
 
 @dataclass
@@ -40,13 +42,20 @@ class RelatedFinder:
         self.index = SimilarityIndex()
         self._seen: set[str] = set()
         self._watermark: datetime | None = None
+        self._synced = 0.0
         self._lock = threading.Lock()
 
     def _horizon(self, now: datetime) -> datetime:
         return now - timedelta(days=self.policy.repeat_window_days)
 
     def sync(self, session: Session, now: datetime) -> None:
-        """Bring the index up to date with appeals stored since the last look."""
+        """Bring the index up to date with appeals stored since the last look (by any process).
+
+        At most once every `SYNC_EVERY` seconds: this process's own appeals enter the index as they
+        are committed (`add`), so only other workers' appeals wait that long to be seen."""
+        if self._watermark is not None and time.monotonic() - self._synced < SYNC_EVERY:
+            return
+        self._synced = time.monotonic()
         since = self._horizon(now) if self._watermark is None else self._watermark - OVERLAP
         rows = session.execute(
             select(AppealRow.id, AppealRow.text, AppealRow.caller_key, AppealRow.region, AppealRow.received_at,

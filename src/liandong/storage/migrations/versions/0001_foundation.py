@@ -102,6 +102,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.create_index('ix_orders_created_at', ['created_at'], unique=False)
+        batch_op.create_index('ix_orders_appeal_id', ['appeal_id'], unique=False)
+        batch_op.create_index('ix_orders_lead_order', ['lead_order'], unique=False)
         batch_op.create_index('ix_orders_region', ['region'], unique=False)
         batch_op.create_index('ix_orders_status_platform', ['status', 'platform'], unique=False)
         batch_op.create_index('ix_orders_unit_status', ['unit', 'status'], unique=False)
@@ -173,6 +175,8 @@ def downgrade() -> None:
         batch_op.drop_index('ix_orders_unit_status')
         batch_op.drop_index('ix_orders_status_platform')
         batch_op.drop_index('ix_orders_region')
+        batch_op.drop_index('ix_orders_lead_order')
+        batch_op.drop_index('ix_orders_appeal_id')
         batch_op.drop_index('ix_orders_created_at')
 
     op.drop_table('orders')
