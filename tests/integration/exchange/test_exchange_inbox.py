@@ -156,3 +156,25 @@ def test_concurrent_duplicates_apply_once(desk, clock):
     with transaction(factory) as s:
         (order,) = state(s).values()
         assert order["effects"] == 1
+
+
+def test_effect_and_inbox_row_commit_or_vanish_together(desk, clock):
+    """A crash after `receive` but before the commit leaves neither the effect nor the inbox row."""
+    factory, settings = desk
+    with transaction(factory) as s:
+        (order_id,) = submit_transfers(s, local="110", receiver="12345", count=1, clock=clock, prefix="JD")
+    accept = new_message("accept", sender_platform="12345", sender_unit="x", receiver_platform="110",
+                         order_ref=OrderRef(origin_platform="110", origin_order_id=order_id, peer_order_id="GD-5"),
+                         sent_at=clock.now(), payload=AcceptPayload(accepted_by="x"))
+    body = encode(accept)
+    headers = sign_headers(sender="12345", key=KEY, body=body, now=clock.now())
+    with pytest.raises(RuntimeError), transaction(factory) as s:
+        assert receive(body, headers, s, PeerHandlers("110", clock, auto_reply=False), settings).ok
+        raise RuntimeError("process died before the commit")
+    with transaction(factory) as s:
+        assert state(s)[order_id]["effects"] == 0
+        assert s.get(InboxMessage, accept.message_id) is None
+        assert s.scalars(select(ExchangeLink.last_seq_in)).one() == 0
+    assert deliver(factory, settings, accept, clock).ok  # the re-delivery applies it, once
+    with transaction(factory) as s:
+        assert state(s)[order_id]["effects"] == 1
