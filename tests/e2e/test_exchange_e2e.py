@@ -51,6 +51,10 @@ def _run(tmp_path, total: int, chunk: int, timeout: float) -> None:
         assert sorted(o["origin_order_id"] for o in received) == sorted(submitted)  # 0 lost
         assert all(o["effects"] == 1 and o["history"] == ["transfer"] for o in received)  # 0 twice
         assert sb["outbox"] == {"pending": 0, "sending": 0, "sent": 2 * total, "rejected": 0}
+        # equal final states: both desks hold each order closed, each pointing at the other's id
+        at_b = {o["origin_order_id"]: (order_id, o["status"]) for order_id, o in sb["orders"].items()}
+        assert {a_id: (o["peer_order_id"], o["status"]) for a_id, o in sa["orders"].items()} == at_b
+        assert {status for _, status in at_b.values()} == {"closed"}
         stats = [httpx.get(f"http://127.0.0.1:{p}/__faultproxy/stats").json() for p in (p1, p2)]
         for s in stats:  # the faults really happened
             assert s["duplicated"] > 0 and s["dropped_before"] + s["dropped_after"] > 0 and s["reordered"] > 0
