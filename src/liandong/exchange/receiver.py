@@ -203,3 +203,14 @@ def _apply(session: Session, handlers: ExchangeHandlers, msg: AnyMessage, link: 
     if link.role == "origin" and msg.order_ref.peer_order_id and not link.peer_order_id:
         link.peer_order_id = msg.order_ref.peer_order_id
     return _accepted(settings, msg, link.local_order_id, now)
+
+
+class Receiver:  # 接收方
+    """`receive` bound to its settings: `Receiver(settings).receive(raw_body, headers, session, handlers)`."""
+
+    def __init__(self, settings: ReceiverSettings) -> None:
+        self.settings = settings
+
+    def receive(self, raw_body: bytes, headers: Mapping[str, str], session: Session,
+                handlers: ExchangeHandlers) -> Ack:
+        return receive(raw_body, headers, session, handlers, self.settings)

@@ -15,7 +15,7 @@ from liandong.exchange.errors import AuthRejected, SequenceGap
 from liandong.exchange.http import handle
 from liandong.exchange.messages import (AcceptPayload, Address, Caller, CategoryRef, OrderRef, ResultPayload,
                                         TransferPayload, encode, new_message)
-from liandong.exchange.receiver import ReceiverSettings, receive
+from liandong.exchange.receiver import Receiver, ReceiverSettings, receive
 from liandong.exchange.signing import sign_headers
 from liandong.exchange.tables import ExchangeLink, InboxMessage
 from liandong.storage.db import transaction
@@ -43,7 +43,7 @@ def deliver(factory, settings, msg, clock, *, handlers=None):
     body = encode(msg)
     headers = sign_headers(sender=msg.sender_platform, key=KEY, body=body, now=clock.now())
     with transaction(factory) as s:
-        return receive(body, headers, s, handlers or PeerHandlers("110", clock, auto_reply=False), settings)
+        return Receiver(settings).receive(body, headers, s, handlers or PeerHandlers("110", clock, auto_reply=False))
 
 
 def test_duplicate_returns_the_stored_answer_without_effect(desk, clock):
