@@ -169,7 +169,7 @@ def build_app(*, platform: str, db: str, peers_yaml: str, skew_s: float = 0.0, r
     clock = SkewedClock(skew_s)
     settings = ReceiverSettings(local_platform=platform, keyring=peers.keyring(), clock=clock, inline=True)
     relay_obj = Relay(factory, peers, clock=clock, name=f"relay-{platform}", settings=RelaySettings(
-        base_delay_s=base_delay, max_delay_s=1.0, lease_s=5.0, timeout_s=5.0, concurrency=16)) if relay else None
+        base_delay_s=base_delay, max_delay_s=1.0, lease_s=30.0, timeout_s=3.0, concurrency=16)) if relay else None
 
     @asynccontextmanager
     async def lifespan(_app):

@@ -22,6 +22,7 @@ the second delivery harmless).
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -46,14 +47,20 @@ _RETRY_4XX = {408, 425, 429}
 
 @dataclass(frozen=True)
 class RelaySettings:
-    batch_size: int = 200
+    batch_size: int = 100
     concurrency: int = 16
     base_delay_s: float = 1.0
     max_delay_s: float = 300.0
     lease_s: float = 60.0
-    timeout_s: float = 10.0
+    timeout_s: float = 5.0
     idle_wait_s: float = 0.05
     ack_skew_s: int = 300
+
+    def __post_init__(self) -> None:
+        worst = math.ceil(self.batch_size / self.concurrency) * self.timeout_s
+        if worst >= self.lease_s:
+            raise ValueError(f"a batch may take {worst:.0f}s (batch/concurrency × timeout), longer than the "
+                             f"{self.lease_s:.0f}s lease: other relays would re-send rows still queued here")
 
 
 @dataclass
@@ -131,7 +138,7 @@ class Relay:  # 转发器
         self.clock = clock or SystemClock()
         self.settings = settings or RelaySettings()
         self.rng = rng or random.Random()
-        self.name = name or f"relay-{new_id()[:8]}"
+        self.name = name or f"relay-{new_id()[:8]}"  # give a fixed name per process to recover at once after a crash
         self._own_client = client is None
         self.client = client or httpx.Client(
             timeout=self.settings.timeout_s,
@@ -203,8 +210,21 @@ class Relay:  # 转发器
         self._update_breakers(outcomes, self.clock.now())
         return stats
 
+    def recover_mine(self) -> int:
+        """At start: rows this relay (same name) had claimed before it died go back to pending at once."""
+        with self.factory() as session, session.begin():
+            return session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.state == OutboxState.SENDING, OutboxMessage.claimed_by == self.name)
+                .values(state=OutboxState.PENDING, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+
     def run(self, stop: threading.Event) -> None:
         """Loop until `stop` is set; waits only when there was nothing to send."""
+        recovered = self.recover_mine()
+        if recovered:
+            log.info("%s took back %d rows it had claimed before a restart", self.name, recovered)
         while not stop.is_set():
             self._wake.clear()  # a wake() during the step below makes the next wait return at once
             try:

@@ -20,7 +20,7 @@ from liandong.exchange.signing import Key
 from liandong.exchange.tables import ExchangeLink, OutboxMessage
 from liandong.storage.db import transaction
 
-FAST = RelaySettings(base_delay_s=1.0, max_delay_s=60.0, lease_s=30.0, concurrency=4)
+FAST = RelaySettings(batch_size=20, base_delay_s=1.0, max_delay_s=60.0, lease_s=30.0, concurrency=4)
 
 
 @pytest.fixture
@@ -161,7 +161,26 @@ def test_relay_restart_mid_stream_resends_after_lease(pair, clock):
     assert (stats.recovered, stats.sent) == (4, 4)
     with transaction(b) as s:
         assert len(state(s)) == 10
+    with transaction(b) as s:
+        assert len(state(s)) == 10
         assert all(o["effects"] == 1 for o in state(s).values())
+
+
+def test_a_restarted_relay_takes_back_its_own_claims_at_once(pair, clock):
+    a, b, transport, _ = pair
+    _transfer(a, clock, 3)
+    first = Relay(a, peers_of("12345", "110"), clock=clock, name="relay-host1", client=httpx.Client(transport=transport))
+    assert len(first.claim()) == 3
+    first.close()  # killed
+    again = Relay(a, peers_of("12345", "110"), clock=clock, name="relay-host1", client=httpx.Client(transport=transport))
+    assert again.recover_mine() == 3  # no need to wait for the lease
+    assert again.run_once().sent == 3
+    again.close()
+
+
+def test_settings_refuse_a_lease_shorter_than_a_batch():
+    with pytest.raises(ValueError, match="lease"):
+        RelaySettings(batch_size=200, concurrency=4, timeout_s=5.0, lease_s=60.0)
 
 
 def test_enqueue_rolls_back_with_the_callers_transaction(pair, clock):
