@@ -36,8 +36,8 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from liandong.core.clock import Clock, SystemClock
 from liandong.core.ids import new_id
-from liandong.exchange.peers import PeersConfig
 from liandong.exchange.errors import AuthRejected
+from liandong.exchange.peers import PeersConfig
 from liandong.exchange.signing import sign_headers, verify
 from liandong.exchange.tables import ExchangeLink, OutboxMessage, OutboxState
 
