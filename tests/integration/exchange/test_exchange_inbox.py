@@ -178,3 +178,16 @@ def test_effect_and_inbox_row_commit_or_vanish_together(desk, clock):
     assert deliver(factory, settings, accept, clock).ok  # the re-delivery applies it, once
     with transaction(factory) as s:
         assert state(s)[order_id]["effects"] == 1
+
+
+def test_other_protocol_versions_and_wrong_receivers_are_refused(desk, clock):
+    factory, settings = desk
+    data = orjson.loads(encode(transfer(clock)))
+    for change, code in (({"protocol": "liandong-exchange/2"}, "unsupported_version"),
+                         ({"receiver_platform": "119"}, "wrong_receiver"),
+                         ({"sender_platform": "119"}, "peer_mismatch")):
+        body = orjson.dumps({**data, **change})
+        headers = sign_headers(sender="12345", key=KEY, body=body, now=clock.now())
+        with pytest.raises(Exception) as err, transaction(factory) as s:
+            receive(body, headers, s, PeerHandlers("110", clock), settings)
+        assert err.value.code == code and err.value.message
