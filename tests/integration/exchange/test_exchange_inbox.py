@@ -11,7 +11,7 @@ from exchange_testkit import KEY, peers_of
 from exchange_peer_app import PeerHandlers, PeerOrder, state, submit_transfers
 from sqlalchemy import func, select
 
-from liandong.exchange.errors import AuthRejected, SequenceGap
+from liandong.exchange.errors import AuthRejected, ExchangeRejected, SequenceGap
 from liandong.exchange.http import handle
 from liandong.exchange.messages import (AcceptPayload, Address, Caller, CategoryRef, OrderRef, ResultPayload,
                                         TransferPayload, encode, new_message)
@@ -188,6 +188,6 @@ def test_other_protocol_versions_and_wrong_receivers_are_refused(desk, clock):
                          ({"sender_platform": "119"}, "peer_mismatch")):
         body = orjson.dumps({**data, **change})
         headers = sign_headers(sender="12345", key=KEY, body=body, now=clock.now())
-        with pytest.raises(Exception) as err, transaction(factory) as s:
+        with pytest.raises(ExchangeRejected) as err, transaction(factory) as s:
             receive(body, headers, s, PeerHandlers("110", clock), settings)
         assert err.value.code == code and err.value.message
