@@ -18,6 +18,7 @@ from liandong.routing.level import grade
 from liandong.routing.lists import Item
 from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHETICAL, NEGATED, PAST, Hit
 
+SAFETY_NET = 0.65  # the model alone may call an emergency (with review) from this probability
 MODEL_TRUST = 0.6  # below this, the model alone does not refer a caller away
 POLICE_TRUST = 0.9  # below this, a police item picked by the model alone (no keyword, no signal) is not trusted
 _KIND_RULES = (
@@ -26,7 +27,7 @@ _KIND_RULES = (
     ("建议", re.compile(r"建议|希望(能|可以)?(增设|增加|修建|多建|多设|开通|设置|安装|规划)|能不能(增加|增设|多建|多设|开通)|提个意见")),
     ("咨询", re.compile(r"想问|请问|咨询|问一下|问问|怎么办理|如何办理|怎么申请|如何申请|需要(什么|哪些)|在哪(里|儿)?办|多久|是否|能不能.{0,8}吗|吗[？?]?$|怎么(办|弄|处理)[？?]?$|政策")),
 )
-_KW_NEGATED = re.compile(r"(不是|没有|没|并非)$")
+_KW_NEGATED = re.compile(r"(不是|没有|没|并非|无)(人|人在)?$")
 _SUPPORT_GROUPS = ("电力", "通信", "水气热", "公共设施", "民政", "突发")
 
 
@@ -181,8 +182,15 @@ def decide(
                 reported_past = True
                 confidence = 0.75
                 reasons.append("过去发生的违法犯罪：向110报案（非紧急）")
+        if item is None and model_code and model_p >= SAFETY_NET and _is_emergency_item(index.items[model_code]):
+            related = set(index.items[model_code].signals)
+            own_kw = model_code in kw
+            if own_kw or not any(h.signal in related for h in hits):  # rules that saw negation or time win
+                item, confidence, review = index.items[model_code], round(model_p * 0.8, 3), True
+                reasons.append(f"安全网：模型判为紧急事项（{model_code} p={model_p:.2f}），规则未命中，先按紧急派警/派车并人工复核")
         if item is None:
-            item, confidence = _pick_item(kw, ranked, index, reasons)
+            denied = [h for h in hits if h.state != ACTIVE]
+            item, confidence = _pick_item(kw, ranked, index, reasons, denied)
         services |= set(item.services)
         if past_reports and topic_kw:
             reasons.append("过去发生的警情仅作背景，按所反映的事项办理")
@@ -224,15 +232,35 @@ def active_any(active: list[str], *ids: str) -> bool:
     return any(i in active for i in ids)
 
 
+def _about(item: Item, hit: Hit) -> bool:
+    """Whether a signal hit speaks of this item: the item claims the signal, or one of its keywords is the phrase."""
+    return hit.signal in item.signals or any(k in hit.phrase or hit.phrase in k for k in item.keywords)
+
+
+def _is_emergency_item(item: Item) -> bool:
+    """An item that stands for an emergency: it claims a signal and brings 110, 119 or 120."""
+    return bool(item.signals) and "+" not in item.direction and bool({"110", "119", "120"} & set(item.services))
+
+
 def _needs_evidence(item: Item) -> bool:
     """Police and emergency items are never chosen on the model's word alone (keeps non-police appeals off 110)."""
     return bool({"110", "119", "120"} & set(item.services))
 
 
-def _pick_item(kw: dict[str, list[str]], ranked: list[tuple[str, float]], index: CityIndex, reasons: list[str]) -> tuple[Item, float]:
-    """The list item for a non-emergency appeal: keywords and model together; police only when sure."""
+def _pick_item(
+    kw: dict[str, list[str]], ranked: list[tuple[str, float]], index: CityIndex, reasons: list[str], denied: list[Hit] = (),
+) -> tuple[Item, float]:
+    """The list item for a non-emergency appeal: keywords and model together; police only when sure.
+
+    `denied` are signals the rules found negated, hypothetical or past: the model may not bring them back.
+    """
     prob = dict(ranked)
     model_code, model_p = ranked[0]
+    if model_code not in kw and any(_about(index.items[model_code], h) for h in denied):
+        alt = next(((c, p) for c, p in ranked if index.items[c].services and not _needs_evidence(index.items[c])), None)
+        if alt:
+            reasons.append(f"模型指向 {model_code}，但规则已判其信号为否定/过去/假设，取 {alt[0]}")
+            model_code, model_p = alt
     if kw:
         best = max(kw, key=lambda c: (max(map(len, kw[c])) / 4 + prob.get(c, 0.0)))
         if best == model_code:
