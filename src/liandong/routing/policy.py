@@ -19,7 +19,7 @@ from liandong.routing.lists import Item
 from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHETICAL, NEGATED, PAST, Hit
 
 SAFETY_NET = 0.65  # the model alone may call an emergency (with review) from this probability
-MODEL_TRUST = 0.6  # below this, the model alone does not refer a caller away
+MODEL_TRUST = 0.8  # below this, the model alone does not refer a caller away
 POLICE_TRUST = 0.9  # below this, a police item picked by the model alone (no keyword, no signal) is not trusted
 _KIND_RULES = (
     ("举报", re.compile(r"举报|检举|有人(在|正在)?[^，。,]{0,8}(偷|卖|赌|吸毒|电鱼|排污|偷排|砍树|盗|传销|非法)")),
@@ -185,7 +185,8 @@ def decide(
         if item is None and model_code and model_p >= SAFETY_NET and _is_emergency_item(index.items[model_code]):
             related = set(index.items[model_code].signals)
             own_kw = model_code in kw
-            if own_kw or not any(h.signal in related for h in hits):  # rules that saw negation or time win
+            quiet = not any(h.signal in related for h in hits)  # rules that saw negation or time win
+            if own_kw or quiet and (not kw or model_p >= 0.9):
                 item, confidence, review = index.items[model_code], round(model_p * 0.8, 3), True
                 reasons.append(f"安全网：模型判为紧急事项（{model_code} p={model_p:.2f}），规则未命中，先按紧急派警/派车并人工复核")
         if item is None:
