@@ -27,6 +27,7 @@ _KIND_RULES = (
     ("建议", re.compile(r"建议|希望(能|可以)?(增设|增加|修建|多建|多设|开通|设置|安装|规划)|能不能(增加|增设|多建|多设|开通)|提个意见")),
     ("咨询", re.compile(r"想问|请问|咨询|问一下|问问|怎么办理|如何办理|怎么申请|如何申请|需要(什么|哪些)|在哪(里|儿)?办|多久|是否|能不能.{0,8}吗|吗[？?]?$|怎么(办|弄|处理)[？?]?$|政策")),
 )
+_ALREADY_REPORTED = re.compile(r"报过警|已经报警|报了警|报警了|立案|派出所(说|已经|在查)|警察(已经|说|在查)")
 _KW_NEGATED = re.compile(r"(不是|没有|没|并非|无)(人|人在)?$")
 _SUPPORT_GROUPS = ("电力", "通信", "水气热", "公共设施", "民政", "突发")
 
@@ -175,7 +176,8 @@ def decide(
     else:
         past_reports = [h for h in hits if h.state == PAST and lexicon.BY_ID[h.signal].report_when_past]
         topic_kw = {c: w for c, w in kw.items() if "110" not in index.items[c].services}
-        if past_reports and not topic_kw:
+        already = _ALREADY_REPORTED.search(text) or _KIND_RULES[3][1].search(text)  # reported before, or just asking
+        if past_reports and not topic_kw and not already:
             claimed = [it for it in index.claims.get(past_reports[0].signal, []) if "+" not in it.direction]
             if claimed:
                 item = claimed[0]
