@@ -39,6 +39,7 @@ class CityIndex:  # 城市清单索引
     keyword_buckets: dict[str, tuple[str, ...]]  # first two characters → keywords, longest first
     single_keywords: frozenset[str]  # one-character keywords (蛇)
     keyword_items: dict[str, list[str]]  # keyword → item codes
+    signal_words: frozenset[str]  # keywords the signal lexicon also knows (it alone judges their negation and time)
     review_below: float
 
 
@@ -59,7 +60,8 @@ def build_index(items: tuple[Item, ...], review_below: float) -> CityIndex:
         if len(k) > 1:
             buckets.setdefault(k[:2], []).append(k)
     singles = frozenset(k for k in kw if len(k) == 1)
-    return CityIndex({it.code: it for it in items}, claims, {c: tuple(v) for c, v in buckets.items()}, singles, kw, review_below)
+    owned = frozenset(k for k in kw if SIGNAL_WORDS.search(k))
+    return CityIndex({it.code: it for it in items}, claims, {c: tuple(v) for c, v in buckets.items()}, singles, kw, owned, review_below)
 
 
 def keyword_hits(index: CityIndex, text: str) -> dict[str, list[str]]:
@@ -174,6 +176,9 @@ def decide(
             review = True
             reasons.append("熔断：规则判为紧急，模型判为非紧急事项，需人工确认")
     else:
+        # without an active signal, a police item is not reached through a word the signals judged (没有人打架)
+        kw = {c: ws for c, ws in ((c, [w for w in ws if "110" not in index.items[c].services or w not in index.signal_words])
+                                  for c, ws in kw.items()) if ws}
         past_reports = [h for h in hits if h.state == PAST and lexicon.BY_ID[h.signal].report_when_past]
         topic_kw = {c: w for c, w in kw.items() if "110" not in index.items[c].services}
         already = _ALREADY_REPORTED.search(text) or _KIND_RULES[3][1].search(text)  # reported before, or just asking

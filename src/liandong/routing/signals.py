@@ -98,7 +98,7 @@ def detect(text: str) -> list[Hit]:
                 hits.append(Hit(c.spec.id, m.group(0), s, NEGATED, injury_denied.group(0)))
             elif c.spec.id in _RESOLVED and (done := _RESOLVED[c.spec.id].search(text)):
                 hits.append(Hit(c.spec.id, m.group(0), s, PAST, done.group(0)))
-            elif c.spec.id in ("injury", "medical", "electrocution", "traffic_accident", "dog_attack") and (claim := _INJURY_CLAIM.search(text)):
+            elif (c.spec.id in ("injury", "medical", "electrocution", "traffic_accident", "dog_attack") or c.spec.id == "crime" and "砸" in m.group(0)) and (claim := _INJURY_CLAIM.search(text)):
                 hits.append(Hit(c.spec.id, m.group(0), s, PAST, claim.group(0)))
             elif hypo:
                 hits.append(Hit(c.spec.id, m.group(0), s, HYPOTHETICAL, hypo.group(0)))
