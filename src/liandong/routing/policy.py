@@ -275,7 +275,8 @@ def _pick_item(
             return index.items[best], max(model_p, 0.85)
         short = max(map(len, kw[best]))
         model_item = index.items[model_code]
-        if (model_p >= 0.7 and short <= 2 or model_p >= 0.95 and short <= 3) and not _needs_evidence(model_item):
+        curated = not index.items[best].services  # referral keywords are specific (航班, 彩票)
+        if (model_p >= 0.7 and short <= 2 or model_p >= 0.95 and short <= 3) and not _needs_evidence(model_item) and not curated:
             reasons.append("模型与关键词不一致，取模型结果")
             return index.items[model_code], model_p * 0.8
         conf = 0.55 + 0.3 * prob.get(best, 0.0) + 0.05 * min(max(map(len, kw[best])), 4)
