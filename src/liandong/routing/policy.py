@@ -20,6 +20,7 @@ from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHE
 
 SAFETY_NET = 0.65  # the model alone may call an emergency (with review) from this probability
 MODEL_TRUST = 0.8  # below this, the model alone does not refer a caller away
+MODEL_ALONE = 0.8  # below this, an item picked by the model alone (no keyword) goes to review
 POLICE_TRUST = 0.9  # below this, a police item picked by the model alone (no keyword, no signal) is not trusted
 _KIND_RULES = (
     ("举报", re.compile(r"举报|检举|有人(在|正在)?[^，。,]{0,8}(偷|卖|赌|吸毒|电鱼|排污|偷排|砍树|盗|传销|非法)")),
@@ -209,6 +210,8 @@ def decide(
                 reasons.append(f"紧急事件：{it.name}（{it.direction}，110先行处置并同步转办部门）")
         if not item.services and services:
             services.add("12345")
+        if not kw and not past_reports and confidence < MODEL_ALONE:
+            confidence = min(confidence, index.review_below - 0.01)  # the model alone, and not sure: a person decides
         if confidence < index.review_below:
             review = True
             reasons.append(f"熔断：把握不足（{confidence:.2f} < {index.review_below:.2f}），需人工确认")
