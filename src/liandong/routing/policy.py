@@ -66,7 +66,7 @@ def build_index(items: tuple[Item, ...], review_below: float) -> CityIndex:
 
 
 def keyword_hits(index: CityIndex, text: str) -> dict[str, list[str]]:
-    """item code → keywords found (longest match wins at each position)."""
+    """item code → keywords found (longer matches first; overlapping shorter ones are dropped)."""
     out: dict[str, list[str]] = {}
     buckets = index.keyword_buckets
     found: list[tuple[int, int, str]] = []  # (start, -length, keyword)
@@ -81,11 +81,12 @@ def keyword_hits(index: CityIndex, text: str) -> dict[str, list[str]]:
         while start != -1:
             found.append((start, -1, ch))
             start = text.find(ch, start + 1)
-    end = 0
-    for start, neg_len, k in sorted(found):  # leftmost, then longest; no overlaps
-        if start < end:
-            continue
+    taken: list[tuple[int, int]] = []
+    for start, neg_len, k in sorted(found, key=lambda f: (f[1], f[0])):  # longest first, then leftmost; no overlaps
         end = start - neg_len
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
         if _KW_NEGATED.search(text, max(0, start - 3), start):  # 不是报警, 没有漏水
             continue
         for code in index.keyword_items[k]:
