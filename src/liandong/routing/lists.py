@@ -13,46 +13,23 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from liandong.core.errors import ConfigError
+from liandong.core.yamlfile import LINE_KEY, load_yaml, strip_lines
 from liandong.routing.lexicon import BY_ID as SIGNAL_IDS
 
 CITIES_DIR = Path(__file__).resolve().parent.parent / "cities"
 LISTS_DIR = CITIES_DIR / "lists"
 SERVICES = ("110", "119", "120", "12345")
-_LINE = "__line__"
-
-
-class _MarkedLoader(yaml.SafeLoader):
-    """A safe loader that records each mapping's line under `__line__`."""
-
-
-def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> dict:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping[_LINE] = node.start_mark.line + 1
-    return mapping
-
-
-_MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LINE = LINE_KEY
 
 
 def load_marked_yaml(path: Path) -> dict:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_MarkedLoader)  # noqa: S506 — SafeLoader subclass
-    except FileNotFoundError:
-        raise ConfigError(str(path), "文件不存在") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(str(path), f"YAML 语法错误：{getattr(exc, 'problem', exc)}", line=mark.line + 1 if mark else None) from None
+    """A list file, parsed with each mapping's line under `__line__` (see `core/yamlfile`)."""
+    if not path.exists():
+        raise ConfigError(str(path), "文件不存在")
+    data = load_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(str(path), "顶层应为映射（mapping）", line=1)
     return data
-
-
-def _strip_lines(value):
-    if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != _LINE}
-    if isinstance(value, list):
-        return [_strip_lines(v) for v in value]
-    return value
 
 
 def unit_function_keys() -> frozenset[str]:
@@ -151,7 +128,7 @@ def load_list_file(path: Path, *, only: list[str] | None = None, functions: froz
     functions = functions if functions is not None else unit_function_keys()
     data = load_marked_yaml(path)
     try:
-        spec = ListFileSpec.model_validate(_strip_lines(data) | {"lists": data.get("lists", [])})
+        spec = ListFileSpec.model_validate(strip_lines(data) | {"lists": data.get("lists", [])})
     except ValidationError as exc:
         raise ConfigError(str(path), _error_text(exc), line=data.get(_LINE)) from None
     items: list[Item] = []
@@ -170,7 +147,7 @@ def load_list_file(path: Path, *, only: list[str] | None = None, functions: froz
             if not isinstance(raw, dict):
                 raise ConfigError(str(path), f"清单「{lst.direction}」的事项应为映射", line=iline)
             try:
-                it = ItemSpec.model_validate(_strip_lines(raw))
+                it = ItemSpec.model_validate(strip_lines(raw))
             except ValidationError as exc:
                 label = raw.get("num", "?")
                 raise ConfigError(str(path), f"清单「{lst.direction}」第 {label} 项：{_error_text(exc)}", line=iline) from None
@@ -207,7 +184,7 @@ def load_city_routing(city: str, *, cities_dir: Path = CITIES_DIR) -> CityRoutin
         raise ConfigError(str(path), f"城市「{city}」没有分流配置 routing.yaml")
     data = load_marked_yaml(path)
     try:
-        spec = RoutingConfigSpec.model_validate(_strip_lines(data) | {"lists": data.get("lists", [])})
+        spec = RoutingConfigSpec.model_validate(strip_lines(data) | {"lists": data.get("lists", [])})
     except ValidationError as exc:
         raise ConfigError(str(path), _error_text(exc), line=data.get(_LINE)) from None
     functions = unit_function_keys()
@@ -216,7 +193,7 @@ def load_city_routing(city: str, *, cities_dir: Path = CITIES_DIR) -> CityRoutin
     for raw in spec.lists:
         line = raw.get(_LINE) if isinstance(raw, dict) else None
         try:
-            ref = ListRef.model_validate(_strip_lines(raw) if isinstance(raw, dict) else {"file": raw})
+            ref = ListRef.model_validate(strip_lines(raw) if isinstance(raw, dict) else {"file": raw})
         except ValidationError as exc:
             raise ConfigError(str(path), _error_text(exc), line=line) from None
         list_path = (cities_dir / "lists" / ref.file) if not Path(ref.file).is_absolute() else Path(ref.file)
