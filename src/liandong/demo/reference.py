@@ -5,82 +5,52 @@ Jincheng (晋市政办〔2023〕21号, appendix): 22 items 12345 → 110 (ids A1
 17 categories of non-police appeals 12345 takes (T12345), 7 police categories 110 takes
 (T110) and the 4 emergencies 12345 hands to 110 while dispatching departments (TEMERG).
 
-Item B98 is missing from the published text (a page-break loss); its label below is our
-inference from B101「装修问题（非噪音）」, marked as such.
+The Jincheng items are read from `cities/lists/jincheng.yaml`, the same city data the router uses;
+item B98 is missing from the published text and is kept there as an explicit gap.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from liandong.core.yamlfile import strip_lines
+from liandong.routing.lists import LISTS_DIR, load_marked_yaml
 
 
 @dataclass(frozen=True)
 class RefItem:  # 清单事项
     id: str  # "A7", "B122"
-    group: str  # "A二" — list letter + group numeral
+    group: str  # "A·街面秩序类" — list letter + group
     group_label: str  # 街面秩序类
     label: str  # 违法停车
 
 
-_JC_A = (  # 一、12345 转 110 受理事项参考清单
-    ("一", "公安交通类", "窨井盖（需公安临时设置警示标志）|交通标志牌|交通信号灯|交通护栏|道路信号显示屏|其他公安交通管理有关事项"),
-    ("二", "街面秩序类", "违法停车|道路拥堵|“三小车”治理|散发违法传单广告|打架斗殴|其他街面治安秩序有关事项"),
-    ("三", "治安管理类", "犬类伤人|非法电鱼|治安举报类问题|黄牛倒卖票|其他治安管理有关事项"),
-    ("四", "突发事件类", "群体性事件|危难救助|危化品重大泄漏事件|违法犯罪或其他报警事项"),
-    ("五", "其他类", "影响社会稳定的线索、恶意骚扰、扬言恐吓、疑似醉酒或精神病人扬言违法犯罪等需公安先期紧急处置的事项"),
-)
-
-_JC_B = (  # 二、110 转 12345 受理事项参考清单
-    ("一", "政务信息咨询类", "政务信息咨询"),
-    ("二", "卫生医疗类", "疾病防控|疫情事件|卫生监督|其他卫生联动"),
-    ("三", "电力抢修类", "停电|配电箱事故|变压器事故|电缆、电线事故|窨井盖缺少或破损|其他电力联动"),
-    ("四", "通信抢修类", "通讯杆倾倒|窨井盖缺少或破损|其他通信联动"),
-    ("五", "社会保险类", "养老保险|医疗保险|工伤保险|失业保险"),
-    ("六", "民政救助类", "社会救助|养老服务|儿童福利|残疾人福利|流浪乞讨人员救助（精神障碍患者救助）|其他民政联动"),
-    ("七", "环境保护类", "水体污染|空气污染|工业企业噪声|其他环保联动"),
-    ("八", "水气热抢修类", "自来水抢修|燃气抢修|热力管网抢修|污水积水排放"),
-    ("九", "公共设施类", "窨井盖缺少或破损|路灯故障|消防栓损坏|线缆线杆损坏|桥梁破损|道路坑洼|道路除冰|围墙倾倒|其他公共设施联动"),
-    ("十", "林水管理类", "破坏森林|野生动植物|森林防火|森林病虫害防治|水利设施管理|水资源管理|水政监察|防汛抗旱|其他林水联动"),
-    ("十一", "防震减灾类", "涉震（振）动事件的响应"),
-    ("十二", "市场监督管理类", "假冒伪劣|无证经营|非法营运|侵犯权益|电梯故障|其他市场监督管理联动"),
-    ("十三", "文广管理类", "广电设施|不良信号播放|盗版音像|非法出版物传播|网吧违规|演出违规|其他文广联动"),
-    ("十四", "城市管理类", "垃圾清运|道路清扫|餐饮油烟污染|光污染|施工噪声|污水漫溢|违章搭建|违章设摊|占道经营|其他城市管理联动"),
-    ("十五", "施工管理类", "工地扬尘|施工扰民|违规开挖|房屋受损|其他施工管理联动"),
-    ("十六", "农林绿化类", "园林绿化养护|动植物疫情|破坏绿植|树木倾倒|除虫除害|其他农林绿化联动"),
-    ("十七", "文旅管理类", "文物保护|旅游投诉|旅游市场管理|其他文旅联动"),
-    ("十八", "行政执法类", "非法垂钓|非法排污"),
-    ("十九", "司法联动类", "法制宣传|监督律师、公证等工作|监督法律援助等工作|人民调解、社区矫正、基层法律服务和帮教|司法鉴定管理|其他司法联动"),
-    ("二十", "邻里纠纷类", "噪音问题（原文缺失，推定）|建筑问题|地权问题|装修问题（非噪音）|漏水问题|垃圾问题|通风采光问题|历史遗留问题|其他邻里纠纷"),
-    ("二十一", "经济调节类", "债务问题|合同问题|工程款问题|权属问题|租赁问题|贷款问题|赔偿问题|运费问题|其他经济问题"),
-    ("二十二", "消费纠纷类", "乘车出行|消费服务|商品质量|快递纠纷|其他消费纠纷"),
-    ("二十三", "劳动纠纷类", "劳动争议|拖欠工资|工伤事故|企业改制|其他劳动纠纷"),
-    ("二十四", "医疗纠纷类", "医患纠纷|医疗事故纠纷|其他医疗纠纷"),
-    ("二十五", "教育问题类", "学生纠纷|师生纠纷|教师待遇问题|学校管理问题|其他教育问题纠纷"),
-    ("二十六", "房地产问题类", "房屋质量问题|交房时间问题|产证办理问题|房价争议问题|其他房地产问题"),
-    ("二十七", "征地拆迁问题类", "土地赔偿问题|拆迁补偿问题|拆迁安置问题|房屋产权归属问题|其他征地拆迁问题"),
-    ("二十八", "产权权属问题类", "土地权属问题|河道权属问题|滩涂权属问题|林木权属问题|水塘权属问题|其他产权权属问题"),
-    ("二十九", "交通问题类", "修路补偿问题|过路收费问题|通行纠纷|其他交通问题"),
-    ("三十", "社会发展类", "政府公共管理、公共服务、城市建设和经济发展等方面的投诉、意见和建议"),
-    ("三十一", "内部监督类", "政府工作人员工作作风、服务态度、办事效率及行政效能等方面的投诉"),
-    ("三十二", "侵权投诉类", "消费者合法权益受到侵害或经营者不履行法定义务的投诉"),
-    ("三十三", "违法举报类", "制假销假、欺行霸市、非法垄断等经济违法违规举报"),
-    ("三十四", "其他事项类", "其他政务服务和公共服务事项"),
-)
+JINCHENG_FILE = LISTS_DIR / "jincheng.yaml"
+_DIRECTION_LETTER = {"12345→110": "A", "110→12345": "B"}
 
 
-def _build(letter: str, groups: tuple[tuple[str, str, str], ...]) -> dict[str, RefItem]:
+def _load_jincheng(path: Path = JINCHENG_FILE) -> dict[str, RefItem]:
+    """The two Jincheng lists from the city data the router uses (one transcription, not two).
+
+    An item the source lost (B98) keeps its place, in the group of the item after it, so the
+    stream can still illustrate the gap; its label says it is missing."""
+    data = strip_lines(load_marked_yaml(path))
     items: dict[str, RefItem] = {}
-    number = 0
-    for numeral, group_label, labels in groups:
-        for label in labels.split("|"):
-            number += 1
-            items[f"{letter}{number}"] = RefItem(f"{letter}{number}", f"{letter}{numeral}", group_label, label)
+    for lst in data["lists"]:
+        letter = _DIRECTION_LETTER[lst["direction"]]
+        raw_items = lst["items"]
+        for i, raw in enumerate(raw_items):
+            group = raw.get("group") or next((r.get("group") for r in raw_items[i + 1:] if r.get("group")), "")
+            label = raw.get("name") or "（原文缺失）"
+            item_id = f"{letter}{raw['num']}"
+            items[item_id] = RefItem(item_id, f"{letter}·{group}", group, label)
     return items
 
 
-JINCHENG_12345_TO_110: dict[str, RefItem] = _build("A", _JC_A)  # 22 items
-JINCHENG_110_TO_12345: dict[str, RefItem] = _build("B", _JC_B)  # 158 items
-JINCHENG_ITEMS: dict[str, RefItem] = {**JINCHENG_12345_TO_110, **JINCHENG_110_TO_12345}
+JINCHENG_ITEMS: dict[str, RefItem] = _load_jincheng()
+JINCHENG_12345_TO_110: dict[str, RefItem] = {k: v for k, v in JINCHENG_ITEMS.items() if k.startswith("A")}  # 22
+JINCHENG_110_TO_12345: dict[str, RefItem] = {k: v for k, v in JINCHENG_ITEMS.items() if k.startswith("B")}  # 158
 JINCHENG_GROUPS: tuple[str, ...] = tuple(dict.fromkeys(i.group for i in JINCHENG_ITEMS.values()))
 
 # Tibet (西藏) categories, referred to as "T:<label>".
