@@ -62,7 +62,7 @@ class OrderHandlers:
             ctx.city.region(region)
         except LiandongError:
             region = None  # not one of our regions: no automatic dispatch, a person looks at it
-        function = self._function(p.appeal_text, sender, region)
+        function = self._function(p.appeal_text, sender, region, p.purpose)
         routing = {
             "services": list(p.services), "category_code": (mapped.code or mapped.original) if mapped else None,
             "category_name": msg.category.label if msg.category else None, "category": msg.category.label if msg.category else None,
@@ -89,13 +89,15 @@ class OrderHandlers:
                         check_scope=False, cmd=ActionCommand(Action.DISPATCH, unit=unit.code, note=f"智能派单：{unit.name}"))
         return order.number
 
-    def _function(self, text: str, sender: str, region: str | None) -> str | None:
+    def _function(self, text: str, sender: str, region: str | None, purpose: str) -> str | None:
         if self.local in DESK_FUNCTIONS and self.local != "110":
             return DESK_FUNCTIONS[self.local]
         routed = self.ctx.router.route(text, f"{sender}-transfer" if sender in ("110", "12345") else "12345", region)
         function = routed.to_dict().get("unit_function")
         if self.local == "110":
             return function if function in POLICE_FUNCTIONS else "public_security"
+        if purpose in ("mediation", "coordinate") and (function is None or function in NOT_12345_FUNCTIONS):
+            return "street_office"  # 属地政府: the street office mediates and coordinates departments
         return function
 
     def on_recall(self, session: Session, msg: AnyMessage) -> None:
