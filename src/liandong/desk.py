@@ -34,6 +34,31 @@ log = logging.getLogger("liandong.desk")
 WATCH_EVERY_S = 30.0
 
 
+def routing_code_aliases(path: Path) -> dict[str, str]:
+    """Prefixes of routing-list codes → prefixes of the exchange codes for the same items (city data)."""
+    from liandong.exchange import yamlio
+
+    raw = yamlio.load(path).get("routing_codes") or {}
+    return {str(k): str(v) for k, v in raw.items() if k != yamlio.LINE}
+
+
+def exchange_category(code: str | None, *, aliases: dict[str, str], table: MappingTable) -> str:
+    """Our code for the category of an order, as the mapping table knows it: a routing-list code is
+    respelt (JC-A21 → jc-12345to110-021); a 12345-side code on another desk becomes that desk's own."""
+    if not code:
+        return "unclassified"
+    for prefix, target in aliases.items():
+        rest = code[len(prefix):]
+        if code.startswith(prefix) and rest.isdigit():
+            code = target + rest.zfill(3)
+            break
+    ours = {r.ours for r in table.rows}
+    if code in ours:
+        return code
+    row = next((r for r in table.rows if r.theirs == code), None)
+    return row.ours if row else code
+
+
 def mappings_for(path: Path, local: str) -> Mappings:
     """The city's mapping file is written from one desk's side; the other desk reads it mirrored."""
     data = load_mappings(path)
@@ -52,6 +77,7 @@ class DeskExchange:  # 平台互通
     peers: PeersConfig
     mappings: Mappings
     rules: LinkageRules
+    code_aliases: dict[str, str] = field(default_factory=dict)
     relay_settings: RelaySettings = field(default_factory=RelaySettings)
     _threads: list = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -66,8 +92,15 @@ class DeskExchange:  # 平台互通
                               f"与本平台「{settings.platform}」不一致")
         city_dir = CITIES_DIR / settings.city
         relay = RelaySettings(**settings.extra["relay"]) if "relay" in settings.extra else RelaySettings()
-        return cls(ctx=ctx, peers=peers, mappings=mappings_for(city_dir / "exchange_mapping.yaml", peers.local_platform),
-                   rules=load_linkage(city_dir / "linkage.yaml"), relay_settings=relay)
+        mapping_file = city_dir / "exchange_mapping.yaml"
+        return cls(ctx=ctx, peers=peers, mappings=mappings_for(mapping_file, peers.local_platform),
+                   rules=load_linkage(city_dir / "linkage.yaml"), code_aliases=routing_code_aliases(mapping_file),
+                   relay_settings=relay)
+
+    def outgoing_category(self, code: str | None, peer: str):
+        """The category block of a transfer to `peer` for an order classified `code`."""
+        table = self.mappings.for_peer(peer)
+        return table.outgoing(exchange_category(code, aliases=self.code_aliases, table=table))
 
     @property
     def local_platform(self) -> str:

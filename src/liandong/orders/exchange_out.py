@@ -97,7 +97,7 @@ def send_transfer(session: Session, ctx, *, order: OrderRow, target: str, actor:
     ex = exchange_of(ctx)
     appeal = session.get(AppealRow, order.appeal_id)
     routing = dict(appeal.routing or {})
-    category = ex.mappings.for_peer(target).outgoing(order.category_code or "unclassified")
+    category = ex.outgoing_category(order.category_code, target)
     if order.category_name and not category.label:
         category = category.model_copy(update={"label": order.category_name[:100]})
     region = appeal.region or ctx.city.city.code
