@@ -104,7 +104,7 @@ def send_transfer(session: Session, ctx, *, order: OrderRow, target: str, actor:
     payload = TransferPayload(
         appeal_text=appeal.text[:5000],
         caller=Caller(name_masked=mask_name(appeal.caller_name), phone_masked=mask_phone(appeal.caller_phone),
-                      contact_token=f"ct-{appeal.id}"),
+                      contact_token=None),
         address=Address(text=(appeal.address or "")[:300], region_code=region), level=level_of(order),
         services=list(order.services or [])[:16], reasons=[r[:500] for r in (routing.get("reasons") or [])][:31]
         + ([note[:500]] if note else []), purpose=purpose,
