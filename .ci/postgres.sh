@@ -3,7 +3,7 @@
 set -euo pipefail
 PGPORT=55432
 PGDATA=${PGDATA_DIR:-/tmp/liandong-pg}
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+pg_bin() { ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 | xargs -r dirname; }  # the server, not just the client
 
 case "${1:-start}" in
 start)

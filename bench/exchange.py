@@ -41,7 +41,7 @@ from liandong.exchange.signing import Key  # noqa: E402
 from liandong.exchange.tables import OutboxMessage, OutboxState  # noqa: E402
 from liandong.storage.db import make_engine, make_session_factory, transaction  # noqa: E402
 
-SETTINGS = RelaySettings(batch_size=200, concurrency=16, idle_wait_s=0.05)
+SETTINGS = RelaySettings(batch_size=200, concurrency=16, timeout_s=3.0, idle_wait_s=0.05)
 
 
 def _sent(factory) -> int:

@@ -17,7 +17,7 @@ class ScriptedDecision:
     level: str = "一般"
 
     def to_dict(self) -> dict:
-        return {"services": list(self.services), "category_code": "test-1", "category_name": self.category_name,
+        return {"services": list(self.services), "category_code": f"T-{self.category_name}", "category_name": self.category_name,
                 "category_group": "测试类", "category_list": "12345", "kind": "投诉", "unit_function": self.unit_function,
                 "level": self.level, "level_reasons": [], "confidence": 0.5 if self.review else 0.95,
                 "review": self.review, "reasons": ["测试：脚本化分流"]}

@@ -46,6 +46,32 @@ class Liandong:
         return make_session_factory(self.read_engine)
 
     @cached_property
+    def time_policy(self):  # 时限政策
+        from liandong.supervision.limits import load_city_time_limits
+
+        return load_city_time_limits(self.settings.city)
+
+    @cached_property
+    def calendar(self):  # 工作日历
+        return self.time_policy.working_calendar()
+
+    @cached_property
+    def related(self):  # 重复来电 / 群诉 研判
+        from liandong.supervision.related_service import RelatedFinder
+
+        return RelatedFinder()
+
+    def on_deadlines(self, order, now) -> None:
+        from liandong.supervision.service import refresh_deadlines
+
+        refresh_deadlines(self, order)
+
+    def on_reassigned(self, session, order) -> None:
+        from liandong.supervision.service import flag_bounce
+
+        flag_bounce(session, self, order)
+
+    @cached_property
     def token_cache(self):
         from liandong.auth.service import TokenCache
 

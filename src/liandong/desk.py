@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import event, update
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from liandong.core.errors import ConfigError
@@ -27,7 +27,6 @@ from liandong.exchange.peers import PeersConfig, load_peers
 from liandong.exchange.policy import LinkageRules, load_linkage
 from liandong.exchange.receiver import ReceiverSettings
 from liandong.exchange.relay import Relay, RelaySettings
-from liandong.exchange.tables import OutboxMessage, OutboxState
 from liandong.regions.registry import CITIES_DIR
 
 log = logging.getLogger("liandong.desk")
@@ -135,24 +134,12 @@ class DeskExchange:  # 平台互通
         if self._threads:
             return
         self._stop.clear()
-        self._recover_after_restart()
-        thread, stop = self.relay.start()
+        thread, stop = self.relay.start()  # its stable name lets it take back its own in-flight rows at once
         self._threads = [(thread, stop)]
         watch = threading.Thread(target=self._watch, name=f"watch-{self.local_platform}", daemon=True)
         watch.start()
         self._threads.append((watch, self._stop))
         log.info("exchange of %s started: peers %s", self.local_platform, ", ".join(self.peers.peers))
-
-    def _recover_after_restart(self) -> None:
-        """Rows this desk's relay had in flight when its process died go back to pending at once, rather
-        than after their lease: the relay's name is stable per desk, so they are known to be ours. (With
-        several worker processes one may re-send another's row; the peer's inbox makes that harmless.)"""
-        with self.ctx.write() as session:
-            n = session.execute(update(OutboxMessage).where(
-                OutboxMessage.state == OutboxState.SENDING, OutboxMessage.claimed_by == self.relay.name,
-            ).values(state=OutboxState.PENDING, claimed_by=None).execution_options(synchronize_session=False)).rowcount
-        if n:
-            log.info("exchange of %s: %d messages in flight at the last stop are pending again", self.local_platform, n)
 
     def stop(self) -> None:
         for thread, stop in self._threads:

@@ -155,9 +155,9 @@ def submit_transfers(session: Session, *, local: str, receiver: str, count: int,
 
 def state(session: Session) -> dict:
     rows = session.execute(select(PeerOrder.id, PeerOrder.status, PeerOrder.history, PeerOrder.effects,
-                                  PeerOrder.origin_order_id)).all()
+                                  PeerOrder.origin_order_id, PeerOrder.peer_order_id)).all()
     return {r.id: {"status": r.status, "history": orjson.loads(r.history), "effects": r.effects,
-                   "origin_order_id": r.origin_order_id} for r in rows}
+                   "origin_order_id": r.origin_order_id, "peer_order_id": r.peer_order_id} for r in rows}
 
 
 def build_app(*, platform: str, db: str, peers_yaml: str, skew_s: float = 0.0, relay: bool = True,
@@ -169,7 +169,7 @@ def build_app(*, platform: str, db: str, peers_yaml: str, skew_s: float = 0.0, r
     clock = SkewedClock(skew_s)
     settings = ReceiverSettings(local_platform=platform, keyring=peers.keyring(), clock=clock, inline=True)
     relay_obj = Relay(factory, peers, clock=clock, name=f"relay-{platform}", settings=RelaySettings(
-        base_delay_s=base_delay, max_delay_s=1.0, lease_s=5.0, timeout_s=5.0, concurrency=16)) if relay else None
+        base_delay_s=base_delay, max_delay_s=1.0, lease_s=30.0, timeout_s=3.0, concurrency=16)) if relay else None
 
     @asynccontextmanager
     async def lifespan(_app):

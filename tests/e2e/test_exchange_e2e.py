@@ -51,6 +51,10 @@ def _run(tmp_path, total: int, chunk: int, timeout: float) -> None:
         assert sorted(o["origin_order_id"] for o in received) == sorted(submitted)  # 0 lost
         assert all(o["effects"] == 1 and o["history"] == ["transfer"] for o in received)  # 0 twice
         assert sb["outbox"] == {"pending": 0, "sending": 0, "sent": 2 * total, "rejected": 0}
+        # equal final states: both desks hold each order closed, each pointing at the other's id
+        at_b = {o["origin_order_id"]: (order_id, o["status"]) for order_id, o in sb["orders"].items()}
+        assert {a_id: (o["peer_order_id"], o["status"]) for a_id, o in sa["orders"].items()} == at_b
+        assert {status for _, status in at_b.values()} == {"closed"}
         stats = [httpx.get(f"http://127.0.0.1:{p}/__faultproxy/stats").json() for p in (p1, p2)]
         for s in stats:  # the faults really happened
             assert s["duplicated"] > 0 and s["dropped_before"] + s["dropped_after"] > 0 and s["reordered"] > 0
@@ -61,10 +65,10 @@ def _run(tmp_path, total: int, chunk: int, timeout: float) -> None:
 
 
 def test_two_thousand_transfers_through_faults_and_a_crash(tmp_path):
-    _run(tmp_path, total=2000, chunk=200, timeout=240)
+    _run(tmp_path, total=2000, chunk=200, timeout=420)
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("LIANDONG_RUN_SLOW"), reason="10,000-transfer run: set LIANDONG_RUN_SLOW=1")
 def test_ten_thousand_transfers_through_faults_and_a_crash(tmp_path):
-    _run(tmp_path, total=10_000, chunk=500, timeout=900)
+    _run(tmp_path, total=10_000, chunk=500, timeout=1800)

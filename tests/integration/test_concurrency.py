@@ -43,7 +43,7 @@ def test_same_order_same_moment_one_wins(live, round_):
     seen = world.get("handler_urban", f"/orders/{number}").json()["version"]
     results = race(base, [
         (world.tokens["handler_urban"], f"/api/v1/orders/{number}/actions", {"action": "sign", "expected_version": seen}),
-        (world.tokens["handler_urban"], f"/api/v1/orders/{number}/actions", {"action": "return", "reason": "not_our_duty", "expected_version": seen}),
+        (world.tokens["handler_urban"], f"/api/v1/orders/{number}/actions", {"action": "return", "reason": "not_our_duty", "note": "不属本单位", "expected_version": seen}),
     ])
     codes = sorted(r.status_code for r in results)
     assert codes == [200, 409], [r.text for r in results]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -9,15 +10,19 @@ from fastapi import FastAPI
 from liandong import __version__
 from liandong.api import errors
 from liandong.api.limits import BodyLimit
-from liandong.api.routers import appeals, meta, orders
+from liandong.api.routers import appeals, meta, orders, supervision
 from liandong.app import Liandong
+from liandong.supervision.scheduler import Scheduler
 
 
-def _exchange_lifespan(ctx: Liandong):
-    """Run the exchange relay while the server runs; stop it cleanly on shutdown."""
+def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
+    """The API over `ctx`. With `background`, the serving process also runs the supervision timer,
+    and (when peers are configured) the exchange relay; both stop cleanly on shutdown."""
 
     @asynccontextmanager
-    async def lifespan(app):
+    async def lifespan(_app: FastAPI):
+        interval = float(os.environ.get("LIANDONG_SUPERVISION_INTERVAL", "60"))
+        scheduler = Scheduler(ctx, interval=interval).start() if background else None
         if ctx.exchange is not None:
             ctx.exchange.start()
         try:
@@ -25,20 +30,18 @@ def _exchange_lifespan(ctx: Liandong):
         finally:
             if ctx.exchange is not None:
                 ctx.exchange.stop()
+            if scheduler is not None:
+                scheduler.stop()
 
-    return lifespan
-
-
-def create_app(ctx: Liandong) -> FastAPI:
     app = FastAPI(
+        lifespan=lifespan,
         title=f"联动 Liandong — {ctx.settings.platform} 平台",
         version=__version__,
         description="12345 政务服务便民热线与 110 报警服务台高效对接联动平台接口。除 /healthz 外，所有接口需 Bearer 令牌。",
-        lifespan=_exchange_lifespan(ctx),
     )
     app.state.ctx = ctx
     errors.install(app)
-    for r in (appeals.router, orders.router, meta.router):
+    for r in (appeals.router, orders.router, supervision.router, meta.router):
         app.include_router(r, prefix="/api/v1")
     if ctx.exchange is not None:  # peers sign each message (HMAC); no bearer token on this route
         app.include_router(ctx.exchange.http_router())

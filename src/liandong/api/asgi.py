@@ -13,7 +13,7 @@ from liandong.core.clock import SystemClock
 
 def app_factory():
     offset = float(os.environ.get("LIANDONG_CLOCK_OFFSET_S") or 0)  # tests: run this desk's clock fast or slow
-    return create_app(Liandong(settings_from_env(), clock=OffsetClock(offset) if offset else SystemClock()))
+    return create_app(Liandong(settings_from_env(), clock=OffsetClock(offset) if offset else SystemClock()), background=True)
 
 
 class OffsetClock:

@@ -52,6 +52,7 @@ def demo(
             traffic = DemoTraffic(clients, seed=seed, print_=typer.echo)
             typer.echo(f"模拟 {simulate} 条诉求流入两个平台（受理 → 分流 → 派单/转办 → 办理 → 反馈 → 办结）：")
             traffic.run(simulate, start=gov.clock.now())
+            typer.echo(traffic.supervise())
         example = next(r for r in rows if r["role"] == "operator")
         typer.echo(f"\n试一试：curl -H 'Authorization: Bearer {example['token']}' "
                    f"{running['12345'].url}/api/v1/orders?status=peer_handling")

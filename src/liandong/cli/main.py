@@ -10,6 +10,9 @@ import typer
 
 from liandong.cli.common import friendly_errors, settings
 from liandong.cli.demo import demo
+from liandong.cli.model import app as model_app
+from liandong.cli.route import route_command
+from liandong.cli.sla import app as sla_app
 from liandong.cli.users import token, user_app
 
 app = typer.Typer(help="联动 Liandong：12345 与 110 对接联动平台", no_args_is_help=True, add_completion=False)
@@ -18,6 +21,11 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.command("token")(token)
 app.command("demo")(demo)
+app.add_typer(sla_app, name="sla")
+app.command("route")(route_command)
+app.add_typer(model_app, name="model")
+supervise_app = typer.Typer(help="督办检查（supervision checks）", no_args_is_help=True)
+app.add_typer(supervise_app, name="supervise")
 
 DbOpt = Annotated[Optional[str], typer.Option(help="数据库地址，如 sqlite:///./var/liandong.db 或 postgresql+psycopg://…")]
 
@@ -74,3 +82,15 @@ def schemas(out: Annotated[Path, typer.Option(help="输出目录")] = Path("docs
     for name in sorted(SCHEMAS):
         (out / f"{name}.json").write_text(json.dumps(json_schema(name), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     typer.echo(f"已写出 {len(SCHEMAS)} 个数据格式到 {out}")
+
+
+@supervise_app.command("run")
+def supervise_run(db: DbOpt = None) -> None:
+    """One supervision pass now: warning lights, 催办 and 督办 where due (for cron or by hand)."""
+    from liandong.app import Liandong
+    from liandong.supervision.service import run_checks
+
+    with friendly_errors():
+        ctx = Liandong(settings(db))
+        r = run_checks(ctx, ctx.clock.now())
+        typer.echo(f"检查 {r.checked} 单：黄灯 {r.yellow}，红灯 {r.red}，催办 {r.chased}，督办 {r.escalated}")

@@ -56,10 +56,11 @@ def validate(model: type[BaseModel], data: Any, path: Path) -> BaseModel:
         loc = err["loc"]
         where = ".".join(map(str, loc))
         message = err["msg"].removeprefix("Value error, ")
-        raise ConfigError(str(path), f"{where}: {message}" if where else message, line=_line_of(data, loc)) from exc
+        raise ConfigError(str(path), f"{where}: {message}" if where else message, line=line_of(data, loc)) from exc
 
 
-def _line_of(data: Any, loc: tuple) -> int | None:
+def line_of(data: Any, loc: tuple) -> int | None:
+    """The line of the deepest mapping along `loc` (a pydantic error location) in parsed YAML."""
     line = data.get(LINE_KEY) if isinstance(data, dict) else None
     node = data
     for key in loc:

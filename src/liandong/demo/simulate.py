@@ -20,6 +20,7 @@ import httpx
 
 from liandong.demo.appeals import generate, to_api_payload
 
+BOUNCE_UNITS = ["URBAN", "ST-148802001", "HOUSING", "WSUPPLY"]
 FATES = [("finish", 0.55), ("reply_only", 0.15), ("sign_only", 0.1), ("return", 0.08), ("untouched", 0.12)]
 CLOSER = {"12345": "dispatcher"}  # who closes an order on each desk (police-style desks: their 接警员)
 
@@ -115,7 +116,10 @@ class DemoTraffic:
                 self.shadows[platform].add(order["id"])
                 self.tally.sent[platform] += 1
             elif order["status"] == "dispatched" and order["unit"] in desk.unit_tokens:
-                self._work(desk, order, self._fate())
+                if appeal.scenario == "bounce_candidate" and platform == "12345":
+                    self._bounce(desk, order)
+                else:
+                    self._work(desk, order, self._fate())
 
     def sweep(self) -> bool:
         """Work what arrived by transfer on every desk and close shadows whose result came back;
@@ -179,3 +183,29 @@ class DemoTraffic:
             if r.status_code != 200:
                 break
             self.tally.actions += 1
+
+    def _bounce(self, desk: DeskClient, order: dict) -> None:
+        """An appeal where duties overlap: each unit sends it back, the centre passes it on (推诿)."""
+        number, unit = order["id"], order["unit"]
+        for nxt in [u for u in BOUNCE_UNITS if u != unit][:2]:
+            steps = [("sign", {}, desk.unit_tokens[unit]),
+                     ("return", {"reason": "not_our_duty", "note": "职责交叉，不属本单位"}, desk.unit_tokens[unit]),
+                     ("approve_return", {"note": "同意退单，改派"}, desk.tokens["supervisor"]),
+                     ("dispatch", {"unit": nxt, "note": "改派"}, desk.tokens["dispatcher"])]
+            for action, fields, token in steps:
+                r = desk.http.post(f"/api/v1/orders/{number}/actions", json={"action": action, **fields},
+                                   headers={"Authorization": f"Bearer {token}"})
+                if r.status_code != 200:
+                    return
+                self.tally.actions += 1
+            unit = nxt
+
+    def supervise(self) -> str:
+        """Run one supervision check on the 12345 desk through the API and summarise the supervisors' lists."""
+        desk = self.desks["12345"]
+        auth = desk.auth("supervisor")
+        run = desk.http.post("/api/v1/supervision/run", headers=auth).json()
+        o = desk.http.get("/api/v1/supervision/overview", headers=auth).json()
+        return (f"督办检查：黄灯 {o['warning']}，红灯 {o['overdue']}，本轮催办 {run['chased']}、督办 {run['escalated']} | "
+                f"推诿 {o['bounce']}，重复来电 {o['repeat']}（未解决 {o['repeat_unresolved']}），群诉 {o['mass']}，"
+                f"疑似骚扰 {o['harass']}，待人工复核 {o['review']}")

@@ -7,7 +7,7 @@ clean exit and rolls back on error (e.g. `lambda: liandong.storage.db.transactio
 `handlers_factory(session)` returns the order core's `ExchangeHandlers`.
 
 Status codes: 200 accepted (or a duplicate, with `X-Liandong-Duplicate: 1`); 401 authentication;
-403 not allowed; 404 unknown order; 409 sequence gap (retryable) / conflict / refused; 413/422
+403 not allowed; 404 unknown order; 409 sequence gap (retryable) / conflict / refused; 422
 malformed; 503 storage busy (retryable); 500 unexpected (retryable). The JSON body always has
 `ok`, `code`, `message` (zh-CN), `retryable`. Answers to a known peer are signed like requests
 (`X-Liandong-Peer` = this platform), so the sender can trust the acknowledgement.

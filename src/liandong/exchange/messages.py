@@ -16,8 +16,9 @@ from enum import StrEnum
 from typing import Annotated, Literal, Union
 
 import orjson
-from liandong.core.ids import new_id
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+
+from liandong.core.ids import new_id
 
 PROTOCOL = "liandong-exchange/1"
 

@@ -167,12 +167,17 @@ def receive(raw_body: bytes, headers: Mapping[str, str], session: Session, handl
         inbox.record(session, message_id=msg.message_id, sender=sender, kind=msg.kind, seq=msg.seq, link_id=None,
                      ack=ack, now=now)
         return ack
+    # Write before the handler's savepoint: on pysqlite a SAVEPOINT issued outside a transaction opens
+    # one, and its RELEASE would then commit the effect on its own, apart from the inbox row.
     if link is None:
         link = links.open_link(session, origin_platform=sender, origin_order_id=msg.order_ref.origin_order_id,
                                counterpart=sender, role="receiver", local_order_id=None, now=now)
-    ack = _apply(session, handlers, msg, link, settings, now)
     link.last_seq_in = msg.seq
     links.save_incoming(session, link)
+    before = (link.local_order_id, link.peer_order_id)
+    ack = _apply(session, handlers, msg, link, settings, now)
+    if (link.local_order_id, link.peer_order_id) != before:
+        links.save_incoming(session, link)
     inbox.record(session, message_id=msg.message_id, sender=sender, kind=msg.kind, seq=msg.seq, link_id=link.id,
                  ack=ack, now=now)
     return ack
@@ -198,3 +203,14 @@ def _apply(session: Session, handlers: ExchangeHandlers, msg: AnyMessage, link: 
     if link.role == "origin" and msg.order_ref.peer_order_id and not link.peer_order_id:
         link.peer_order_id = msg.order_ref.peer_order_id
     return _accepted(settings, msg, link.local_order_id, now)
+
+
+class Receiver:  # 接收方
+    """`receive` bound to its settings: `Receiver(settings).receive(raw_body, headers, session, handlers)`."""
+
+    def __init__(self, settings: ReceiverSettings) -> None:
+        self.settings = settings
+
+    def receive(self, raw_body: bytes, headers: Mapping[str, str], session: Session,
+                handlers: ExchangeHandlers) -> Ack:
+        return receive(raw_body, headers, session, handlers, self.settings)

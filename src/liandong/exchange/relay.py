@@ -11,6 +11,9 @@ Answers:  2xx → sent (ack stored; a transfer's ack gives the peer's order id)
           exponential back-off and jitter, capped
           any other 4xx → rejected (final; shown to operators, `outbox.requeue` to retry)
 
+A peer that answers a whole batch with network errors or 5xx is paused (in memory, with the same
+back-off), so an outage costs one probing batch per pause rather than an attempt on every row.
+
 All state is in the database: a relay that dies mid-send leaves rows in `sending`; once their lease
 expires any relay puts them back to `pending` and they are sent again (the peer's inbox makes
 the second delivery harmless).
@@ -19,6 +22,7 @@ the second delivery harmless).
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -32,8 +36,8 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from liandong.core.clock import Clock, SystemClock
 from liandong.core.ids import new_id
-from liandong.exchange.peers import PeersConfig
 from liandong.exchange.errors import AuthRejected
+from liandong.exchange.peers import PeersConfig
 from liandong.exchange.signing import sign_headers, verify
 from liandong.exchange.tables import ExchangeLink, OutboxMessage, OutboxState
 
@@ -43,14 +47,20 @@ _RETRY_4XX = {408, 425, 429}
 
 @dataclass(frozen=True)
 class RelaySettings:
-    batch_size: int = 200
+    batch_size: int = 100
     concurrency: int = 16
     base_delay_s: float = 1.0
     max_delay_s: float = 300.0
     lease_s: float = 60.0
-    timeout_s: float = 10.0
+    timeout_s: float = 5.0
     idle_wait_s: float = 0.05
     ack_skew_s: int = 300
+
+    def __post_init__(self) -> None:
+        worst = math.ceil(self.batch_size / self.concurrency) * self.timeout_s
+        if worst >= self.lease_s:
+            raise ValueError(f"a batch may take {worst:.0f}s (batch/concurrency × timeout), longer than the "
+                             f"{self.lease_s:.0f}s lease: other relays would re-send rows still queued here")
 
 
 @dataclass
@@ -80,6 +90,7 @@ class _Outcome:
     state: str
     error: str | None = None
     ack: dict | None = None
+    peer_down: bool = False  # network error, 5xx or 429: says something about the peer, not the message
 
 
 def backoff_delay(failed_attempts: int, settings: RelaySettings, rng: random.Random) -> float:
@@ -88,7 +99,8 @@ def backoff_delay(failed_attempts: int, settings: RelaySettings, rng: random.Ran
     return raw * (0.5 + rng.random() / 2)
 
 
-def _claim(session: Session, *, now: datetime, limit: int, worker: str) -> list[_Claimed]:
+def _claim(session: Session, *, now: datetime, limit: int, worker: str, skip_peers: frozenset[str] = frozenset()
+           ) -> list[_Claimed]:
     tbl = OutboxMessage.__table__
     earlier = aliased(OutboxMessage)
     blocked = exists().where(
@@ -98,8 +110,9 @@ def _claim(session: Session, *, now: datetime, limit: int, worker: str) -> list[
     )
     due = (
         select(OutboxMessage.id)
-        .where(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.next_attempt_at <= now, ~blocked)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .where(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.next_attempt_at <= now, ~blocked,
+               *([OutboxMessage.peer.not_in(sorted(skip_peers))] if skip_peers else []))
+        .order_by(OutboxMessage.next_attempt_at)  # index order; no sort of every due row
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
@@ -125,7 +138,7 @@ class Relay:  # 转发器
         self.clock = clock or SystemClock()
         self.settings = settings or RelaySettings()
         self.rng = rng or random.Random()
-        self.name = name or f"relay-{new_id()[:8]}"
+        self.name = name or f"relay-{new_id()[:8]}"  # give a fixed name per process to recover at once after a crash
         self._own_client = client is None
         self.client = client or httpx.Client(
             timeout=self.settings.timeout_s,
@@ -135,6 +148,7 @@ class Relay:  # 转发器
         self._wake = threading.Event()
         self._ring = peers.keyring()
         self._last_recovery: datetime | None = None
+        self._paused: dict[str, tuple[datetime, int]] = {}  # peer → (paused until, consecutive down batches)
 
     def wake(self) -> None:
         """Call after committing an enqueue in this process: the loop sends at once instead of polling."""
@@ -163,8 +177,26 @@ class Relay:  # 转发器
 
     def claim(self) -> list[_Claimed]:
         """Claim up to one batch of due rows for this relay (own transaction)."""
+        now = self.clock.now()
+        paused = frozenset(p for p, (until, _) in self._paused.items() if until > now)
         with self.factory() as session, session.begin():
-            return _claim(session, now=self.clock.now(), limit=self.settings.batch_size, worker=self.name)
+            return _claim(session, now=now, limit=self.settings.batch_size, worker=self.name, skip_peers=paused)
+
+    def _update_breakers(self, outcomes: list[_Outcome], now: datetime) -> None:
+        """A peer whose every answer in a batch was 'down' is paused with back-off (in memory only), so
+        an outage costs one probing batch per pause instead of a failed attempt on every queued row."""
+        down: dict[str, bool] = {}
+        for o in outcomes:
+            down[o.row.peer] = down.get(o.row.peer, True) and o.peer_down
+        for peer, is_down in down.items():
+            if not is_down:
+                self._paused.pop(peer, None)
+                continue
+            failures = self._paused.get(peer, (now, 0))[1] + 1
+            pause = timedelta(seconds=backoff_delay(failures, self.settings, self.rng))
+            self._paused[peer] = (now + pause, failures)
+            log.warning("peer %s looks down (%d failed batches); pausing sends for %.1fs", peer, failures,
+                        pause.total_seconds())
 
     def run_once(self) -> RelayStats:
         """Claim one batch of due rows, send them concurrently, record every answer."""
@@ -175,10 +207,24 @@ class Relay:  # 转发器
             return stats
         outcomes = list(self._pool.map(self._send, claimed))
         self._record(outcomes, stats)
+        self._update_breakers(outcomes, self.clock.now())
         return stats
+
+    def recover_mine(self) -> int:
+        """At start: rows this relay (same name) had claimed before it died go back to pending at once."""
+        with self.factory() as session, session.begin():
+            return session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.state == OutboxState.SENDING, OutboxMessage.claimed_by == self.name)
+                .values(state=OutboxState.PENDING, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            ).rowcount
 
     def run(self, stop: threading.Event) -> None:
         """Loop until `stop` is set; waits only when there was nothing to send."""
+        recovered = self.recover_mine()
+        if recovered:
+            log.info("%s took back %d rows it had claimed before a restart", self.name, recovered)
         while not stop.is_set():
             self._wake.clear()  # a wake() during the step below makes the next wait return at once
             try:
@@ -206,7 +252,7 @@ class Relay:  # 转发器
         try:
             resp = self.client.post(peer.messages_url, content=row.body, headers=headers)
         except httpx.HTTPError as exc:
-            return _Outcome(row, OutboxState.PENDING, f"network: {type(exc).__name__}: {exc}"[:500])
+            return _Outcome(row, OutboxState.PENDING, f"network: {type(exc).__name__}: {exc}"[:500], peer_down=True)
         try:
             body = orjson.loads(resp.content) if resp.content else {}
         except orjson.JSONDecodeError:
@@ -223,7 +269,9 @@ class Relay:  # 转发器
                 return _Outcome(row, OutboxState.PENDING, f"ack not trusted: signed by {signer} for {body.get('message_id')}")
             return _Outcome(row, OutboxState.SENT, ack=body)
         error = f"http {resp.status_code} {body.get('code', '')}: {body.get('message', resp.text[:200])}"[:1000]
-        if resp.status_code >= 500 or resp.status_code in _RETRY_4XX or body.get("retryable") is True:
+        if resp.status_code >= 500 or resp.status_code == 429:
+            return _Outcome(row, OutboxState.PENDING, error, peer_down=True)
+        if resp.status_code in _RETRY_4XX or body.get("retryable") is True:
             return _Outcome(row, OutboxState.PENDING, error)
         return _Outcome(row, OutboxState.REJECTED, error, ack=body or None)
 

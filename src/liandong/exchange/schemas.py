@@ -20,6 +20,8 @@ def json_schema(kind: Kind | str) -> dict:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://liandong.example/schemas/exchange/{kind.value}.json"
     schema["title"] = f"{PROTOCOL} {kind.value}"
+    # On the wire every envelope field is present (nulls included), even those our models default.
+    schema["required"] = list(schema["properties"])
     return schema
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liandong.core.clock import as_cst
@@ -45,7 +46,11 @@ def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, pl
     )
     session.add(appeal)
     session.flush()
-    plan = plan_orders(routing["services"], platform, review=bool(routing.get("review")))
+    related = ctx.related.examine(session, appeal, now) if getattr(ctx, "related", None) else None
+    if related is not None and related.related:
+        appeal.routing = {**routing, "related": related.related}
+    review = bool(routing.get("review")) or bool(related and related.to_supervisor)
+    plan = plan_orders(routing["services"], platform, review=review)
     plan, peer_sends, escalate = desk_plan(plan, ctx, level=routing.get("level") or "一般")  # separate desks
     opened: list[OrderRow] = []
     primary = orders.open_order(session, ctx, appeal=appeal, platform=plan.primary, routing=routing, actor=actor, now=now)
@@ -64,6 +69,8 @@ def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, pl
         parallel.linked_order = primary.number
         primary.linked_order = parallel.number
         opened.append(parallel)
+    if related is not None:
+        _mark_related(session, opened, related)
     if plan.auto_dispatch:
         for order in opened:
             if order.status == "received":
@@ -71,6 +78,20 @@ def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, pl
     if peer_sends or escalate:
         send_to_peers(session, ctx, order=primary, sends=peer_sends, escalate=escalate, actor=actor, now=now)
     return appeal, opened
+
+
+def _mark_related(session: Session, opened: list[OrderRow], related) -> None:
+    """Write the repeat / mass / harassment findings on the new orders (and the mass lead)."""
+    for order in opened:
+        order.flags = sorted(set(order.flags or []) | related.flags)
+        if related.to_supervisor:
+            order.review = True
+        if related.lead_order and related.lead_order != order.number:
+            order.lead_order = related.lead_order
+    if related.lead_order:
+        lead = session.scalar(select(OrderRow).where(OrderRow.number == related.lead_order))
+        if lead is not None and "mass_lead" not in (lead.flags or []):
+            lead.flags = sorted(set(lead.flags or []) | {"mass_lead"})
 
 
 POLICE_FUNCTIONS = ("public_security", "traffic_police")

@@ -31,4 +31,5 @@ class AppealRow(Base):
     __table_args__ = (
         Index("ix_appeals_caller_key_received", "caller_key", "received_at"),
         Index("ix_appeals_region_received", "region", "received_at"),
+        Index("ix_appeals_created_at", "created_at"),
     )

@@ -96,8 +96,8 @@ def decide(order: OrderFacts, cmd: ActionCommand, actor: Actor, now: datetime) -
             reason_text = RETURN_REASONS.get(cmd.reason or "")
             if reason_text is None:
                 raise InvalidInput(f"退单原因「{cmd.reason}」不在原因清单中：{'、'.join(f'{k}（{v}）' for k, v in RETURN_REASONS.items())}")
-            if cmd.reason == "other" and not cmd.note.strip():
-                raise InvalidInput("退单原因为「其他」时必须填写说明")
+            if not cmd.note.strip():
+                raise InvalidInput("退单必须写明具体说明（原因清单之外的文字说明）")
             data["reason"] = cmd.reason
             data["reason_text"] = reason_text
             data["returned_by"] = order.unit

@@ -32,17 +32,22 @@ RECEIVE = "receive"  # 受理: the event that opens an order (not a transition i
 
 def open_order(session: Session, ctx, *, appeal: AppealRow, platform: str, routing: dict, actor: Actor,
                now: datetime, note: str = "") -> OrderRow:
-    """Open an order on `platform` for the appeal, status 已受理, with its first audit event."""
+    """Open an order on `platform` for the appeal, status 已受理, with its first audit event.
+
+    `created_at` is the 受理 moment: when the appeal was received (a transcript keyed in later keeps
+    the time of the call), which is where the reply and close limits start."""
+    opened_at = min(appeal.received_at, now) if appeal.received_at else now
     order_id = _next_order_id(session)
     order = OrderRow(
-        id=order_id, number=order_number(platform, appeal.region or ctx.city.city.code, now.strftime("%Y%m%d"), order_id),
+        id=order_id, number=order_number(platform, appeal.region or ctx.city.city.code, opened_at.strftime("%Y%m%d"), order_id),
         platform=platform, appeal_id=appeal.id, status=Status.RECEIVED.value,
         title=_title(appeal.text), category_code=routing.get("category_code"), category_name=routing.get("category"),
         category_group=routing.get("category_group"), kind=routing.get("kind"), level=routing.get("level") or "一般",
         services=list(routing.get("services") or []), unit_function=routing.get("unit_function"), region=appeal.region,
         review=bool(routing.get("review")), extension_days=0, return_count=0, transfer_count=0, urge_count=0,
-        supervised=False, flags=[], created_at=now, updated_at=now, last_event_seq=0,
+        supervised=False, flags=[], created_at=opened_at, updated_at=now, last_event_seq=0,
     )
+    _hook(ctx, "on_deadlines", order, now)
     session.add(order)
     session.flush()  # the order row before its audit event (no ORM relationship orders the two)
     _event(session, order, action=RECEIVE, from_status=None, actor=actor, now=now, note=note or "受理登记")
@@ -72,6 +77,8 @@ def act(session: Session, ctx, *, number: str, cmd: ActionCommand, actor: Actor,
     stamp = MILESTONE_STAMPS.get(cmd.action)
     if stamp:
         setattr(order, stamp, now)
+    if stamp or cmd.action is Action.APPROVE_EXTENSION:
+        _hook(ctx, "on_deadlines", order, now)
     order.last_event_seq = (order.last_event_seq or 0) + 1
     try:
         session.flush()  # the versioned UPDATE first: a concurrent writer is caught here, before any insert
@@ -79,8 +86,17 @@ def act(session: Session, ctx, *, number: str, cmd: ActionCommand, actor: Actor,
         raise StaleUpdate(number) from None
     _event(session, order, action=cmd.action.value, from_status=decision.from_status.value, actor=actor,
            now=now, note=cmd.note or describe(decision, cmd.action), data=dict(decision.event_data), seq=order.last_event_seq)
+    if cmd.action in (Action.DISPATCH, Action.RETURN):
+        _hook(ctx, "on_reassigned", session, order)
     linkage.after_action(session, ctx, order=order, action=cmd.action, cmd=cmd, actor=actor, now=now)
     return order
+
+
+def _hook(ctx, name: str, *args) -> None:
+    """Supervision's hooks on the composition root (absent in bare test contexts)."""
+    hook = getattr(ctx, name, None)
+    if hook is not None:
+        hook(*args)
 
 
 def _apply(order: OrderRow, changes: dict, *, ctx, now: datetime) -> None:
@@ -93,17 +109,10 @@ def _apply(order: OrderRow, changes: dict, *, ctx, now: datetime) -> None:
             case "approve_extension":
                 order.extension_days += order.pending_extension_days or 0
                 order.pending_extension_days = None
-                hook = getattr(ctx, "on_deadlines", None)
-                if hook:
-                    hook(order, now)
             case "reopen":  # the same unit handles it again (重办); the clocks restart at this dispatch
                 order.closed_at = order.replied_at = order.signed_at = order.visited_at = None
             case _:
                 setattr(order, key, value)
-    if "unit" in changes and changes["unit"]:
-        hook = getattr(ctx, "on_deadlines", None)
-        if hook:
-            hook(order, now)
 
 
 def _check_dispatch_unit(ctx, order: OrderRow, unit_code: str) -> None:

@@ -98,9 +98,10 @@ ROLE_LABELS = {
     Role.POLICE: "110接警员", Role.ADMIN: "管理员", Role.SYSTEM: "系统",
 }
 TERMINAL = frozenset({Status.EVALUATED, Status.CANCELLED, Status.MERGED})
-OPEN_FOR_CHASE = frozenset({
+OPEN_FOR_CHASE = frozenset({  # 催办/督办 reach every step until the citizen has been visited
     Status.RECEIVED, Status.DISPATCHED, Status.SIGNED, Status.HANDLING, Status.ON_SCENE, Status.RETURN_PENDING,
-    Status.EXTENSION_PENDING, Status.TRANSFERRED, Status.PEER_HANDLING, Status.NEGOTIATING,
+    Status.EXTENSION_PENDING, Status.TRANSFERRED, Status.PEER_HANDLING, Status.NEGOTIATING, Status.REPLIED,
+    Status.CLOSED,
 })
 
 

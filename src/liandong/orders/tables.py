@@ -70,6 +70,8 @@ class OrderRow(Base):
         Index("ix_orders_unit_status", "unit", "status"),
         Index("ix_orders_region", "region"),
         Index("ix_orders_created_at", "created_at"),
+        Index("ix_orders_appeal_id", "appeal_id"),
+        Index("ix_orders_lead_order", "lead_order"),
     )
 
 

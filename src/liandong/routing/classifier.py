@@ -8,7 +8,6 @@ first, so raw messages and pre-segmented, stop-word-stripped ones look alike to 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import os
@@ -38,37 +37,71 @@ def _default_tokenizer() -> jieba.Tokenizer:
 class Analyzer:  # 分词与特征
     """Words (w:) and character 1..n-grams (c:) of the content characters.
 
-    `words` is a small jieba dictionary (word → frequency) kept inside the pickle, so loading needs
-    neither the 5 MB default dictionary nor a cache file; None means jieba's default dictionary.
+    With `words` (a domain dictionary drawn from jieba's, kept inside the pickle) text is segmented by
+    forward maximum matching over that dictionary — about ten times faster than jieba's DAG on short
+    appeals, and loading needs neither the 5 MB default dictionary nor a cache file. Without `words`,
+    jieba itself segments with its default dictionary (used for a city's long historical messages).
     """
 
-    def __init__(self, words: dict[str, int] | None = None, char_max: int = 3, word_bigrams: bool = False) -> None:
+    def __init__(
+        self, words: dict[str, int] | None = None, char_max: int = 2, word_bigrams: bool = False,
+        known_only: bool = False, known: frozenset[str] | None = None,
+    ) -> None:
         self.words = words
         self.char_max = char_max
         self.word_bigrams = word_bigrams
-        self._tok: jieba.Tokenizer | None = None
+        self.known_only = known_only  # keep only words seen in training: raw text then looks like stop-word-stripped text
+        self.known = known
+        self._tok = None  # jieba's tokenizer, or (vocabulary, longest word) for max-matching
 
     def __getstate__(self) -> dict:
-        return {"words": self.words, "char_max": self.char_max, "word_bigrams": self.word_bigrams}
+        return {"words": self.words, "char_max": self.char_max, "word_bigrams": self.word_bigrams,
+                "known_only": self.known_only, "known": self.known}
+
+    def learn(self, texts: list[str]) -> None:
+        """Remember the training vocabulary (for `known_only`)."""
+        if self.known_only:
+            self.known = None
+            self.known = frozenset(w for t in texts for w in self.segment(t))
+
+    def segment(self, text: str) -> list[str]:
+        s = content_chars(text)
+        words = self._max_match(s) if self.words is not None else self.tokenizer().lcut(s, HMM=False)
+        if self.known is not None:
+            words = [w for w in words if w in self.known]
+        return words
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(**state)
 
+    def _max_match(self, s: str) -> list[str]:
+        if self._tok is None:
+            longest: dict[str, int] = {}  # first two characters → longest word starting with them
+            for w in self.words:
+                longest[w[:2]] = max(longest.get(w[:2], 0), len(w))
+            self._tok = (frozenset(self.words), longest)
+        vocab, longest = self._tok
+        out, i, n = [], 0, len(s)
+        while i < n:
+            top = longest.get(s[i : i + 2], 0)
+            for k in range(min(top, n - i), 1, -1):
+                if s[i : i + k] in vocab:
+                    out.append(s[i : i + k])
+                    i += k
+                    break
+            else:
+                out.append(s[i])
+                i += 1
+        return out
+
     def tokenizer(self) -> jieba.Tokenizer:
         if self._tok is None:
-            if self.words is None:
-                self._tok = _default_tokenizer()
-            else:
-                tok = jieba.Tokenizer()
-                data = "\n".join(f"{w} {f}" for w, f in self.words.items()).encode("utf-8")
-                tok.FREQ, tok.total = tok.gen_pfdict(io.BytesIO(data))
-                tok.initialized = True
-                self._tok = tok
+            self._tok = _default_tokenizer()
         return self._tok
 
     def __call__(self, text: str) -> list[str]:
-        s = content_chars(text)
-        words = self.tokenizer().lcut(s, HMM=False)
+        words = self.segment(text)
+        s = "".join(words) if self.known is not None else content_chars(text)
         feats = ["w:" + w for w in words if len(w) > 1]
         if self.word_bigrams:
             feats += ["b:" + a + b for a, b in zip(words, words[1:])]
@@ -94,27 +127,58 @@ def domain_dictionary(texts: list[str], extra_words: list[str] = ()) -> dict[str
 
 
 class TextClassifier:  # 文本分类器
-    def __init__(self, vectorizer: TfidfVectorizer, model, labels: list[str], meta: dict | None = None) -> None:
+    def __init__(self, vectorizer: TfidfVectorizer, model, labels: list[str], temperature: float = 1.0, meta: dict | None = None) -> None:
         self.vectorizer = vectorizer
         self.model = model
         self.labels = labels
+        self.temperature = temperature
         self.meta = meta or {}
 
     @classmethod
     def fit(
         cls, texts: list[str], labels: list[str], *, analyzer: Analyzer | None = None, c: float = 0.5,
-        calibrate: bool = True, meta: dict | None = None,
+        calibrate: bool = True, balanced: bool = False, meta: dict | None = None,
     ) -> TextClassifier:
         analyzer = analyzer or Analyzer()
+        analyzer.learn(texts)
         vec = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=1, dtype=np.float32)
         x = vec.fit_transform(texts)
-        model = LinearSVC(C=c).fit(x, labels)
+        model = LinearSVC(C=c, class_weight="balanced" if balanced else None).fit(x, labels)
         temperature = _fit_temperature(x, np.asarray(labels), c) if calibrate else 1.0
-        return cls(vec, model, [str(k) for k in model.classes_], (meta or {}) | {"temperature": temperature})
+        return cls(vec, model, [str(k) for k in model.classes_], temperature, meta)
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         x = self.vectorizer.transform(texts)
-        return _softmax(self.model.decision_function(x), self.meta.get("temperature", 1.0))
+        return _softmax(self.model.decision_function(x), self.temperature)
+
+    def proba_one(self, text: str) -> np.ndarray:
+        """`predict_proba([text])[0]` without scikit-learn's per-call overhead (one appeal in well under a millisecond)."""
+        fast = self.__dict__.get("_fast")
+        if fast is None:
+            vec = self.vectorizer
+            if getattr(self.model, "coef_", None) is None or self.model.coef_.shape[0] < 2 or vec.norm != "l2" or not vec.sublinear_tf:
+                return self.predict_proba([text])[0]
+            fast = self._fast = (vec.vocabulary_, vec.idf_.astype(np.float64), np.ascontiguousarray(self.model.coef_.T),
+                                 self.model.intercept_)
+        vocab, idf, coef_t, intercept = fast
+        counts: dict[int, int] = {}
+        for f in self.vectorizer.analyzer(text):
+            j = vocab.get(f)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        if not counts:
+            scores = intercept
+        else:
+            idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            w = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[idx]
+            w /= np.sqrt(w @ w)
+            scores = w @ coef_t[idx] + intercept
+        return _softmax(scores[None, :], self.temperature)[0]
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_fast", None)
+        return state
 
     def predict(self, texts: list[str]) -> list[str]:
         x = self.vectorizer.transform(texts)
@@ -124,9 +188,9 @@ class TextClassifier:  # 文本分类器
         directory.mkdir(parents=True, exist_ok=True)
         tmp = directory / f".{MODEL_FILE}.{os.getpid()}"
         with open(tmp, "wb") as fh:
-            pickle.dump({"vectorizer": self.vectorizer, "model": self.model, "labels": self.labels}, fh, protocol=5)
+            pickle.dump({"vectorizer": self.vectorizer, "model": self.model, "labels": self.labels, "temperature": self.temperature}, fh, protocol=5)
         os.replace(tmp, directory / MODEL_FILE)
-        (directory / META_FILE).write_text(json.dumps(self.meta | {"labels": self.labels}, ensure_ascii=False, indent=1), encoding="utf-8")
+        (directory / META_FILE).write_text(json.dumps(self.meta | {"labels": self.labels, "temperature": self.temperature}, ensure_ascii=False, indent=1), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path) -> TextClassifier:
@@ -134,7 +198,7 @@ class TextClassifier:  # 文本分类器
             data = pickle.load(fh)  # noqa: S301 — our own file, written by save()
         meta_path = directory / META_FILE
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
-        return cls(data["vectorizer"], data["model"], data["labels"], meta)
+        return cls(data["vectorizer"], data["model"], data["labels"], data.get("temperature", 1.0), meta)
 
 
 def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:

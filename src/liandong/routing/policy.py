@@ -16,15 +16,17 @@ from liandong.routing import lexicon
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.level import grade
 from liandong.routing.lists import Item
-from liandong.routing.signals import ACTIVE, HYPOTHETICAL, NEGATED, PAST, Hit
+from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHETICAL, NEGATED, PAST, Hit
 
-MODEL_TRUST = 0.6  # below this, a police item picked by the model alone is not trusted
+MODEL_TRUST = 0.6  # below this, the model alone does not refer a caller away
+POLICE_TRUST = 0.9  # below this, a police item picked by the model alone (no keyword, no signal) is not trusted
 _KIND_RULES = (
-    ("举报", re.compile(r"举报|检举|有人(在|正在)?(偷|卖|赌|吸|电鱼|排污|偷排|砍树|盗|传销|非法)")),
+    ("举报", re.compile(r"举报|检举|有人(在|正在)?[^，。,]{0,8}(偷|卖|赌|吸毒|电鱼|排污|偷排|砍树|盗|传销|非法)")),
     ("投诉", re.compile(r"投诉|不给|不管|不处理|没人管|没人修|不修|态度(很|太|特别)?(差|恶劣)|乱收费|一直不|也不|不退|拖欠|欠.{0,4}不|推诿|扰民|太吵|吵得|不作为")),
     ("建议", re.compile(r"建议|希望(能|可以)?(增设|增加|修建|多建|多设|开通|设置|安装|规划)|能不能(增加|增设|多建|多设|开通)|提个意见")),
     ("咨询", re.compile(r"想问|请问|咨询|问一下|问问|怎么办理|如何办理|怎么申请|如何申请|需要(什么|哪些)|在哪(里|儿)?办|多久|是否|能不能.{0,8}吗|吗[？?]?$|怎么(办|弄|处理)[？?]?$|政策")),
 )
+_KW_NEGATED = re.compile(r"(不是|没有|没|并非)$")
 _SUPPORT_GROUPS = ("电力", "通信", "水气热", "公共设施", "民政", "突发")
 
 
@@ -32,7 +34,8 @@ _SUPPORT_GROUPS = ("电力", "通信", "水气热", "公共设施", "民政", "�
 class CityIndex:  # 城市清单索引
     items: dict[str, Item]
     claims: dict[str, list[Item]]  # signal id → items that claim it, in list order
-    keyword_re: re.Pattern | None
+    keyword_buckets: dict[str, tuple[str, ...]]  # first two characters → keywords, longest first
+    single_keywords: frozenset[str]  # one-character keywords (蛇)
     keyword_items: dict[str, list[str]]  # keyword → item codes
     review_below: float
 
@@ -43,22 +46,45 @@ def build_index(items: tuple[Item, ...], review_below: float) -> CityIndex:
     for it in items:
         for s in it.signals:
             claims.setdefault(s, []).append(it)
-        if it.signals and "+" in it.direction:
-            continue  # joint-emergency items are reached by signals only
+        if it.signals and "+" in it.direction or {"119", "120"} & set(it.services):
+            continue  # emergency-only items are reached by signals, never by a bare keyword
         for k in it.keywords:
+            if it.signals and SIGNAL_WORDS.search(k):
+                continue  # the signal lexicon owns this word (and knows negation and time)
             kw.setdefault(k.lower(), []).append(it.code)
-    alt = "|".join(re.escape(k) for k in sorted(kw, key=len, reverse=True))
-    return CityIndex({it.code: it for it in items}, claims, re.compile(alt) if alt else None, kw, review_below)
+    buckets: dict[str, list[str]] = {}
+    for k in sorted(kw, key=len, reverse=True):
+        if len(k) > 1:
+            buckets.setdefault(k[:2], []).append(k)
+    singles = frozenset(k for k in kw if len(k) == 1)
+    return CityIndex({it.code: it for it in items}, claims, {c: tuple(v) for c, v in buckets.items()}, singles, kw, review_below)
 
 
 def keyword_hits(index: CityIndex, text: str) -> dict[str, list[str]]:
     """item code → keywords found (longest match wins at each position)."""
     out: dict[str, list[str]] = {}
-    if index.keyword_re is None:
-        return out
-    for m in index.keyword_re.finditer(text):
-        for code in index.keyword_items[m.group(0)]:
-            out.setdefault(code, []).append(m.group(0))
+    buckets = index.keyword_buckets
+    found: list[tuple[int, int, str]] = []  # (start, -length, keyword)
+    for pair in {text[i : i + 2] for i in range(len(text) - 1)}.intersection(buckets):
+        for k in buckets[pair]:
+            start = text.find(k)
+            while start != -1:
+                found.append((start, -len(k), k))
+                start = text.find(k, start + 1)
+    for ch in set(text).intersection(index.single_keywords):
+        start = text.find(ch)
+        while start != -1:
+            found.append((start, -1, ch))
+            start = text.find(ch, start + 1)
+    end = 0
+    for start, neg_len, k in sorted(found):  # leftmost, then longest; no overlaps
+        if start < end:
+            continue
+        end = start - neg_len
+        if _KW_NEGATED.search(text, max(0, start - 3), start):  # 不是报警, 没有漏水
+            continue
+        for code in index.keyword_items[k]:
+            out.setdefault(code, []).append(k)
     return out
 
 
@@ -73,10 +99,10 @@ def _kind(text: str, active: list[str], item: Item | None, reported_past: bool) 
     for kind, rx in _KIND_RULES[1:]:
         if rx.search(text):
             return kind
-    if item is None:
+    if item is None or not item.services:
         return "咨询"
     if item.direction.startswith("12345→110"):
-        return "举报"
+        return "求助" if "突发" in item.group else "举报"
     if item.code.endswith("B01") or "咨询" in item.group:
         return "咨询"
     return "求助" if any(g in item.group for g in _SUPPORT_GROUPS) else "投诉"
@@ -92,7 +118,8 @@ def decide(
     """Combine what fired into one decision; `ranked` is the model's (code, probability), best first."""
     reasons: list[str] = []
     review = False
-    active = [s.id for s in lexicon.SIGNALS if any(h.signal == s.id and h.state == ACTIVE for h in hits)]
+    fired = {h.signal for h in hits if h.state == ACTIVE}
+    active = [s for s in lexicon.PRIORITY if s in fired] if fired else []
     strong = [s for s in active if lexicon.BY_ID[s].strong]
     for h in hits:
         spec = lexicon.BY_ID[h.signal]
@@ -197,6 +224,11 @@ def active_any(active: list[str], *ids: str) -> bool:
     return any(i in active for i in ids)
 
 
+def _needs_evidence(item: Item) -> bool:
+    """Police and emergency items are never chosen on the model's word alone (keeps non-police appeals off 110)."""
+    return bool({"110", "119", "120"} & set(item.services))
+
+
 def _pick_item(kw: dict[str, list[str]], ranked: list[tuple[str, float]], index: CityIndex, reasons: list[str]) -> tuple[Item, float]:
     """The list item for a non-emergency appeal: keywords and model together; police only when sure."""
     prob = dict(ranked)
@@ -205,7 +237,9 @@ def _pick_item(kw: dict[str, list[str]], ranked: list[tuple[str, float]], index:
         best = max(kw, key=lambda c: (max(map(len, kw[c])) / 4 + prob.get(c, 0.0)))
         if best == model_code:
             return index.items[best], max(model_p, 0.85)
-        if model_p >= 0.7 and max(map(len, kw[best])) <= 2:
+        short = max(map(len, kw[best]))
+        model_item = index.items[model_code]
+        if (model_p >= 0.7 and short <= 2 or model_p >= 0.95 and short <= 3) and not _needs_evidence(model_item):
             reasons.append("模型与关键词不一致，取模型结果")
             return index.items[model_code], model_p * 0.8
         conf = 0.55 + 0.3 * prob.get(best, 0.0) + 0.05 * min(max(map(len, kw[best])), 4)
@@ -214,10 +248,15 @@ def _pick_item(kw: dict[str, list[str]], ranked: list[tuple[str, float]], index:
             conf = min(conf, 0.5)
         return index.items[best], conf
     item = index.items[model_code]
-    if "110" in item.services and model_p < MODEL_TRUST:
-        alt = next(((c, p) for c, p in ranked if "110" not in index.items[c].services), None)
+    if {"119", "120"} & set(item.services) or item.signals and model_p < MODEL_TRUST:
+        alt = next(((c, p) for c, p in ranked if index.items[c].services and not _needs_evidence(index.items[c])), None)
         if alt:
-            reasons.append(f"模型倾向公安类（p={model_p:.2f}）但无规则佐证，先按非警务事项并人工复核")
+            reasons.append(f"模型倾向紧急事项（{model_code} p={model_p:.2f}）但无紧急信号，先按非紧急事项并人工复核")
+            return index.items[alt[0]], min(alt[1], 0.45)
+    if "110" in item.services and model_p < POLICE_TRUST:
+        alt = next(((c, p) for c, p in ranked if index.items[c].services and not _needs_evidence(index.items[c])), None)
+        if alt:
+            reasons.append(f"模型倾向公安类（{model_code} p={model_p:.2f}）但无关键词或紧急信号佐证，先按非警务事项并人工复核")
             return index.items[alt[0]], min(alt[1], 0.45)
     if not item.services and model_p < MODEL_TRUST:
         alt = next(((c, p) for c, p in ranked if index.items[c].services), None)

@@ -26,7 +26,7 @@ from liandong.routing.signals import detect
 from liandong.routing.text import normalise, validate
 from liandong.intake.channels import desk_of
 
-PIPELINE_VERSION = 4
+PIPELINE_VERSION = 6
 TOP_K = 5
 
 
@@ -93,7 +93,10 @@ class Router:  # 分流引擎
             prepared.append((normalise(clean), desk_of(chan)))
         if not prepared:
             return []
-        probs = self.model.predict_proba([t for t, _ in prepared])
+        if len(prepared) == 1:
+            probs = [self.model.proba_one(prepared[0][0])]
+        else:
+            probs = self.model.predict_proba([t for t, _ in prepared])
         out = []
         for (text, desk), p in zip(prepared, probs):
             out.append(decide(text, detect(text), keyword_hits(self.index, text), self._ranked(p), self.index, desk))

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from liandong.routing import lexicon
+from liandong.routing.firstchars import compile_gated
 from liandong.routing.text import clauses
 
 ACTIVE, NEGATED, HYPOTHETICAL, PAST = "active", "negated", "hypothetical", "past"
@@ -29,21 +30,26 @@ class Hit:  # 信号命中
 class _Compiled:
     spec: lexicon.SignalSpec
     pattern: re.Pattern
+    gate: frozenset[str] | None  # a match must start with one of these characters
     exclude: re.Pattern | None
 
 
-_COMPILED = tuple(
-    _Compiled(s, re.compile("|".join(f"(?:{p})" for p in s.patterns)),
-              re.compile("|".join(f"(?:{p})" for p in s.exclude)) if s.exclude else None)
-    for s in lexicon.SIGNALS
-)
+def _compile(spec: lexicon.SignalSpec) -> _Compiled:
+    pattern, gate = compile_gated(spec.patterns)
+    exclude = re.compile("|".join(f"(?:{p})" for p in spec.exclude)) if spec.exclude else None
+    return _Compiled(spec, pattern, gate, exclude)
+
+
+_COMPILED = tuple(_compile(s) for s in lexicon.SIGNALS)
 _NEG_BEFORE = re.compile(lexicon.NEGATION_BEFORE)
 _HYPO_BEFORE = re.compile(lexicon.HYPOTHETICAL_BEFORE)
 _HYPO_AFTER = re.compile(lexicon.HYPOTHETICAL_AFTER)
 _NEG_INJURY = re.compile(lexicon.NEGATED_INJURY)
+_HYPO_INSIDE = re.compile(lexicon.HYPOTHETICAL_INSIDE)
 _PAST = re.compile(lexicon.PAST_MARKERS)
 _PRESENT = re.compile(lexicon.PRESENT_MARKERS)
-_ANY = re.compile("|".join(f"(?:{p})" for s in lexicon.SIGNALS for p in s.patterns))
+_INJURY_CLAIM = re.compile(lexicon.INJURY_CLAIM)
+ANY_SIGNAL = re.compile("|".join(f"(?:{p})" for s in lexicon.SIGNALS for p in s.patterns))  # for vetting keywords, not per appeal
 
 
 def _clause_times(text: str) -> list[tuple[int, int, str]]:
@@ -62,26 +68,35 @@ def _clause_times(text: str) -> list[tuple[int, int, str]]:
 
 def detect(text: str) -> list[Hit]:
     """All signal hits in normalised `text`, each with its state."""
-    if not _ANY.search(text):
+    chars = set(text)
+    candidates = [c for c in _COMPILED if c.gate is None or not c.gate.isdisjoint(chars)]
+    if not candidates:
         return []
-    times = _clause_times(text)
-    injury_denied = _NEG_INJURY.search(text)
+    times: list | None = None
+    injury_denied = None
     hits: list[Hit] = []
-    for c in _COMPILED:
-        excluded = [m.span() for m in c.exclude.finditer(text)] if c.exclude else []
+    for c in candidates:
+        excluded = None
         for m in c.pattern.finditer(text):
             s, e = m.span()
+            if excluded is None:
+                excluded = [x.span() for x in c.exclude.finditer(text)] if c.exclude else []
             if s == e or any(s < xe and xs < e for xs, xe in excluded):
                 continue
+            if times is None:
+                times = _clause_times(text)
+                injury_denied = _NEG_INJURY.search(text)
             clause_start, past_cue = next(((cs, cue) for cs, ce, cue in times if cs <= s < ce), (0, ""))
             before = text[max(clause_start, s - 8) : s]
             after = text[e : e + 6]
             neg = _NEG_BEFORE.search(before)
-            hypo = _HYPO_BEFORE.search(before) or _HYPO_AFTER.search(after)
+            hypo = _HYPO_BEFORE.search(before) or _HYPO_AFTER.search(after) or _HYPO_INSIDE.search(m.group(0))
             if neg:
                 hits.append(Hit(c.spec.id, m.group(0), s, NEGATED, neg.group(0)))
             elif c.spec.id in ("injury", "medical") and injury_denied:
                 hits.append(Hit(c.spec.id, m.group(0), s, NEGATED, injury_denied.group(0)))
+            elif c.spec.id in ("injury", "medical", "electrocution", "traffic_accident", "dog_attack") and (claim := _INJURY_CLAIM.search(text)):
+                hits.append(Hit(c.spec.id, m.group(0), s, PAST, claim.group(0)))
             elif hypo:
                 hits.append(Hit(c.spec.id, m.group(0), s, HYPOTHETICAL, hypo.group(0)))
             elif after.startswith("过") or past_cue:

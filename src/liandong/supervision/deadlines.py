@@ -7,6 +7,8 @@ Which clock each limit runs on
       transfers between units do not restart these clocks: the caller has been waiting since
       acceptance, and a restart would reward passing the order on (推诿). Extensions granted (延期,
       in working days) are added to the close limit only.
+    * Closing (办结) ends every earlier step that has no time of its own: a closed order is never red
+      for a missing 签收 or 答复 time (it is reported late if it closed after their deadlines).
     * 回访 (revisit): working days from closing (办结).
 The lead's scheduler passes the data in; nothing here reads a clock or a database.
 """
@@ -89,9 +91,9 @@ def order_deadlines(order: OrderTimes, limits: TimeLimits, cal: WorkingCalendar)
         dispatched = as_cst(order.dispatched_at)
         signed = order.signed_at if order.signed_at and as_cst(order.signed_at) >= dispatched else None
         due = add_working_hours(dispatched, limits.sign_within_hours, cal)
-        out.append(_deadline(Milestone.SIGN, dispatched, due, signed, cal))
+        out.append(_deadline(Milestone.SIGN, dispatched, due, signed or order.closed_at, cal))
     due = add_working_days(order.opened_at, limits.reply_within_days, cal)
-    out.append(_deadline(Milestone.REPLY, order.opened_at, due, order.replied_at, cal))
+    out.append(_deadline(Milestone.REPLY, order.opened_at, due, order.replied_at or order.closed_at, cal))
     due = add_working_days(order.opened_at, limits.close_within_days + order.extension_days, cal)
     out.append(_deadline(Milestone.CLOSE, order.opened_at, due, order.closed_at, cal))
     if order.closed_at is not None:

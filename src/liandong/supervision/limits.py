@@ -14,14 +14,13 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from liandong.core.errors import ConfigError, InvalidInput
+from liandong.core.yamlfile import line_of, load_yaml, validate
 from liandong.supervision.calendar import MAX_WORKING_DAYS, MAX_WORKING_HOURS, WorkingCalendar
 
 CITIES_DIR = Path(__file__).resolve().parent.parent / "cities"
-_LINE = "__line__"
 _FIELDS = ("sign_within_hours", "reply_within_days", "close_within_days", "revisit_within_days")
 
 
@@ -140,65 +139,17 @@ def limits_for(category_code: str | None, category_group: str | None, level: str
 # -- loading ----------------------------------------------------------------------------------------
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping[_LINE] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
-
-
-def _strip(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _strip(v) for k, v in data.items() if k != _LINE}
-    if isinstance(data, list):
-        return [_strip(v) for v in data]
-    return data
-
-
-def _line_of(data: Any, loc: tuple) -> int | None:
-    line = data.get(_LINE) if isinstance(data, dict) else None
-    node = data
-    for key in loc:
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            break
-        if isinstance(node, dict) and _LINE in node:
-            line = node[_LINE]
-    return line
-
-
 def load_time_limits(path: Path | str) -> TimeLimitPolicy:
     """Read and validate a time-limit file; any problem is a ConfigError naming file and line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(str(path), f"无法读取文件：{exc.strerror}") from exc
-    try:
-        data = yaml.load(text, Loader=_LineLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(str(path), f"YAML 语法错误：{getattr(exc, 'problem', exc)}", line=mark.line + 1 if mark else None) from exc
+    data = load_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(str(path), "顶层必须是映射（键: 值）", line=1)
-    try:
-        policy = TimeLimitPolicy.model_validate(_strip(data))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(map(str, err["loc"]))
-        message = err["msg"].removeprefix("Value error, ")
-        raise ConfigError(str(path), f"{where}: {message}" if where else message, line=_line_of(data, err["loc"])) from exc
+    policy = validate(TimeLimitPolicy, data, path)
     try:
         policy.working_calendar()
     except InvalidInput as exc:
-        raise ConfigError(str(path), exc.message, line=_line_of(data, ("calendar",))) from exc
+        raise ConfigError(str(path), exc.message, line=line_of(data, ("calendar",))) from exc
     return policy
 
 

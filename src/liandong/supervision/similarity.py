@@ -184,12 +184,16 @@ class SimilarityIndex:  # 相似诉求索引
 
     def _add_chunk(self, batch: list[tuple[str, str, str, str, datetime]]) -> int:
         seen: set[str] = set()
-        for appeal_id, *_ in batch:
+        whens = []
+        for appeal_id, _, _, _, at in batch:  # validate all first: a chunk goes in whole or not at all
             if not appeal_id:
                 raise InvalidInput("诉求编号不能为空")
             if appeal_id in self._row_of or appeal_id in seen:
                 raise InvalidInput(f"诉求 {appeal_id} 已在索引中")
+            if not isinstance(at, datetime):
+                raise InvalidInput(f"诉求 {appeal_id} 的时间无效：{at!r}")
             seen.add(appeal_id)
+            whens.append(_epoch(at))
         analysed = [analyse(text) for _, text, _, _, _ in batch]
         feats, counts, lens = batch_features([content for content, _ in analysed])
         hashes = [place_hashes(places) for _, places in analysed]
@@ -204,12 +208,11 @@ class SimilarityIndex:  # 相似诉求索引
             self._df += np.bincount(buckets, minlength=self._df.size).astype(np.int32)
         else:
             np.add.at(self._df, buckets, 1)
-        whens, callers, regions = [], [], []
-        for offset, (appeal_id, _, caller_key, region, at) in enumerate(batch):
-            row, when = first + offset, _epoch(at)
+        callers, regions = [], []
+        for offset, (appeal_id, _, caller_key, region, _) in enumerate(batch):
+            row, when = first + offset, whens[offset]
             caller = self._number(caller_key or "", self._caller_names, self._caller_no)
             place = self._number(region or "", self._region_names, self._region_no)
-            whens.append(when)
             callers.append(caller)
             regions.append(place)
             self._ids.append(appeal_id)
@@ -229,7 +232,12 @@ class SimilarityIndex:  # 相似诉求索引
         """IDF from the current counts, recomputed when the index has grown by 2 % (row norms follow)."""
         n = len(self._ids)
         if self._idf is None or n > self._idf_n * 1.02 + 10:
-            self._idf = (np.log((n + 1.0) / (self._df + 1.0)) + 1.0).astype(np.float32)
+            idf = self._df.astype(np.float32)  # in place, in float32: ~4 ms for the 4M buckets, not ~40 ms
+            idf += 1.0
+            np.divide(np.float32(n + 1.0), idf, out=idf)
+            np.log(idf, out=idf)
+            idf += 1.0
+            self._idf = idf
             self._idf_n = n
             self._idf_version += 1
         return self._idf

@@ -11,11 +11,11 @@ from exchange_testkit import KEY, peers_of
 from exchange_peer_app import PeerHandlers, PeerOrder, state, submit_transfers
 from sqlalchemy import func, select
 
-from liandong.exchange.errors import AuthRejected, SequenceGap
+from liandong.exchange.errors import AuthRejected, ExchangeRejected, SequenceGap
 from liandong.exchange.http import handle
 from liandong.exchange.messages import (AcceptPayload, Address, Caller, CategoryRef, OrderRef, ResultPayload,
                                         TransferPayload, encode, new_message)
-from liandong.exchange.receiver import ReceiverSettings, receive
+from liandong.exchange.receiver import Receiver, ReceiverSettings, receive
 from liandong.exchange.signing import sign_headers
 from liandong.exchange.tables import ExchangeLink, InboxMessage
 from liandong.storage.db import transaction
@@ -43,7 +43,7 @@ def deliver(factory, settings, msg, clock, *, handlers=None):
     body = encode(msg)
     headers = sign_headers(sender=msg.sender_platform, key=KEY, body=body, now=clock.now())
     with transaction(factory) as s:
-        return receive(body, headers, s, handlers or PeerHandlers("110", clock, auto_reply=False), settings)
+        return Receiver(settings).receive(body, headers, s, handlers or PeerHandlers("110", clock, auto_reply=False))
 
 
 def test_duplicate_returns_the_stored_answer_without_effect(desk, clock):
@@ -156,3 +156,38 @@ def test_concurrent_duplicates_apply_once(desk, clock):
     with transaction(factory) as s:
         (order,) = state(s).values()
         assert order["effects"] == 1
+
+
+def test_effect_and_inbox_row_commit_or_vanish_together(desk, clock):
+    """A crash after `receive` but before the commit leaves neither the effect nor the inbox row."""
+    factory, settings = desk
+    with transaction(factory) as s:
+        (order_id,) = submit_transfers(s, local="110", receiver="12345", count=1, clock=clock, prefix="JD")
+    accept = new_message("accept", sender_platform="12345", sender_unit="x", receiver_platform="110",
+                         order_ref=OrderRef(origin_platform="110", origin_order_id=order_id, peer_order_id="GD-5"),
+                         sent_at=clock.now(), payload=AcceptPayload(accepted_by="x"))
+    body = encode(accept)
+    headers = sign_headers(sender="12345", key=KEY, body=body, now=clock.now())
+    with pytest.raises(RuntimeError), transaction(factory) as s:
+        assert receive(body, headers, s, PeerHandlers("110", clock, auto_reply=False), settings).ok
+        raise RuntimeError("process died before the commit")
+    with transaction(factory) as s:
+        assert state(s)[order_id]["effects"] == 0
+        assert s.get(InboxMessage, accept.message_id) is None
+        assert s.scalars(select(ExchangeLink.last_seq_in)).one() == 0
+    assert deliver(factory, settings, accept, clock).ok  # the re-delivery applies it, once
+    with transaction(factory) as s:
+        assert state(s)[order_id]["effects"] == 1
+
+
+def test_other_protocol_versions_and_wrong_receivers_are_refused(desk, clock):
+    factory, settings = desk
+    data = orjson.loads(encode(transfer(clock)))
+    for change, code in (({"protocol": "liandong-exchange/2"}, "unsupported_version"),
+                         ({"receiver_platform": "119"}, "wrong_receiver"),
+                         ({"sender_platform": "119"}, "peer_mismatch")):
+        body = orjson.dumps({**data, **change})
+        headers = sign_headers(sender="12345", key=KEY, body=body, now=clock.now())
+        with pytest.raises(ExchangeRejected) as err, transaction(factory) as s:
+            receive(body, headers, s, PeerHandlers("110", clock), settings)
+        assert err.value.code == code and err.value.message

@@ -20,7 +20,7 @@ from liandong.exchange.signing import Key
 from liandong.exchange.tables import ExchangeLink, OutboxMessage
 from liandong.storage.db import transaction
 
-FAST = RelaySettings(base_delay_s=1.0, max_delay_s=60.0, lease_s=30.0, concurrency=4)
+FAST = RelaySettings(batch_size=20, base_delay_s=1.0, max_delay_s=60.0, lease_s=30.0, concurrency=4)
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_backoff_grows_with_jitter_and_waits(pair, clock):
         assert 0.5 * 2 ** (attempt - 1) <= delay <= 2 ** (attempt - 1) + 1e-6
         assert relay.run_once().claimed == 0  # not due yet
         delays.append(delay)
-        clock.advance(timedelta(seconds=delay + 0.001))
+        clock.advance(timedelta(seconds=2 ** (attempt - 1) + 0.01))  # past the row's and the peer pause's back-off
     transport.down = False
     assert relay.run_once().sent == 1
     assert delays == sorted(delays)
@@ -161,7 +161,26 @@ def test_relay_restart_mid_stream_resends_after_lease(pair, clock):
     assert (stats.recovered, stats.sent) == (4, 4)
     with transaction(b) as s:
         assert len(state(s)) == 10
+    with transaction(b) as s:
+        assert len(state(s)) == 10
         assert all(o["effects"] == 1 for o in state(s).values())
+
+
+def test_a_restarted_relay_takes_back_its_own_claims_at_once(pair, clock):
+    a, b, transport, _ = pair
+    _transfer(a, clock, 3)
+    first = Relay(a, peers_of("12345", "110"), clock=clock, name="relay-host1", client=httpx.Client(transport=transport))
+    assert len(first.claim()) == 3
+    first.close()  # killed
+    again = Relay(a, peers_of("12345", "110"), clock=clock, name="relay-host1", client=httpx.Client(transport=transport))
+    assert again.recover_mine() == 3  # no need to wait for the lease
+    assert again.run_once().sent == 3
+    again.close()
+
+
+def test_settings_refuse_a_lease_shorter_than_a_batch():
+    with pytest.raises(ValueError, match="lease"):
+        RelaySettings(batch_size=200, concurrency=4, timeout_s=5.0, lease_s=60.0)
 
 
 def test_enqueue_rolls_back_with_the_callers_transaction(pair, clock):
@@ -223,3 +242,22 @@ def test_an_unsigned_or_forged_ack_does_not_mark_the_message_sent(pair, clock):
     assert relay.run_once().sent == 1  # re-sent; the peer answers from its inbox
     with transaction(b) as s:
         assert [o["effects"] for o in state(s).values()] == [1]
+
+
+def test_a_peer_that_is_down_is_paused_not_hammered(pair, clock):
+    a, b, transport, _ = pair
+    relay = Relay(a, peers_of("12345", "110"), clock=clock, name="relay-breaker", rng=random.Random(3),
+                  settings=RelaySettings(batch_size=4, base_delay_s=1.0), client=httpx.Client(transport=transport))
+    _transfer(a, clock, 10)
+    transport.down = True
+    assert relay.run_once().retried == 4
+    assert relay.run_once().claimed == 0  # six rows are due, but the peer is paused
+    assert len([r for r in _rows(a).values() if r.failed_attempts]) == 4
+    clock.advance(timedelta(seconds=1.01))
+    transport.down = False
+    total = 0
+    for _ in range(5):
+        total += relay.run_once().sent
+        clock.advance(timedelta(seconds=1.01))
+    assert total == 10
+    relay.close()

@@ -53,7 +53,9 @@ def test_return_needs_reason_from_the_list_and_approval():
         decide(facts(Status.SIGNED), ActionCommand(Action.RETURN), HANDLER, NOW)
     with pytest.raises(InvalidInput, match="原因清单"):
         decide(facts(Status.SIGNED), ActionCommand(Action.RETURN, reason="懒得办"), HANDLER, NOW)
-    d = decide(facts(Status.SIGNED), ActionCommand(Action.RETURN, reason="not_our_duty"), HANDLER, NOW)
+    with pytest.raises(InvalidInput, match="说明"):
+        decide(facts(Status.SIGNED), ActionCommand(Action.RETURN, reason="not_our_duty"), HANDLER, NOW)
+    d = decide(facts(Status.SIGNED), ActionCommand(Action.RETURN, reason="not_our_duty", note="属供水公司职责"), HANDLER, NOW)
     assert d.to_status is Status.RETURN_PENDING and d.changes["return_count"] == 1
     with pytest.raises(Forbidden):
         decide(facts(Status.RETURN_PENDING), ActionCommand(Action.APPROVE_RETURN), HANDLER, NOW)

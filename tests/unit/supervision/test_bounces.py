@@ -5,7 +5,11 @@ import pytest
 from liandong.core.clock import CST
 from liandong.core.errors import InvalidInput
 from liandong.supervision.bounces import ChainEvent, ChainKind, detect_bounce
-from liandong.supervision.limits import load_city_time_limits
+from pathlib import Path
+
+from liandong.supervision.limits import load_time_limits
+
+FIXTURE = Path(__file__).with_name("time_limits_fixture.yaml")
 
 A, R = ChainKind.ASSIGN, ChainKind.RETURN
 
@@ -23,7 +27,7 @@ def test_order_bouncing_between_three_units_is_flagged_with_its_whole_chain():
         ChainEvent(A, "住建局", at(9, 11)),
         ChainEvent(A, "东门街道", at(9, 15)),
     ]
-    bounce = load_city_time_limits("demo").bounce
+    bounce = load_time_limits(FIXTURE).bounce
     report = detect_bounce(reversed(chain), max_transfers=bounce.max_transfers, max_returns=bounce.max_returns)
     assert report.flagged
     assert report.transfers == 3 and report.returns == 2

@@ -8,7 +8,11 @@ import pytest
 from liandong.core.clock import CST, FrozenClock
 from liandong.core.errors import InvalidInput
 from liandong.supervision.deadlines import Milestone, OrderTimes, due_at, order_deadlines
-from liandong.supervision.limits import load_city_time_limits
+from pathlib import Path
+
+from liandong.supervision.limits import load_time_limits
+
+FIXTURE = Path(__file__).with_name("time_limits_fixture.yaml")
 from liandong.supervision.warnings import Action, Light, assess
 
 
@@ -18,7 +22,7 @@ def at(m, d, hh=0, mm=0, y=2026):
 
 @pytest.fixture(scope="module")
 def policy():
-    return load_city_time_limits("demo")
+    return load_time_limits(FIXTURE)
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +61,12 @@ def test_extension_moves_only_the_close_deadline(policy, cal):
 
 
 def test_revisit_counts_from_closing_and_a_stale_signature_does_not_count(policy, cal):
-    order = replace(ORDER, signed_at=at(9, 30, 9, 0), closed_at=at(10, 9, 11))
-    ds = by_step(order_deadlines(order, policy.limits_for(None, "环境保护", None), cal))
-    assert ds[Milestone.SIGN].done_at is None  # signed before the latest dispatch: previous unit
+    limits = policy.limits_for(None, "环境保护", None)
+    stale = by_step(order_deadlines(replace(ORDER, signed_at=at(9, 30, 9, 0)), limits, cal))
+    assert stale[Milestone.SIGN].done_at is None  # signed before the latest dispatch: previous unit
+    order = replace(ORDER, signed_at=at(9, 30, 11, 0), closed_at=at(10, 9, 11))
+    ds = by_step(order_deadlines(order, limits, cal))
+    assert ds[Milestone.SIGN].done_at == at(9, 30, 11, 0)
     assert ds[Milestone.REVISIT].due_at == at(10, 13, 17, 30)  # 10-10 (make-up Saturday), 10-12, 10-13
 
 
@@ -122,3 +129,12 @@ def test_deadlines_past_the_known_schedule_are_provisional(policy, cal):
     a = assess(order, at(12, 29, 10), policy=policy, cal=cal)
     assert a.provisional
     assert not assess(ORDER, at(10, 8, 10), policy=policy, cal=cal).provisional
+
+
+def test_closing_ends_steps_without_their_own_time(policy, cal):
+    closed = replace(ORDER, closed_at=at(10, 9, 10))  # never signed or replied on record
+    a = assess(closed, at(10, 12, 10), policy=policy, cal=cal)
+    assert a.light is Light.OK and a.actions == ()
+    sign, reply = a.steps[0], a.steps[1]
+    assert sign.light is None and sign.late  # closing came after the 14:00 sign deadline
+    assert reply.light is None and not reply.late

@@ -107,6 +107,10 @@ def test_bad_arguments_are_refused(background):
         background.add("bg1", "重复编号", "x", "y", T0)
     with pytest.raises(InvalidInput):
         background.add("", "无编号", "x", "y", T0)
+    size = len(background)
+    with pytest.raises(InvalidInput):
+        background.add_many([("ok1", "解放路路灯不亮", "x", "y", T0), ("bad", "时间错误", "x", "y", "2026-09-30")])
+    assert len(background) == size  # nothing of the refused chunk went in
     with pytest.raises(InvalidInput):
         background.find_repeats("停水", "x", T0, window_days=0)
     with pytest.raises(InvalidInput):

@@ -6,12 +6,16 @@ import pytest
 from liandong.core.clock import CST
 from liandong.core.errors import ConfigError, InvalidInput
 from liandong.supervision.calendar import add_working_days
+from pathlib import Path
+
 from liandong.supervision.limits import TimeLimits, limits_for, load_city_time_limits, load_time_limits
+
+FIXTURE = Path(__file__).with_name("time_limits_fixture.yaml")
 
 
 @pytest.fixture(scope="module")
 def policy():
-    return load_city_time_limits("demo")
+    return load_time_limits(FIXTURE)
 
 
 def test_defaults_apply_to_unknown_categories(policy):

@@ -213,3 +213,19 @@ def test_working_time_between_is_zero_when_reversed_and_inverts_add_working_hour
     for hours in (0.25, 1, 3.5, 7, 20, 60):
         end = add_working_hours(start, hours, CAL)
         assert working_time_between(start, end, CAL) == timedelta(hours=hours)
+
+
+def test_hours_across_spring_festival_and_year_ends():
+    # Friday 2026-02-13 17:00: half an hour left, then make-up Saturday 02-14, then the holiday to 02-23
+    assert add_working_hours(at(2026, 2, 13, 17, 0), 1, CAL) == at(2026, 2, 14, 9, 30)
+    assert add_working_hours(at(2026, 2, 14, 17, 0), 1, CAL) == at(2026, 2, 24, 9, 30)
+    assert add_working_hours(at(2025, 12, 31, 17, 0), 1, CAL) == at(2026, 1, 4, 9, 30)  # make-up Sunday
+    cal = WorkingCalendar(extra_holidays=frozenset({date(2027, 1, 1)}))
+    assert add_working_hours(at(2026, 12, 31, 17, 0), 1, cal) == at(2027, 1, 4, 9, 30)
+
+
+def test_working_time_between_over_holidays_and_into_the_fallback_year():
+    # Spring Festival: 02-13 16:00 → 02-24 10:00 = 1.5 (02-13) + 7 (02-14) + 1 (02-24)
+    assert working_time_between(at(2026, 2, 13, 16), at(2026, 2, 24, 10), CAL) == timedelta(hours=9, minutes=30)
+    # 2026-12-31 (Thursday) all day + 2027-01-01 (Friday, fallback: working) all day
+    assert working_time_between(at(2026, 12, 31), at(2027, 1, 2), CAL) == timedelta(hours=14)

@@ -37,8 +37,10 @@ def create_appeal(body: AppealCreate, ctx: Ctx, caller: CurrentCaller) -> Appeal
         appeal, orders = intake.submit_appeal(session, ctx, body, actor=caller.actor, platform=caller.platform, now=now,
                                               routing=routing)
         related = [RelatedRef(**r) for r in (appeal.routing or {}).get("related", [])]
-        return AppealCreated(appeal_id=appeal.id, routing=routing_read(appeal.routing), orders=[present.ref(o) for o in orders],
-                             related=related)
+        created = AppealCreated(appeal_id=appeal.id, routing=routing_read(appeal.routing),
+                                orders=[present.ref(o) for o in orders], related=related)
+    ctx.related.add(appeal)  # after the commit: this process sees it at once, others at their next sync
+    return created
 
 
 class RouteRequest(BaseModel):

@@ -36,6 +36,7 @@ def upgrade() -> None:
     with op.batch_alter_table('appeals', schema=None) as batch_op:
         batch_op.create_index('ix_appeals_caller_key_received', ['caller_key', 'received_at'], unique=False)
         batch_op.create_index('ix_appeals_region_received', ['region', 'received_at'], unique=False)
+        batch_op.create_index('ix_appeals_created_at', ['created_at'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -101,6 +102,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.create_index('ix_orders_created_at', ['created_at'], unique=False)
+        batch_op.create_index('ix_orders_appeal_id', ['appeal_id'], unique=False)
+        batch_op.create_index('ix_orders_lead_order', ['lead_order'], unique=False)
         batch_op.create_index('ix_orders_region', ['region'], unique=False)
         batch_op.create_index('ix_orders_status_platform', ['status', 'platform'], unique=False)
         batch_op.create_index('ix_orders_unit_status', ['unit', 'status'], unique=False)
@@ -172,11 +175,14 @@ def downgrade() -> None:
         batch_op.drop_index('ix_orders_unit_status')
         batch_op.drop_index('ix_orders_status_platform')
         batch_op.drop_index('ix_orders_region')
+        batch_op.drop_index('ix_orders_lead_order')
+        batch_op.drop_index('ix_orders_appeal_id')
         batch_op.drop_index('ix_orders_created_at')
 
     op.drop_table('orders')
     op.drop_table('users')
     with op.batch_alter_table('appeals', schema=None) as batch_op:
+        batch_op.drop_index('ix_appeals_created_at')
         batch_op.drop_index('ix_appeals_region_received')
         batch_op.drop_index('ix_appeals_caller_key_received')
 

@@ -1,0 +1,146 @@
+"""Repeat calls (重复来电) and mass complaints (群诉) at intake, over the stored history.
+
+Each process keeps a `SimilarityIndex` of the recent appeals (the widest window the city uses) and
+tops it up from the database before each check, so appeals taken by other worker processes are
+seen too. The index holds texts, opaque caller keys (keyed hashes, never phone numbers), regions
+and times.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liandong.intake.tables import AppealRow
+from liandong.orders.tables import OrderRow
+from liandong.supervision.related import Relation, RelationKind, RelatedPolicy, RelatedReport, relate
+from liandong.supervision.similarity import SimilarityIndex
+
+OVERLAP = timedelta(seconds=10)  # re-read this much before the watermark: commits land out of order
+UNRESOLVED = "repeat_unresolved"
+MASS_CATEGORY_HOURS = 24
+SYNC_EVERY = 1.0  # seconds
+
+
+@dataclass
+class RelatedOutcome:  # 关联研判：写在新工单上的结论
+    related: list[dict] = field(default_factory=list)  # [{order_id, relation}]
+    flags: set[str] = field(default_factory=set)
+    lead_order: str | None = None
+    to_supervisor: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+class RelatedFinder:
+    def __init__(self, policy: RelatedPolicy | None = None) -> None:
+        self.policy = policy or RelatedPolicy()
+        self.index = SimilarityIndex()
+        self._seen: set[str] = set()
+        self._watermark: datetime | None = None
+        self._synced = 0.0
+        self._lock = threading.Lock()
+
+    def _horizon(self, now: datetime) -> datetime:
+        return now - timedelta(days=self.policy.repeat_window_days)
+
+    def sync(self, session: Session, now: datetime) -> None:
+        """Bring the index up to date with appeals stored since the last look (by any process).
+
+        At most once every `SYNC_EVERY` seconds: this process's own appeals enter the index as they
+        are committed (`add`), so only other workers' appeals wait that long to be seen."""
+        if self._watermark is not None and time.monotonic() - self._synced < SYNC_EVERY:
+            return
+        self._synced = time.monotonic()
+        since = self._horizon(now) if self._watermark is None else self._watermark - OVERLAP
+        rows = session.execute(
+            select(AppealRow.id, AppealRow.text, AppealRow.caller_key, AppealRow.region, AppealRow.received_at,
+                   AppealRow.created_at)
+            .where(AppealRow.created_at >= since).order_by(AppealRow.created_at)
+        ).all()
+        with self._lock:
+            fresh = [(r.id, r.text, r.caller_key or "", r.region or "", r.received_at) for r in rows if r.id not in self._seen]
+            if fresh:
+                self.index.add_many(fresh)
+                self._seen.update(r[0] for r in fresh)
+            if rows:
+                self._watermark = max(self._watermark or rows[-1].created_at, rows[-1].created_at)
+            elif self._watermark is None:
+                self._watermark = now
+
+    def add(self, appeal: AppealRow) -> None:
+        with self._lock:
+            if appeal.id not in self._seen:
+                self.index.add(appeal.id, appeal.text, appeal.caller_key or "", appeal.region or "", appeal.received_at)
+                self._seen.add(appeal.id)
+
+    def examine(self, session: Session, appeal: AppealRow, now: datetime) -> RelatedOutcome:
+        """What the new appeal is related to, and what that means for its order."""
+        self.sync(session, now)
+        with self._lock:
+            report = relate(self.index, appeal_id=appeal.id, text=appeal.text, caller_key=appeal.caller_key or "",
+                            region=appeal.region or "", at=appeal.received_at, policy=self.policy)
+        if not report.mass:
+            report = self._same_matter_same_place(session, appeal, report)
+        return _outcome(session, report)
+
+    def _same_matter_same_place(self, session: Session, appeal: AppealRow, report: RelatedReport) -> RelatedReport:
+        """群诉 told in many words: the same reference-list item, in the same community (or street),
+        from several callers within `MASS_CATEGORY_HOURS` — text similarity alone misses these."""
+        category = (appeal.routing or {}).get("category_code")
+        if not category or not appeal.region or (appeal.routing or {}).get("category_list") == "引导解释":
+            return report
+        window = timedelta(hours=MASS_CATEGORY_HOURS)
+        rows = session.execute(
+            select(AppealRow.id, AppealRow.caller_key, AppealRow.received_at)
+            .join(OrderRow, OrderRow.appeal_id == AppealRow.id)
+            .where(AppealRow.region == appeal.region, OrderRow.category_code == category, AppealRow.id != appeal.id,
+                   AppealRow.received_at >= appeal.received_at - window, AppealRow.received_at <= appeal.received_at + window)
+        ).all()
+        others = {r.id: r for r in rows if r.caller_key != appeal.caller_key}
+        callers = {r.caller_key for r in others.values()} | {appeal.caller_key}
+        if len(callers) < self.policy.mass_min_callers:
+            return report
+        mass = tuple(Relation(RelationKind.MASS, r.id, 0.0, r.received_at, r.caller_key or "") for r in others.values())
+        return RelatedReport(report.relations + mass, len(callers), report.caller_flag)
+
+
+def _outcome(session: Session, report: RelatedReport) -> RelatedOutcome:
+    out = RelatedOutcome()
+    ids = {r.appeal_id for r in report.relations}
+    if ids:
+        orders = session.scalars(select(OrderRow).where(OrderRow.appeal_id.in_(ids)).order_by(OrderRow.id)).all()
+        first_order = {}
+        for o in orders:
+            first_order.setdefault(o.appeal_id, o)
+        for r in report.repeats:
+            o = first_order.get(r.appeal_id)
+            if o is None:
+                continue
+            out.related.append({"order_id": o.number, "relation": "repeat"})
+            if o.satisfied is False:  # closed, and the citizen said it was not resolved
+                out.to_supervisor = True
+        if out.related:
+            out.flags.add("repeat")
+            out.notes.append(f"重复来电：同一来电人此前 {len(out.related)} 次反映同一事项")
+        if out.to_supervisor:
+            out.flags.add(UNRESOLVED)
+            out.notes.append("重复来电未解决：此前工单回访不满意，转督办员研判")
+        mass = sorted(report.mass, key=lambda r: r.at)
+        if mass:
+            members = [first_order[r.appeal_id] for r in mass if r.appeal_id in first_order]
+            for o in members:
+                out.related.append({"order_id": o.number, "relation": "mass"})
+            if members:
+                lead = min(members, key=lambda o: o.created_at)
+                out.lead_order = lead.lead_order or lead.number
+                out.flags.add("mass")
+                out.notes.append(f"群诉：{report.mass_callers} 位来电人在同一地点反映同一事项，并入主单 {out.lead_order}")
+    if report.caller_flag.flagged:
+        out.flags.add("harass")
+        out.notes.append("疑似恶意骚扰（仅提示，不拦截）：" + "；".join(report.caller_flag.reasons))
+    return out

@@ -1,0 +1,41 @@
+"""The supervision check on a timer, inside the serving process (定时督办检查).
+
+Every worker process may run one: `run_checks` claims orders with SKIP LOCKED on PostgreSQL and
+the version check refuses a second chase of the same lapse, so several workers never duplicate one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from liandong.supervision.service import run_checks
+
+log = logging.getLogger("liandong.supervision")
+
+
+class Scheduler:
+    def __init__(self, ctx, *, interval: float = 60.0) -> None:
+        self.ctx = ctx
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "Scheduler":
+        self._thread = threading.Thread(target=self._loop, name="supervision", daemon=True)
+        self._thread.start()
+        return self
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                report = run_checks(self.ctx, self.ctx.clock.now())
+                if report.chased or report.escalated:
+                    log.info("supervision: %s", report)
+            except Exception:  # noqa: BLE001 - the next tick tries again; the error is logged
+                log.exception("supervision check failed")
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)

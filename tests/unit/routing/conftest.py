@@ -1,0 +1,22 @@
+from pathlib import Path
+
+import pytest
+
+from liandong.routing import load_router
+
+REPO = Path(__file__).resolve().parents[3]
+SHARED = REPO.parent / "shared"
+CASES = REPO / "tests" / "data" / "routing_cases.jsonl"
+
+
+@pytest.fixture(scope="session")
+def router():
+    return load_router("demo")
+
+
+@pytest.fixture
+def route(router):
+    def _route(text: str, channel: str = "12345"):
+        return router.route(text, channel)
+
+    return _route

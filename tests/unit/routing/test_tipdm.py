@@ -1,0 +1,40 @@
+"""`model train` on pre-segmented messages, `model eval` on raw ones (TipDM 2020 C, in ../shared)."""
+
+import csv
+import json
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from liandong.cli.model import app as model_app
+
+from .conftest import SHARED
+
+DATA = SHARED / "data" / "tipdm2020c"
+
+
+@pytest.mark.slow
+def test_segmented_train_raw_eval(tmp_path):
+    if not (DATA / "train_segmented.csv").exists():
+        pytest.skip(f"TipDM data not found at {DATA} (the ../shared checkout is absent)")
+    csv.field_size_limit(sys.maxsize)
+    with open(DATA / "dev_raw.csv", encoding="utf-8") as fh:
+        dev = list(csv.DictReader(fh))[:300]
+    with open(DATA / "train_segmented.csv", encoding="utf-8") as fh:
+        train = list(csv.DictReader(fh))[::3]  # a third, to keep the test short
+    with open(tmp_path / "train.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["text", "label"])
+        w.writeheader()
+        w.writerows({"text": r["text"], "label": r["label"]} for r in train)
+    runner = CliRunner()
+    out = tmp_path / "model"
+    r = runner.invoke(model_app, ["train", "--csv", str(tmp_path / "train.csv"), "--text-col", "text", "--label-col", "label", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    with open(tmp_path / "dev.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["id", "text", "label"])
+        w.writeheader()
+        w.writerows(dev)
+    r = runner.invoke(model_app, ["eval", "--model", str(out), "--csv", str(tmp_path / "dev.csv"), "--text-col", "text", "--label-col", "label", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["macro_f1"] >= 0.85
