@@ -15,6 +15,7 @@ from exchange_procs import free_port
 from liandong.exchange.messages import (AcceptPayload, Address, Caller, CategoryRef, OrderRef, RecallPayload,
                                         TransferPayload, encode, new_message)
 from liandong.exchange.signing import Key, sign_headers
+from liandong.regions.registry import load_city
 
 KEY_12345 = Key("e2e-110-12345", secret("110", "12345").encode())
 KEY_119 = Key("e2e-110-119", secret("110", "119").encode())
@@ -70,7 +71,7 @@ def received(desk):
 def test_a_genuine_transfer_opens_and_dispatches_an_order(desk, received):
     _, _, answer = received
     order = desk.get(f"/orders/{answer.json()['receiver_order_id']}").json()
-    assert order["status"] == "dispatched" and order["unit"] == "PS-148802"
+    assert order["status"] == "dispatched" and load_city("demo").unit(order["unit"]).platform == "110"  # to police
     assert order["channel"] == "12345-transfer" and order["caller"]["name"] == "张*"
     assert order["peer_platform"] == "12345" and order["peer_order_id"] == "GD-148802-20261123-900001"
     assert answer.headers["x-liandong-signature"]  # the acknowledgement is signed for the sender

@@ -90,7 +90,13 @@ class DemoTraffic:
                 self.print(self.tally.line())
                 self.print(self.tally.exchange_line())
         deadline = time.monotonic() + settle_s  # let the last transfers arrive and their results come back
+        seen, quiet_since = None, time.monotonic()
         while time.monotonic() < deadline and self.sweep():
+            now_seen = (len(self.accepted), len(self.closed), sum(self.tally.received.values()))
+            if now_seen != seen:
+                seen, quiet_since = now_seen, time.monotonic()
+            elif time.monotonic() - quiet_since > 3 and len(self.accepted) == sum(map(len, self.shadows.values())):
+                break  # every transfer accepted and nothing moved for a while: the rest waits on people
             time.sleep(0.3)
         self.print(self.tally.exchange_line())
         return self.tally
