@@ -90,7 +90,7 @@ class Desks:
                     lines += [f"  - platform: '{b}'", f"    url: http://d{b}", "    key_id: k1", f"    secret_file: {key}"]
             (tmp / f"peers-{a}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
             settings = Settings(database_url=self._db(tmp, template_db, a), platform=a, peers_file=tmp / f"peers-{a}.yaml",
-                                extra={"relay": {"concurrency": 1}})
+                                extra={"relay": {"concurrency": 1, "batch_size": 8}})
             ctx = Liandong(settings, clock=clock, router_override=ScriptedRouter(script=dict(ROUTES)))
             desk = Desk(a, ctx, TestClient(create_app(ctx), raise_server_exceptions=False))
             with ctx.write() as s:
