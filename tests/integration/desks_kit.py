@@ -6,6 +6,7 @@ relays until nothing is left to send, so the linkage rules are tested step by st
 from __future__ import annotations
 
 import shutil
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import ProgrammingError
 
 from liandong.api.app import create_app
 from liandong.app import Liandong
@@ -133,10 +135,25 @@ class Desks:
     def close(self) -> None:
         for d in self.desks.values():
             d.ctx.close()
-        if self._pg:
-            admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-            with admin.connect() as c:
-                for name in self._pg:
-                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not self._pg:
+            return
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        try:
+            for name in self._pg:
+                _drop(admin, name)
+        finally:
             admin.dispose()
+
+
+def _drop(admin, name: str, attempts: int = 20) -> None:
+    """Drop a test database; FORCE may be refused while an autovacuum worker (not ours) is inside it."""
+    for attempt in range(attempts):
+        try:
+            with admin.connect() as c:
+                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except ProgrammingError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)  # cleanup only: give the worker a moment to leave
 
