@@ -108,7 +108,11 @@ def run(label: str, url: str, workers: int, n: int, concurrency: int, port: int)
         _, lat200, err200 = asyncio.run(drive(base, token, fixed, 64, 200.0))
     finally:
         proc.terminate()
-        proc.wait(10)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
     line = (f"| {label} | {workers} | {n} | {concurrency} | **{rps:.0f}** | {pct(lat, 50):.1f} | {pct(lat, 99):.1f} | "
             f"{pct(lat200, 50):.1f} | **{pct(lat200, 99):.1f}** | {err + err200} |")
     print(line, "non-201:", dict(STATUS), flush=True)
@@ -121,13 +125,15 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--sqlite-workers", type=int, default=1)
+    ap.add_argument("--skip-sqlite", action="store_true")
     ap.add_argument("--pg", default=os.environ.get("LIANDONG_BENCH_PG_URL"))
     ap.add_argument("--port", type=int, default=18080)
     args = ap.parse_args()
     lines = []
     tmp = Path(tempfile.mkdtemp(prefix="ld-bench-"))
     try:
-        lines.append(run("SQLite (WAL)", f"sqlite:///{tmp / 'bench.db'}", args.sqlite_workers, args.n, args.concurrency, args.port))
+        if not args.skip_sqlite:
+            lines.append(run("SQLite (WAL)", f"sqlite:///{tmp / 'bench.db'}", args.sqlite_workers, args.n, args.concurrency, args.port))
         if args.pg:
             lines.append(run("PostgreSQL", args.pg, args.workers, args.n, args.concurrency, args.port + 1))
     finally:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from liandong.app import Liandong
 from liandong.auth.service import authenticate, digest
@@ -22,7 +23,9 @@ class Caller:
     platform: str
 
 
-def current_caller(request: Request, ctx: Annotated[Liandong, Depends(get_ctx)]) -> Caller:
+async def current_caller(request: Request, ctx: Annotated[Liandong, Depends(get_ctx)]) -> Caller:
+    """The caller behind the bearer token. Async, so a cached token costs no hop to the thread pool;
+    a token not in the cache is looked up in the database off the event loop."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     token = token.strip() if scheme.lower() == "bearer" else ""
@@ -30,12 +33,16 @@ def current_caller(request: Request, ctx: Annotated[Liandong, Depends(get_ctx)])
     key = digest(token) if token else ""
     hit = cache.get(key) if key else None
     if hit is None:
-        with ctx.read() as session:
-            actor, platform = authenticate(session, token or None)
+        actor, platform = await run_in_threadpool(_lookup, ctx, token or None)
         cache.put(key, actor, platform)
     else:
         actor, platform = hit
     return Caller(actor, platform)
+
+
+def _lookup(ctx: Liandong, token: str | None):
+    with ctx.read() as session:
+        return authenticate(session, token)
 
 
 Ctx = Annotated[Liandong, Depends(get_ctx)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from liandong.core.clock import as_cst
@@ -89,9 +89,19 @@ def _mark_related(session: Session, opened: list[OrderRow], related) -> None:
         if related.lead_order and related.lead_order != order.number:
             order.lead_order = related.lead_order
     if related.lead_order:
-        lead = session.scalar(select(OrderRow).where(OrderRow.number == related.lead_order))
-        if lead is not None and "mass_lead" not in (lead.flags or []):
-            lead.flags = sorted(set(lead.flags or []) | {"mass_lead"})
+        _flag_lead(session, related.lead_order)
+
+
+def _flag_lead(session: Session, number: str) -> None:
+    """Mark the 群诉 lead without touching its version: a system flag must neither fail this intake nor
+    invalidate what a person is doing on the lead order; if the lead changed meanwhile, the next
+    member of the cluster sets the flag."""
+    row = session.execute(select(OrderRow.flags, OrderRow.version).where(OrderRow.number == number)).first()
+    if row is None or "mass_lead" in (row.flags or []):
+        return
+    session.execute(update(OrderRow).where(OrderRow.number == number, OrderRow.version == row.version)
+                    .values(flags=sorted(set(row.flags or []) | {"mass_lead"}))
+                    .execution_options(synchronize_session=False))
 
 
 POLICE_FUNCTIONS = ("public_security", "traffic_police")

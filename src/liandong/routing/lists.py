@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -121,7 +120,6 @@ class RoutingConfigSpec(BaseModel):  # 城市分流配置
     city: str
     lists: list[dict] = Field(min_length=1)
     review_below: float = Field(default=0.55, ge=0, le=1)
-    model_source: Literal["lists"] = "lists"
 
 
 @dataclass(frozen=True)

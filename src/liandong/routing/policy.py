@@ -18,7 +18,9 @@ from liandong.routing.level import grade
 from liandong.routing.lists import Item
 from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHETICAL, NEGATED, PAST, Hit
 
-MODEL_TRUST = 0.6  # below this, the model alone does not refer a caller away
+SAFETY_NET = 0.65  # the model alone may call an emergency (with review) from this probability
+MODEL_TRUST = 0.8  # below this, the model alone does not refer a caller away
+MODEL_ALONE = 0.8  # below this, an item picked by the model alone (no keyword) goes to review
 POLICE_TRUST = 0.9  # below this, a police item picked by the model alone (no keyword, no signal) is not trusted
 _KIND_RULES = (
     ("举报", re.compile(r"举报|检举|有人(在|正在)?[^，。,]{0,8}(偷|卖|赌|吸毒|电鱼|排污|偷排|砍树|盗|传销|非法)")),
@@ -26,7 +28,8 @@ _KIND_RULES = (
     ("建议", re.compile(r"建议|希望(能|可以)?(增设|增加|修建|多建|多设|开通|设置|安装|规划)|能不能(增加|增设|多建|多设|开通)|提个意见")),
     ("咨询", re.compile(r"想问|请问|咨询|问一下|问问|怎么办理|如何办理|怎么申请|如何申请|需要(什么|哪些)|在哪(里|儿)?办|多久|是否|能不能.{0,8}吗|吗[？?]?$|怎么(办|弄|处理)[？?]?$|政策")),
 )
-_KW_NEGATED = re.compile(r"(不是|没有|没|并非)$")
+_ALREADY_REPORTED = re.compile(r"报过警|已经报警|报了警|报警了|立案|派出所(说|已经|在查)|警察(已经|说|在查)")
+_KW_NEGATED = re.compile(r"(不是|没有|没|并非|无)(人|人在)?$")
 _SUPPORT_GROUPS = ("电力", "通信", "水气热", "公共设施", "民政", "突发")
 
 
@@ -37,6 +40,7 @@ class CityIndex:  # 城市清单索引
     keyword_buckets: dict[str, tuple[str, ...]]  # first two characters → keywords, longest first
     single_keywords: frozenset[str]  # one-character keywords (蛇)
     keyword_items: dict[str, list[str]]  # keyword → item codes
+    signal_words: frozenset[str]  # keywords the signal lexicon also knows (it alone judges their negation and time)
     review_below: float
 
 
@@ -57,11 +61,12 @@ def build_index(items: tuple[Item, ...], review_below: float) -> CityIndex:
         if len(k) > 1:
             buckets.setdefault(k[:2], []).append(k)
     singles = frozenset(k for k in kw if len(k) == 1)
-    return CityIndex({it.code: it for it in items}, claims, {c: tuple(v) for c, v in buckets.items()}, singles, kw, review_below)
+    owned = frozenset(k for k in kw if SIGNAL_WORDS.search(k))
+    return CityIndex({it.code: it for it in items}, claims, {c: tuple(v) for c, v in buckets.items()}, singles, kw, owned, review_below)
 
 
 def keyword_hits(index: CityIndex, text: str) -> dict[str, list[str]]:
-    """item code → keywords found (longest match wins at each position)."""
+    """item code → keywords found (longer matches first; overlapping shorter ones are dropped)."""
     out: dict[str, list[str]] = {}
     buckets = index.keyword_buckets
     found: list[tuple[int, int, str]] = []  # (start, -length, keyword)
@@ -76,11 +81,12 @@ def keyword_hits(index: CityIndex, text: str) -> dict[str, list[str]]:
         while start != -1:
             found.append((start, -1, ch))
             start = text.find(ch, start + 1)
-    end = 0
-    for start, neg_len, k in sorted(found):  # leftmost, then longest; no overlaps
-        if start < end:
-            continue
+    taken: list[tuple[int, int]] = []
+    for start, neg_len, k in sorted(found, key=lambda f: (f[1], f[0])):  # longest first, then leftmost; no overlaps
         end = start - neg_len
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
         if _KW_NEGATED.search(text, max(0, start - 3), start):  # 不是报警, 没有漏水
             continue
         for code in index.keyword_items[k]:
@@ -172,17 +178,29 @@ def decide(
             review = True
             reasons.append("熔断：规则判为紧急，模型判为非紧急事项，需人工确认")
     else:
+        # without an active signal, a police item is not reached through a word the signals judged (没有人打架)
+        kw = {c: ws for c, ws in ((c, [w for w in ws if "110" not in index.items[c].services or w not in index.signal_words])
+                                  for c, ws in kw.items()) if ws}
         past_reports = [h for h in hits if h.state == PAST and lexicon.BY_ID[h.signal].report_when_past]
         topic_kw = {c: w for c, w in kw.items() if "110" not in index.items[c].services}
-        if past_reports and not topic_kw:
+        already = _ALREADY_REPORTED.search(text) or _KIND_RULES[3][1].search(text)  # reported before, or just asking
+        if past_reports and not topic_kw and not already:
             claimed = [it for it in index.claims.get(past_reports[0].signal, []) if "+" not in it.direction]
             if claimed:
                 item = claimed[0]
                 reported_past = True
                 confidence = 0.75
                 reasons.append("过去发生的违法犯罪：向110报案（非紧急）")
+        if item is None and model_code and model_p >= SAFETY_NET and _is_emergency_item(index.items[model_code]):
+            related = set(index.items[model_code].signals)
+            own_kw = model_code in kw
+            quiet = not any(h.signal in related for h in hits)  # rules that saw negation or time win
+            if own_kw or quiet and (not kw or model_p >= 0.9):
+                item, confidence, review = index.items[model_code], round(model_p * 0.8, 3), True
+                reasons.append(f"安全网：模型判为紧急事项（{model_code} p={model_p:.2f}），规则未命中，先按紧急派警/派车并人工复核")
         if item is None:
-            item, confidence = _pick_item(kw, ranked, index, reasons)
+            denied = [h for h in hits if h.state != ACTIVE]
+            item, confidence = _pick_item(kw, ranked, index, reasons, denied)
         services |= set(item.services)
         if past_reports and topic_kw:
             reasons.append("过去发生的警情仅作背景，按所反映的事项办理")
@@ -193,6 +211,8 @@ def decide(
                 reasons.append(f"紧急事件：{it.name}（{it.direction}，110先行处置并同步转办部门）")
         if not item.services and services:
             services.add("12345")
+        if not kw and not past_reports and confidence < MODEL_ALONE:
+            confidence = min(confidence, index.review_below - 0.01)  # the model alone, and not sure: a person decides
         if confidence < index.review_below:
             review = True
             reasons.append(f"熔断：把握不足（{confidence:.2f} < {index.review_below:.2f}），需人工确认")
@@ -224,22 +244,43 @@ def active_any(active: list[str], *ids: str) -> bool:
     return any(i in active for i in ids)
 
 
+def _about(item: Item, hit: Hit) -> bool:
+    """Whether a signal hit speaks of this item: the item claims the signal, or one of its keywords is the phrase."""
+    return hit.signal in item.signals or any(k in hit.phrase or hit.phrase in k for k in item.keywords)
+
+
+def _is_emergency_item(item: Item) -> bool:
+    """An item that stands for an emergency: it claims a signal and brings 110, 119 or 120."""
+    return bool(item.signals) and "+" not in item.direction and bool({"110", "119", "120"} & set(item.services))
+
+
 def _needs_evidence(item: Item) -> bool:
     """Police and emergency items are never chosen on the model's word alone (keeps non-police appeals off 110)."""
     return bool({"110", "119", "120"} & set(item.services))
 
 
-def _pick_item(kw: dict[str, list[str]], ranked: list[tuple[str, float]], index: CityIndex, reasons: list[str]) -> tuple[Item, float]:
-    """The list item for a non-emergency appeal: keywords and model together; police only when sure."""
+def _pick_item(
+    kw: dict[str, list[str]], ranked: list[tuple[str, float]], index: CityIndex, reasons: list[str], denied: list[Hit] = (),
+) -> tuple[Item, float]:
+    """The list item for a non-emergency appeal: keywords and model together; police only when sure.
+
+    `denied` are signals the rules found negated, hypothetical or past: the model may not bring them back.
+    """
     prob = dict(ranked)
     model_code, model_p = ranked[0]
+    if model_code not in kw and any(_about(index.items[model_code], h) for h in denied):
+        alt = next(((c, p) for c, p in ranked if index.items[c].services and not _needs_evidence(index.items[c])), None)
+        if alt:
+            reasons.append(f"模型指向 {model_code}，但规则已判其信号为否定/过去/假设，取 {alt[0]}")
+            model_code, model_p = alt
     if kw:
         best = max(kw, key=lambda c: (max(map(len, kw[c])) / 4 + prob.get(c, 0.0)))
         if best == model_code:
             return index.items[best], max(model_p, 0.85)
         short = max(map(len, kw[best]))
         model_item = index.items[model_code]
-        if (model_p >= 0.7 and short <= 2 or model_p >= 0.95 and short <= 3) and not _needs_evidence(model_item):
+        curated = not index.items[best].services  # referral keywords are specific (航班, 彩票)
+        if (model_p >= 0.7 and short <= 2 or model_p >= 0.95 and short <= 3) and not _needs_evidence(model_item) and not curated:
             reasons.append("模型与关键词不一致，取模型结果")
             return index.items[model_code], model_p * 0.8
         conf = 0.55 + 0.3 * prob.get(best, 0.0) + 0.05 * min(max(map(len, kw[best])), 4)

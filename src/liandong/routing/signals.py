@@ -46,6 +46,7 @@ _HYPO_BEFORE = re.compile(lexicon.HYPOTHETICAL_BEFORE)
 _HYPO_AFTER = re.compile(lexicon.HYPOTHETICAL_AFTER)
 _NEG_INJURY = re.compile(lexicon.NEGATED_INJURY)
 _HYPO_INSIDE = re.compile(lexicon.HYPOTHETICAL_INSIDE)
+_RESOLVED = {k: re.compile(v) for k, v in lexicon.RESOLVED.items()}
 _PAST = re.compile(lexicon.PAST_MARKERS)
 _PRESENT = re.compile(lexicon.PRESENT_MARKERS)
 _INJURY_CLAIM = re.compile(lexicon.INJURY_CLAIM)
@@ -95,7 +96,9 @@ def detect(text: str) -> list[Hit]:
                 hits.append(Hit(c.spec.id, m.group(0), s, NEGATED, neg.group(0)))
             elif c.spec.id in ("injury", "medical") and injury_denied:
                 hits.append(Hit(c.spec.id, m.group(0), s, NEGATED, injury_denied.group(0)))
-            elif c.spec.id in ("injury", "medical", "electrocution", "traffic_accident", "dog_attack") and (claim := _INJURY_CLAIM.search(text)):
+            elif c.spec.id in _RESOLVED and (done := _RESOLVED[c.spec.id].search(text)):
+                hits.append(Hit(c.spec.id, m.group(0), s, PAST, done.group(0)))
+            elif (c.spec.id in ("injury", "medical", "electrocution", "traffic_accident", "dog_attack") or c.spec.id == "crime" and "砸" in m.group(0)) and (claim := _INJURY_CLAIM.search(text)):
                 hits.append(Hit(c.spec.id, m.group(0), s, PAST, claim.group(0)))
             elif hypo:
                 hits.append(Hit(c.spec.id, m.group(0), s, HYPOTHETICAL, hypo.group(0)))

@@ -37,9 +37,13 @@ def validate(text: object, channel: object) -> tuple[str, Channel]:
     return text.strip(), chan
 
 
+_BOILERPLATE = re.compile(r"(市民|群众)?来电(人|者|市民)?")  # transcribers' 来电人称/来电人反映: the caller, not 电
+
+
 def normalise(text: str) -> str:
-    """Full-width to half-width, lower case, collapse spaces (keeps punctuation for clauses)."""
+    """Full-width to half-width, lower case, collapse spaces, drop 来电人 (keeps punctuation for clauses)."""
     text = unicodedata.normalize("NFKC", text).lower()
+    text = _BOILERPLATE.sub("", text)
     return re.sub(r"[ \u3000]+", " ", text).strip()
 
 

@@ -30,6 +30,12 @@ def states(text: str) -> dict[str, set[str]]:
         ("老人摔倒了起不来，头在流血", "injury"),
         ("我老婆怀孕八个月，肚子疼得厉害", "medical"),
         ("高速上一辆槽罐车侧翻在漏液体", "hazchem"),
+        ("他把我按在地上揍了一顿", "violence"),
+        ("孩子突然抽风，翻白眼", "medical"),
+        ("孩子被锁在车里，车窗都关着", "trapped"),
+        ("有人在喊救命", "distress"),
+        ("河里漂着一具尸体", "crime"),
+        ("加油站旁边一辆车烧得很旺", "fire"),
     ],
 )
 def test_signal_fires(text, signal):
@@ -49,6 +55,9 @@ def test_signal_fires(text, signal):
         ("上个月被偷过一次", "crime", PAST),
         ("去年在路口跟人追尾过，到现在保险也没赔", "traffic_accident", PAST),
         ("前年在工地摔伤了，工伤赔偿还没拿到", "injury", PAST),
+        ("我家老人走失了，已经找到了", "missing_person", PAST),
+        ("小区里没有人打架，就是两个老人吵嘴", "violence", NEGATED),
+        ("小区下水道盖子翻了，小孩容易掉进去", "trapped", HYPOTHETICAL),
     ],
 )
 def test_negation_time_and_hypotheticals(text, signal, state):
