@@ -90,6 +90,21 @@ class Liandong:
         return load_router(self.settings.city)
 
     @cached_property
+    def exchange(self):
+        """This desk's exchange with its peers (平台互通), or None without a peers file (`desk.DeskExchange`)."""
+        if self.settings.peers_file is None:
+            return None
+        from liandong.desk import DeskExchange
+
+        return DeskExchange.build(self)
+
+    @cached_property
+    def local_platforms(self) -> frozenset[str]:
+        """Platforms whose orders this process holds: its own, and 12345/110 unless a peer desk serves them."""
+        peers = self.exchange.peers.peers if self.exchange is not None else {}
+        return frozenset({self.settings.platform} | {p for p in ("12345", "110") if p not in peers})
+
+    @cached_property
     def _write_lock(self):
         """SQLite has one writer at a time: queue this process's writers here rather than in SQLite's
         busy handler, which sleeps in growing steps and turns contention into long tail latency."""
@@ -123,6 +138,8 @@ class Liandong:
             session.close()
 
     def close(self) -> None:
+        if self.__dict__.get("exchange") is not None:
+            self.exchange.stop()
         for name in ("engine", "read_engine"):
             if name in self.__dict__:
                 self.__dict__[name].dispose()

@@ -2,7 +2,9 @@
 
     LIANDONG_DATABASE_URL   default sqlite:///./var/liandong.db (embedded); postgresql+psycopg://… in production
     LIANDONG_CITY           city data folder under liandong/cities (default: demo)
-    LIANDONG_PLATFORM       which desk this process is: 12345 or 110 (default 12345)
+    LIANDONG_PLATFORM       which desk this process is: 12345, 110, or a minimal 119 / 120 desk (default 12345)
+    LIANDONG_PEERS_FILE     peers.yaml of the exchange (平台互通); unset: one process hosts both 12345 and 110
+    LIANDONG_RELAY_BASE_DELAY_S  first retry delay of the exchange relay (default 1 s; tests use less)
     LIANDONG_PHONE_SALT     secret for the keyed hash of callers' phone numbers (repeat-call lookups)
 """
 
@@ -15,7 +17,7 @@ from pathlib import Path
 from liandong.core.errors import ConfigError
 
 DEFAULT_DB = "sqlite:///./var/liandong.db"
-PLATFORMS = ("12345", "110")
+PLATFORMS = ("12345", "110", "119", "120")  # 119/120: minimal receiving desks of the same program
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.platform not in PLATFORMS:
-            raise ConfigError("LIANDONG_PLATFORM", f"平台应为 12345 或 110，实际为「{self.platform}」")
+            raise ConfigError("LIANDONG_PLATFORM", f"平台应为 {'、'.join(PLATFORMS)} 之一，实际为「{self.platform}」")
         if not (self.database_url.startswith("sqlite") or self.database_url.startswith("postgresql")):
             raise ConfigError("LIANDONG_DATABASE_URL", "只支持 sqlite:/// 或 postgresql+psycopg:// 数据库地址")
 
@@ -50,5 +52,7 @@ def settings_from_env(env: dict[str, str] | None = None, **overrides) -> Setting
         platform=env.get("LIANDONG_PLATFORM", "12345"),
         phone_salt=env.get("LIANDONG_PHONE_SALT", "liandong-demo-salt"),
         peers_file=Path(peers) if peers else None,
+        extra={"relay": {"base_delay_s": float(env["LIANDONG_RELAY_BASE_DELAY_S"])}}
+        if env.get("LIANDONG_RELAY_BASE_DELAY_S") else {},
     )
     return base.with_(**overrides)

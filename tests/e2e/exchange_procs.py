@@ -54,10 +54,16 @@ class Proc:
     restarts: int = field(default=0)
 
     def start(self, timeout: float = 30.0) -> "Proc":
+        return self.spawn().ready(timeout)
+
+    def spawn(self) -> "Proc":
         with open(self.log, "ab") as handle:  # the child keeps its own descriptor
             self.proc = subprocess.Popen(self.argv, env=self.env, stdout=handle, stderr=subprocess.STDOUT,
                                          cwd=HERE.parents[1])
         self.restarts += 1
+        return self
+
+    def ready(self, timeout: float = 30.0) -> "Proc":
         wait_until(lambda: _healthy(self.health_url, self.proc), timeout=timeout, what=self.health_url)
         return self
 

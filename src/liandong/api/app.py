@@ -16,14 +16,22 @@ from liandong.supervision.scheduler import Scheduler
 
 
 def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
-    """The API over `ctx`; with `background`, the serving process also runs the supervision timer."""
+    """The API over `ctx`. With `background`, the serving process also runs the supervision timer,
+    and (when peers are configured) the exchange relay; both stop cleanly on shutdown."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        scheduler = Scheduler(ctx, interval=float(os.environ.get("LIANDONG_SUPERVISION_INTERVAL", "60"))).start() if background else None
-        yield
-        if scheduler is not None:
-            scheduler.stop()
+        interval = float(os.environ.get("LIANDONG_SUPERVISION_INTERVAL", "60"))
+        scheduler = Scheduler(ctx, interval=interval).start() if background else None
+        if ctx.exchange is not None:
+            ctx.exchange.start()
+        try:
+            yield
+        finally:
+            if ctx.exchange is not None:
+                ctx.exchange.stop()
+            if scheduler is not None:
+                scheduler.stop()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -35,6 +43,8 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
     errors.install(app)
     for r in (appeals.router, orders.router, supervision.router, meta.router):
         app.include_router(r, prefix="/api/v1")
+    if ctx.exchange is not None:  # peers sign each message (HMAC); no bearer token on this route
+        app.include_router(ctx.exchange.http_router())
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from liandong.auth.tables import TokenRow, UserRow
+from liandong.config import PLATFORMS
 from liandong.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from liandong.orders.model import Actor
 from liandong.orders.states import ROLE_LABELS, Role
@@ -41,8 +42,8 @@ def add_user(session: Session, city: CityRegistry, *, name: str, role: str, plat
         raise InvalidInput(f"角色「{role}」无效，可选：{'、'.join(f'{r.value}（{ROLE_LABELS[r]}）' for r in USER_ROLES)}") from None
     if role_ is Role.SYSTEM:
         raise InvalidInput("system 角色保留给平台对接使用")
-    if platform not in ("12345", "110"):
-        raise InvalidInput("平台应为 12345 或 110")
+    if platform not in PLATFORMS:
+        raise InvalidInput(f"平台应为 {'、'.join(PLATFORMS)} 之一")
     if role_ is Role.HANDLER and not unit:
         raise InvalidInput("承办人必须指定所属单位（--unit）")
     if unit:

@@ -46,7 +46,8 @@ def serve(
     db: DbOpt = None,
     port: Annotated[int, typer.Option(help="端口")] = 8000,
     host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
-    platform: Annotated[str, typer.Option(help="本平台：12345 或 110")] = "12345",
+    platform: Annotated[str, typer.Option(help="本平台：12345、110，或最简接收台 119 / 120")] = "12345",
+    peers: Annotated[Optional[Path], typer.Option(help="对端平台配置 peers.yaml（平台互通；缺省 LIANDONG_PEERS_FILE）")] = None,
     workers: Annotated[int, typer.Option(help="工作进程数（PostgreSQL 时可大于1）")] = 1,
     migrate: Annotated[bool, typer.Option(help="启动前先升级数据库")] = True,
 ) -> None:
@@ -58,10 +59,16 @@ def serve(
     from liandong.storage.migrate import upgrade
 
     with friendly_errors():
-        s = settings(db, platform=platform)
+        s = settings(db, platform=platform, peers_file=peers)
         os.environ["LIANDONG_PLATFORM"] = platform
+        if peers:
+            os.environ["LIANDONG_PEERS_FILE"] = str(peers.resolve())
         if migrate:
             upgrade(s.database_url)
+        if s.peers_file:
+            from liandong.app import Liandong
+
+            Liandong(s).exchange  # noqa: B018 — check the peers file, keys and city data before serving
         uvicorn.run("liandong.api.asgi:app_factory", factory=True, host=host, port=port, workers=workers,
                     log_level="warning", access_log=False, timeout_keep_alive=75)
 

@@ -13,6 +13,8 @@ DESK_USERS = {  # role → (name, unit) on each platform
               ("supervisor", "督办员赵科长", None), ("admin", "管理员", None)],
     "110": [("police", "接警员小刘", None), ("handler", "东城分局民警老陈", "PS-148802"), ("supervisor", "110督办员", None),
             ("admin", "110管理员", None)],
+    "119": [("police", "119接警员小周", None), ("handler", "消防救援支队队员小吴", "FIRE"), ("admin", "119管理员", None)],
+    "120": [("police", "120调度员小郑", None), ("handler", "急救中心医生小孙", "AMB"), ("admin", "120管理员", None)],
 }
 
 
@@ -22,7 +24,7 @@ def create_demo_users(ctx: Liandong, platform_users: dict[str, list] | None = No
     unit_tokens: dict[str, str] = {}
     now = ctx.clock.now()
     with ctx.write() as session:
-        for platform, users in (platform_users or DESK_USERS).items():
+        for platform, users in (platform_users or {p: DESK_USERS[p] for p in ("12345", "110")}).items():
             for role, name, unit in users:
                 user = auth.add_user(session, ctx.city, name=name, role=role, platform=platform, unit=unit, region=None, now=now)
                 token = auth.issue_token(session, name, now)

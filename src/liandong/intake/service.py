@@ -11,6 +11,7 @@ from liandong.core.clock import as_cst
 from liandong.core.errors import InvalidInput
 from liandong.core.ids import new_id
 from liandong.core.masking import caller_key
+from liandong.intake.desk_plan import desk_plan, send_to_peers
 from liandong.intake.plan import plan_orders
 from liandong.intake.schemas import AppealCreate
 from liandong.intake.tables import AppealRow
@@ -50,6 +51,7 @@ def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, pl
         appeal.routing = {**routing, "related": related.related}
     review = bool(routing.get("review")) or bool(related and related.to_supervisor)
     plan = plan_orders(routing["services"], platform, review=review)
+    plan, peer_sends, escalate = desk_plan(plan, ctx, level=routing.get("level") or "一般")  # separate desks
     opened: list[OrderRow] = []
     primary = orders.open_order(session, ctx, appeal=appeal, platform=plan.primary, routing=routing, actor=actor, now=now)
     opened.append(primary)
@@ -73,6 +75,8 @@ def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, pl
         for order in opened:
             if order.status == "received":
                 auto_dispatch(session, ctx, order, routing, now)
+    if peer_sends or escalate:
+        send_to_peers(session, ctx, order=primary, sends=peer_sends, escalate=escalate, actor=actor, now=now)
     return appeal, opened
 
 

@@ -1,9 +1,11 @@
-"""Linked orders on the two platforms, when one process hosts both desks.
+"""Linked orders on the two platforms: in one process, or between desks over the exchange.
 
 When 12345 hands an appeal to 110 (or back), the origin keeps a shadow order in 已转办/对方办理中
 that follows the peer's order: the peer's dispatch is its 对方签收, each step its 对方进展, and
 the peer's close its 对方办结反馈 — only then may the origin close (闭环). Between two separate
-desks the same feedback travels as exchange messages; here it is applied in the same transaction.
+desks (a peers file configured) the same links travel as exchange messages queued in the same
+transaction (`orders.exchange_out`, received by `orders.exchange_handlers`); in one process they are
+applied directly.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liandong.orders import exchange_out
 from liandong.orders.model import ActionCommand, Actor
 from liandong.orders.states import Action, Role, Status
 from liandong.orders.tables import OrderRow
@@ -26,6 +29,25 @@ FEEDBACK = {  # action on the peer's order → action on the origin's shadow
     Action.CLOSE: Action.PEER_RESULT,
 }
 LINKER = Actor(name="linkage", role=Role.SYSTEM)
+
+
+def _to_peer_desk(session: Session, ctx, *, order: OrderRow, action: Action, cmd: ActionCommand, actor: Actor,
+                  now: datetime) -> bool:
+    """When the other platform is a separate desk, the same links travel as exchange messages (平台互通)."""
+    if action is Action.TRANSFER and exchange_out.can_send(ctx, cmd.target):
+        # police that acted first hand the rest to 12345 for mediation by local government (联合调处)
+        purpose = "mediation" if order.platform != "12345" and cmd.target == "12345" and order.unit else "handle"
+        exchange_out.send_transfer(session, ctx, order=order, target=cmd.target, actor=actor, now=now, purpose=purpose,
+                                   note=cmd.note)
+        return True
+    if action is Action.RECALL and exchange_out.can_send(ctx, order.peer_platform):
+        exchange_out.send_recall(session, ctx, order=order, cmd=cmd, actor=actor, now=now)
+        return True
+    if action is Action.NEGOTIATE and exchange_out.can_send(ctx, cmd.target):
+        exchange_out.send_negotiation(session, ctx, order=order, target=cmd.target, cmd=cmd, actor=actor, now=now)
+        return True
+    exchange_out.send_feedback(session, ctx, order=order, action=action, cmd=cmd, actor=actor, now=now)
+    return False
 
 
 def hosts(ctx, platform: str) -> bool:
@@ -51,6 +73,9 @@ def after_action(session: Session, ctx, *, order: OrderRow, action: Action, cmd:
 
     if action is Action.TRANSFER and hosts(ctx, cmd.target or ""):
         _open_peer_order(session, ctx, origin=order, target=cmd.target or "", now=now)
+        return
+    if exchange_out.exchange_of(ctx) is not None and _to_peer_desk(session, ctx, order=order, action=action, cmd=cmd,
+                                                                   actor=actor, now=now):
         return
     shadow = shadow_of(session, order)
     if shadow is None:

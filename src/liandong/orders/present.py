@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from liandong.core.masking import mask_name, mask_phone
 from liandong.intake.tables import AppealRow
+from liandong.orders.exchange_out import NOTICE_LABELS
 from liandong.orders.model import Actor
 from liandong.orders.schemas import CallerRead, EventRead, OrderRead, OrderRef, OrderSummary
 from liandong.orders.states import ACTION_LABELS, STATUS_LABELS, Action, Role, Status, allowed_actions
@@ -63,7 +64,7 @@ def event(row: OrderEventRow) -> EventRead:
     try:
         label = ACTION_LABELS[Action(row.action)]
     except ValueError:
-        label = {"receive": "受理"}.get(row.action, row.action)
+        label = {"receive": "受理", **NOTICE_LABELS}.get(row.action, row.action)
     return EventRead(seq=row.seq, action=row.action, action_label=label, from_status=row.from_status,
                      to_status=row.to_status, actor=row.actor, role=row.role, unit=row.unit, at=row.at,
                      note=row.note, data=dict(row.data or {}))

@@ -117,9 +117,10 @@ def _apply(order: OrderRow, changes: dict, *, ctx, now: datetime) -> None:
 
 def _check_dispatch_unit(ctx, order: OrderRow, unit_code: str) -> None:
     unit = ctx.city.unit(unit_code)
-    police = order.platform == "110"
-    if police and unit.platform != "110":
-        raise InvalidInput(f"警单只能派给公安单位，「{unit.name}」不是公安单位")
+    police = order.platform != "12345"  # 110, and the minimal 119/120 desks: their own units only
+    if police and unit.platform != order.platform:
+        raise InvalidInput(f"警单只能派给公安单位，「{unit.name}」不是公安单位" if order.platform == "110"
+                           else f"{order.platform}平台的工单只能派给本平台单位，「{unit.name}」不是")
     if not police and unit.platform not in ("12345", "utility"):
         raise InvalidInput(f"工单不能派给「{unit.name}」：请通过转办交由{unit.platform}平台处理")
 

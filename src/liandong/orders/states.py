@@ -190,7 +190,8 @@ TABLES = {"12345": WORK_ORDER_TRANSITIONS, "110": POLICE_ORDER_TRANSITIONS}
 
 
 def table_for(platform: str) -> dict[tuple[Status, Action], Rule]:
-    return TABLES["110" if platform == "110" else "12345"]
+    """12345 keeps work orders; every other desk (110, and the minimal 119/120 desks) police-style orders."""
+    return TABLES["12345" if platform == "12345" else "110"]
 
 
 def allowed_actions(platform: str, status: Status, role: Role | None = None) -> list[Action]:
