@@ -117,6 +117,11 @@ class Liandong:
             with self._write_session() as session:
                 yield session
 
+    def queued_sessions(self) -> "QueuedSessions":
+        """A session factory for code that opens its own write transactions (the exchange relay): on
+        SQLite its sessions wait in the same writer queue as `write()`."""
+        return QueuedSessions(self._writer, self._write_lock)
+
     @contextmanager
     def _write_session(self) -> Iterator[Session]:
         session = self._writer()
@@ -143,3 +148,20 @@ class Liandong:
         for name in ("engine", "read_engine"):
             if name in self.__dict__:
                 self.__dict__[name].dispose()
+
+
+class QueuedSessions:
+    """`with factory() as session, session.begin(): …` — holding the process's writer queue meanwhile."""
+
+    def __init__(self, factory: sessionmaker[Session], lock) -> None:
+        self._factory = factory
+        self._lock = lock
+
+    @contextmanager
+    def __call__(self) -> Iterator[Session]:
+        with self._lock:
+            session = self._factory()
+            try:
+                yield session
+            finally:
+                session.close()

@@ -119,7 +119,7 @@ class DeskExchange:  # 平台互通
     @property
     def relay(self) -> Relay:
         if self._relay is None:
-            self._relay = Relay(self.ctx._writer, self.peers, clock=self.ctx.clock, settings=self.relay_settings,
+            self._relay = Relay(self.ctx.queued_sessions(), self.peers, clock=self.ctx.clock, settings=self.relay_settings,
                                 name=f"relay-{self.local_platform}")
         return self._relay
 

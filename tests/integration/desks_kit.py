@@ -103,7 +103,7 @@ class Desks:
         transport = DeskTransport({f"d{p}": d.client for p, d in self.desks.items()})
         for d in self.desks.values():
             ex = d.ctx.exchange
-            ex._relay = Relay(d.ctx._writer, ex.peers, clock=clock, settings=ex.relay_settings,
+            ex._relay = Relay(d.ctx.queued_sessions(), ex.peers, clock=clock, settings=ex.relay_settings,
                               client=httpx.Client(transport=transport), name=f"relay-{d.platform}")
 
     def _db(self, tmp: Path, template_db, platform: str) -> str:

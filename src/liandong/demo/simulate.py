@@ -183,12 +183,17 @@ class DemoTraffic:
                           ("visit", {"satisfied": satisfied}, desk.tokens["operator"])]
                 if satisfied:
                     steps.append(("evaluate", {"rating": self.rng.choice([4, 5, 5, 5])}, desk.tokens["operator"]))
+        self._steps(desk, number, steps)
+
+    def _steps(self, desk: DeskClient, number: str, steps: list[tuple[str, dict, str]]) -> bool:
+        """Post the actions in order as their users; stop at the first refusal. True if all went through."""
         for action, fields, token in steps:
             r = desk.http.post(f"/api/v1/orders/{number}/actions", json={"action": action, **fields},
                                headers={"Authorization": f"Bearer {token}"})
             if r.status_code != 200:
-                break
+                return False
             self.tally.actions += 1
+        return True
 
     def _bounce(self, desk: DeskClient, order: dict) -> None:
         """An appeal where duties overlap: each unit sends it back, the centre passes it on (推诿)."""
@@ -198,12 +203,8 @@ class DemoTraffic:
                      ("return", {"reason": "not_our_duty", "note": "职责交叉，不属本单位"}, desk.unit_tokens[unit]),
                      ("approve_return", {"note": "同意退单，改派"}, desk.tokens["supervisor"]),
                      ("dispatch", {"unit": nxt, "note": "改派"}, desk.tokens["dispatcher"])]
-            for action, fields, token in steps:
-                r = desk.http.post(f"/api/v1/orders/{number}/actions", json={"action": action, **fields},
-                                   headers={"Authorization": f"Bearer {token}"})
-                if r.status_code != 200:
-                    return
-                self.tally.actions += 1
+            if not self._steps(desk, number, steps):
+                return
             unit = nxt
 
     def supervise(self) -> str:
