@@ -44,6 +44,7 @@ class RelatedFinder:
         self._watermark: datetime | None = None
         self._synced = 0.0
         self._lock = threading.Lock()
+        self._by_matter: dict[tuple[str, str], list[tuple[datetime, str, str]]] = {}  # (region, item) → calls
 
     def _horizon(self, now: datetime) -> datetime:
         return now - timedelta(days=self.policy.repeat_window_days)
@@ -59,7 +60,7 @@ class RelatedFinder:
         since = self._horizon(now) if self._watermark is None else self._watermark - OVERLAP
         rows = session.execute(
             select(AppealRow.id, AppealRow.text, AppealRow.caller_key, AppealRow.region, AppealRow.received_at,
-                   AppealRow.created_at)
+                   AppealRow.created_at, AppealRow.routing)
             .where(AppealRow.created_at >= since).order_by(AppealRow.created_at)
         ).all()
         with self._lock:
@@ -67,6 +68,9 @@ class RelatedFinder:
             if fresh:
                 self.index.add_many(fresh)
                 self._seen.update(r[0] for r in fresh)
+                for r in rows:
+                    if r.id in self._seen:
+                        self._file_matter(r.id, r.routing, r.region, r.caller_key, r.received_at)
             if rows:
                 self._watermark = max(self._watermark or rows[-1].created_at, rows[-1].created_at)
             elif self._watermark is None:
@@ -77,6 +81,20 @@ class RelatedFinder:
             if appeal.id not in self._seen:
                 self.index.add(appeal.id, appeal.text, appeal.caller_key or "", appeal.region or "", appeal.received_at)
                 self._seen.add(appeal.id)
+                self._file_matter(appeal.id, appeal.routing, appeal.region, appeal.caller_key, appeal.received_at)
+
+    def _file_matter(self, appeal_id: str, routing: dict | None, region: str | None, caller_key: str | None,
+                     at: datetime) -> None:
+        key = _matter(routing, region)
+        if key is None:
+            return
+        calls = self._by_matter.setdefault(key, [])
+        if any(a == appeal_id for _, _, a in calls):
+            return
+        calls.append((at, caller_key or "", appeal_id))
+        if len(calls) > 256:  # keep the block small: a cluster lives hours, not weeks
+            newest = max(c[0] for c in calls)
+            calls[:] = [c for c in calls if c[0] >= newest - timedelta(days=2)]
 
     def examine(self, session: Session, appeal: AppealRow, now: datetime) -> RelatedOutcome:
         """What the new appeal is related to, and what that means for its order."""
@@ -85,28 +103,33 @@ class RelatedFinder:
             report = relate(self.index, appeal_id=appeal.id, text=appeal.text, caller_key=appeal.caller_key or "",
                             region=appeal.region or "", at=appeal.received_at, policy=self.policy)
         if not report.mass:
-            report = self._same_matter_same_place(session, appeal, report)
+            report = self._same_matter_same_place(appeal, report)
         return _outcome(session, report)
 
-    def _same_matter_same_place(self, session: Session, appeal: AppealRow, report: RelatedReport) -> RelatedReport:
+    def _same_matter_same_place(self, appeal: AppealRow, report: RelatedReport) -> RelatedReport:
         """群诉 told in many words: the same reference-list item, in the same community (or street),
         from several callers within `MASS_CATEGORY_HOURS` — text similarity alone misses these."""
-        category = (appeal.routing or {}).get("category_code")
-        if not category or not appeal.region or (appeal.routing or {}).get("category_list") == "引导解释":
+        key = _matter(appeal.routing, appeal.region)
+        if key is None:
             return report
         window = timedelta(hours=MASS_CATEGORY_HOURS)
-        rows = session.execute(
-            select(AppealRow.id, AppealRow.caller_key, AppealRow.received_at)
-            .join(OrderRow, OrderRow.appeal_id == AppealRow.id)
-            .where(AppealRow.region == appeal.region, OrderRow.category_code == category, AppealRow.id != appeal.id,
-                   AppealRow.received_at >= appeal.received_at - window, AppealRow.received_at <= appeal.received_at + window)
-        ).all()
-        others = {r.id: r for r in rows if r.caller_key != appeal.caller_key}
-        callers = {r.caller_key for r in others.values()} | {appeal.caller_key}
+        with self._lock:
+            calls = list(self._by_matter.get(key, ()))
+        others = {a: (at, ck) for at, ck, a in calls
+                  if a != appeal.id and ck != (appeal.caller_key or "") and abs(at - appeal.received_at) <= window}
+        callers = {ck for _, ck in others.values()} | {appeal.caller_key or ""}
         if len(callers) < self.policy.mass_min_callers:
             return report
-        mass = tuple(Relation(RelationKind.MASS, r.id, 0.0, r.received_at, r.caller_key or "") for r in others.values())
+        mass = tuple(Relation(RelationKind.MASS, a, 0.0, at, ck) for a, (at, ck) in others.items())
         return RelatedReport(report.relations + mass, len(callers), report.caller_flag)
+
+
+def _matter(routing: dict | None, region: str | None) -> tuple[str, str] | None:
+    """The (place, reference-list item) a mass complaint is grouped by; none for referrals."""
+    category = (routing or {}).get("category_code")
+    if not category or not region or (routing or {}).get("category_list") == "引导解释":
+        return None
+    return region, category
 
 
 def _outcome(session: Session, report: RelatedReport) -> RelatedOutcome:
