@@ -10,7 +10,6 @@ import os
 import shutil
 import uuid
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -18,7 +17,6 @@ from sqlalchemy import create_engine, text
 from liandong.core.clock import CST, FrozenClock
 from liandong.storage.migrate import upgrade
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 USE_PG = os.environ.get("LIANDONG_TEST_DB") == "postgres"
 PG_URL = os.environ.get("LIANDONG_TEST_PG_URL", "postgresql+psycopg://liandong:liandong@127.0.0.1:55432/liandong")
 
@@ -69,10 +67,3 @@ def db_url(template_db, tmp_path):
 def clock():
     return FrozenClock(datetime(2026, 11, 23, 10, 0, tzinfo=CST))
 
-
-def needs_shared(*parts: str) -> Path:
-    """Path under ../shared, or skip the test with a reason when it is not there."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"needs {path} (the shared data folder beside the repository), which is absent here")
-    return path

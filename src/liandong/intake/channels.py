@@ -18,20 +18,6 @@ class Channel(StrEnum):
     TRANSFER_FROM_12345 = "12345-transfer"  # 12345 转 110
 
 
-CHANNEL_LABELS = {
-    Channel.PHONE: "电话",
-    Channel.WEB: "网站",
-    Channel.APP: "移动端",
-    Channel.WECHAT: "微信",
-    Channel.SMS: "短信",
-    Channel.EMAIL: "邮件",
-    Channel.DESK_12345: "12345热线",
-    Channel.DESK_110: "110报警台",
-    Channel.TRANSFER_FROM_110: "110转来",
-    Channel.TRANSFER_FROM_12345: "12345转来",
-}
-
-
 def desk_of(channel: Channel) -> str:
     """Which desk received it first: the 110 desk for its own and transferred-in calls, else 12345."""
     return "110" if channel in (Channel.DESK_110, Channel.TRANSFER_FROM_12345) else "12345"

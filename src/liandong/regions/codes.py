@@ -29,15 +29,6 @@ class RegionLevel(StrEnum):
     COMMUNITY = "community"  # 村级（社区、村）
 
 
-LEVEL_LABELS = {
-    RegionLevel.PROVINCE: "省级",
-    RegionLevel.CITY: "地市级",
-    RegionLevel.COUNTY: "区县级",
-    RegionLevel.STREET: "街道乡镇级",
-    RegionLevel.COMMUNITY: "社区村级",
-}
-
-
 def check_region_code(code: str) -> RegionLevel:
     """Return the level of a well-formed code, or raise InvalidInput saying what is wrong."""
     if not isinstance(code, str) or not _SHAPE.match(code):
