@@ -64,13 +64,12 @@ class RelatedFinder:
             .where(AppealRow.created_at >= since).order_by(AppealRow.created_at)
         ).all()
         with self._lock:
-            fresh = [(r.id, r.text, r.caller_key or "", r.region or "", r.received_at) for r in rows if r.id not in self._seen]
+            fresh = [r for r in rows if r.id not in self._seen]
             if fresh:
-                self.index.add_many(fresh)
-                self._seen.update(r[0] for r in fresh)
-                for r in rows:
-                    if r.id in self._seen:
-                        self._file_matter(r.id, r.routing, r.region, r.caller_key, r.received_at)
+                self.index.add_many([(r.id, r.text, r.caller_key or "", r.region or "", r.received_at) for r in fresh])
+                self._seen.update(r.id for r in fresh)
+                for r in fresh:
+                    self._file_matter(r.id, r.routing, r.region, r.caller_key, r.received_at)
             if rows:
                 self._watermark = max(self._watermark or rows[-1].created_at, rows[-1].created_at)
             elif self._watermark is None:

@@ -42,12 +42,12 @@ def order_times(order: OrderRow) -> OrderTimes:
 
 def refresh_deadlines(ctx, order: OrderRow) -> None:
     """Write the order's current deadlines (签收/答复/办结) onto it, from the city's limits."""
-    policy = ctx.time_policy
+    policy, times = ctx.time_policy, order_times(order)
     try:
-        limits = policy.limits_for(order.category_code, order.category_group, order_times(order).level)
+        limits = policy.limits_for(order.category_code, order.category_group, times.level)
     except InvalidInput:
         limits = policy.limits_for(None, None, None)
-    due = {d.milestone: d.due_at for d in order_deadlines(order_times(order), limits, ctx.calendar)}
+    due = {d.milestone: d.due_at for d in order_deadlines(times, limits, ctx.calendar)}
     order.sign_due = due.get(Milestone.SIGN)
     order.reply_due = due.get(Milestone.REPLY)
     order.close_due = due.get(Milestone.CLOSE)
