@@ -42,3 +42,6 @@ class ScriptedRouter:
             if word in text:
                 return decision
         return ScriptedDecision(("12345",), "urban_management", "占道经营")
+
+    def route_many(self, items: list[dict]) -> list[ScriptedDecision]:
+        return [self.route(i["text"], i.get("channel", "12345"), i.get("region")) for i in items]

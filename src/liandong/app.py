@@ -61,6 +61,13 @@ class Liandong:
 
         return RelatedFinder()
 
+    @cached_property
+    def intake(self):
+        """The intake queue (成批受理) the API submits appeals through: one writer thread, group commit."""
+        from liandong.intake.queue import IntakeQueue
+
+        return IntakeQueue(self)
+
     def on_deadlines(self, order, now) -> None:
         from liandong.supervision.service import refresh_deadlines
 
@@ -143,6 +150,8 @@ class Liandong:
             session.close()
 
     def close(self) -> None:
+        if self.__dict__.get("intake") is not None:
+            self.intake.stop()
         if self.__dict__.get("exchange") is not None:
             self.exchange.stop()
         for name in ("engine", "read_engine"):

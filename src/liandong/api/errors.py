@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from liandong.core.errors import (
+    Busy,
     ConfigError,
     Conflict,
     Forbidden,
@@ -31,6 +32,7 @@ STATUS = [  # most specific first
     (NotFound, 404, "not_found"),
     (Unauthenticated, 401, "unauthenticated"),
     (Forbidden, 403, "forbidden"),
+    (Busy, 503, "busy"),
     (ConfigError, 500, "config_error"),
 ]
 

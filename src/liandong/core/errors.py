@@ -8,6 +8,7 @@
     │   └── StaleUpdate           409  someone else changed the order first (optimistic lock)
     ├── Unauthenticated           401  no token, or a token that is unknown or revoked
     ├── Forbidden                 403  the caller's role, unit or region does not cover this
+    ├── Busy                      503  the desk is overloaded (intake queue full); try again shortly
     └── ConfigError               —    city data (YAML) that fails validation; names file and line
 
 The API maps these to HTTP in one table (`liandong.api.errors`); the CLI prints the message.
@@ -59,6 +60,10 @@ class Unauthenticated(LiandongError):
 
 
 class Forbidden(LiandongError):
+    pass
+
+
+class Busy(LiandongError):
     pass
 
 

@@ -19,33 +19,48 @@ from liandong.orders import service as orders
 from liandong.orders.model import ActionCommand, Actor
 from liandong.orders.states import Action
 from liandong.orders.tables import OrderRow
+from liandong.routing.text import validate
 
 
 def route_appeal(ctx, body: AppealCreate, *, now: datetime) -> dict:
     """Validate against the city and route: pure work, done before any transaction is opened."""
+    check_appeal(ctx, body, now=now)
+    return route_checked(ctx, [body])[0]
+
+
+def check_appeal(ctx, body: AppealCreate, *, now: datetime) -> None:
+    """Everything that can refuse an appeal (422), checked before it is queued or stored."""
     if body.region:
         ctx.city.region(body.region)
     if body.received_at and (as_cst(body.received_at) - now).total_seconds() > 300:
         raise InvalidInput("受理时间不能晚于当前时间")
-    routing = ctx.router.route(body.text, body.channel.value, body.region).to_dict()
-    unit = ctx.city.unit_for(routing["unit_function"], body.region) if routing.get("unit_function") else None
-    routing["unit"] = unit.code if unit else None
-    return routing
+    validate(body.text, body.channel.value)
+
+
+def route_checked(ctx, bodies: list[AppealCreate]) -> list[dict]:
+    """Route checked appeals in one model call, each with the unit that serves its place."""
+    decisions = ctx.router.route_many([{"text": b.text, "channel": b.channel.value, "region": b.region} for b in bodies])
+    routings = []
+    for body, decision in zip(bodies, decisions):
+        routing = decision.to_dict()
+        unit = ctx.city.unit_for(routing["unit_function"], body.region) if routing.get("unit_function") else None
+        routing["unit"] = unit.code if unit else None
+        routings.append(routing)
+    return routings
 
 
 def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, platform: str, now: datetime,
-                  routing: dict | None = None) -> tuple[AppealRow, list[OrderRow]]:
+                  routing: dict | None = None, appeal_id: str | None = None) -> tuple[AppealRow, list[OrderRow]]:
     """Store the appeal and open its orders; `routing` comes from `route_appeal` (called here if absent)."""
     routing = routing if routing is not None else route_appeal(ctx, body, now=now)
     received_at = as_cst(body.received_at) if body.received_at else now
     appeal = AppealRow(
-        id=new_id(), channel=body.channel.value, received_at=received_at, caller_name=body.caller.name,
+        id=appeal_id or new_id(), channel=body.channel.value, received_at=received_at, caller_name=body.caller.name,
         caller_phone=body.caller.phone, caller_key=caller_key(body.caller.phone, ctx.settings.phone_salt),
         text=body.text, address=body.address, region=body.region,
         attachments=[a.model_dump() for a in body.attachments], routing=routing, created_by=actor.name, created_at=now,
     )
     session.add(appeal)
-    session.flush()
     related = ctx.related.examine(session, appeal, now) if getattr(ctx, "related", None) else None
     if related is not None and related.related:
         appeal.routing = {**routing, "related": related.related}

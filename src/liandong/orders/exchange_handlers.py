@@ -76,13 +76,11 @@ class OrderHandlers:
             created_at=now, external_ref=f"{sender}:{msg.order_ref.origin_order_id}",
         )
         session.add(appeal)
-        session.flush()
         order = service.open_order(session, ctx, appeal=appeal, platform=self.local, routing=routing, actor=EXCHANGE,
                                    now=now, note=f"由{sender}平台{out.PURPOSE_LABELS[p.purpose]}：{msg.order_ref.origin_order_id}"
                                    f"（{msg.sender_unit}）")
         order.peer_platform, order.peer_order_id = sender, msg.order_ref.origin_order_id
         order.flags = sorted({out.BY_TRANSFER, f"purpose:{p.purpose}"} | ({"manual_category"} if routing["review"] else set()))
-        session.flush()
         unit = ctx.city.unit_for(function, region) if function and region else None
         if unit is not None and (self.local != "12345" or function not in NOT_12345_FUNCTIONS):
             service.act(session, ctx, number=order.number, platform=self.local, now=now, actor=EXCHANGE, order=order,

@@ -28,6 +28,7 @@ from liandong.intake.tables import AppealRow
 from liandong.orders.model import ActionCommand, Actor
 from liandong.orders.states import ACTION_LABELS, Action, Role, Status
 from liandong.orders.tables import OrderEventRow, OrderRow
+from liandong.storage.ids import next_id
 
 BY_TRANSFER = "by_transfer"  # flag: the order was opened from a peer's transfer (转入)
 ACCEPT_SENT = "accept_sent"  # flag: the peer has been told we accepted it (签收)
@@ -68,9 +69,9 @@ def record_notice(session: Session, order: OrderRow, *, kind: str, note: str, no
     """An audit event on the order that changes no state: a notice sent or received, visible on the order."""
     order.last_event_seq = (order.last_event_seq or 0) + 1
     order.updated_at = now
-    session.add(OrderEventRow(order_id=order.id, seq=order.last_event_seq, action=kind, from_status=order.status,
-                              to_status=order.status, actor=actor, role="system", unit=None, at=now, note=note,
-                              data=data or {}))
+    session.add(OrderEventRow(id=next_id(session, OrderEventRow.__table__), order_id=order.id, seq=order.last_event_seq,
+                              action=kind, from_status=order.status, to_status=order.status, actor=actor, role="system",
+                              unit=None, at=now, note=note, data=data or {}))
 
 
 def add_flag(order: OrderRow, flag: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,6 +20,7 @@ from liandong.orders import linkage
 from liandong.orders.model import ActionCommand, Actor, OrderFacts, decide, describe
 from liandong.orders.states import Action, Role, Status
 from liandong.orders.tables import OrderEventRow, OrderRow
+from liandong.storage.ids import next_id
 
 SYSTEM = Actor(name="system", role=Role.SYSTEM)
 MILESTONE_STAMPS = {  # the times supervision measures limits from
@@ -37,7 +38,7 @@ def open_order(session: Session, ctx, *, appeal: AppealRow, platform: str, routi
     `created_at` is the 受理 moment: when the appeal was received (a transcript keyed in later keeps
     the time of the call), which is where the reply and close limits start."""
     opened_at = min(appeal.received_at, now) if appeal.received_at else now
-    order_id = _next_order_id(session)
+    order_id = next_id(session, OrderRow.__table__)
     order = OrderRow(
         id=order_id, number=order_number(platform, appeal.region or ctx.city.city.code, opened_at.strftime("%Y%m%d"), order_id),
         platform=platform, appeal_id=appeal.id, status=Status.RECEIVED.value,
@@ -49,7 +50,6 @@ def open_order(session: Session, ctx, *, appeal: AppealRow, platform: str, routi
     )
     _hook(ctx, "on_deadlines", order, now)
     session.add(order)
-    session.flush()  # the order row before its audit event (no ORM relationship orders the two)
     _event(session, order, action=RECEIVE, from_status=None, actor=actor, now=now, note=note or "受理登记")
     return order
 
@@ -80,10 +80,11 @@ def act(session: Session, ctx, *, number: str, cmd: ActionCommand, actor: Actor,
     if stamp or cmd.action is Action.APPROVE_EXTENSION:
         _hook(ctx, "on_deadlines", order, now)
     order.last_event_seq = (order.last_event_seq or 0) + 1
-    try:
-        session.flush()  # the versioned UPDATE first: a concurrent writer is caught here, before any insert
-    except StaleDataError:
-        raise StaleUpdate(number) from None
+    if not inspect(order).pending:  # an order opened in this transaction has no concurrent writer
+        try:
+            session.flush()  # the versioned UPDATE first: a concurrent writer is caught here, before any insert
+        except StaleDataError:
+            raise StaleUpdate(number) from None
     _event(session, order, action=cmd.action.value, from_status=decision.from_status.value, actor=actor,
            now=now, note=cmd.note or describe(decision, cmd.action), data=dict(decision.event_data), seq=order.last_event_seq)
     if cmd.action in (Action.DISPATCH, Action.RETURN):
@@ -130,19 +131,9 @@ def _event(session: Session, order: OrderRow, *, action: str, from_status: str |
     if seq is None:
         order.last_event_seq = seq = (order.last_event_seq or 0) + 1
     session.add(OrderEventRow(
-        order_id=order.id, seq=seq, action=action, from_status=from_status, to_status=order.status,
+        id=next_id(session, OrderEventRow.__table__), order_id=order.id, seq=seq, action=action, from_status=from_status, to_status=order.status,
         actor=actor.name, role=actor.role.value, unit=actor.unit, at=now, note=note, data=data or {},
     ))
-
-
-def _next_order_id(session: Session) -> int:
-    """The id (and so the readable number) of the next order, known before the INSERT.
-
-    PostgreSQL hands it out from the table's sequence; on SQLite the write transaction holds the
-    database's only write lock (BEGIN IMMEDIATE), so max + 1 cannot be taken twice."""
-    if session.get_bind().dialect.name == "postgresql":
-        return session.scalar(text("SELECT nextval(pg_get_serial_sequence('orders', 'id'))"))
-    return (session.scalar(select(func.max(OrderRow.id))) or 0) + 1
 
 
 def get_order(session: Session, number: str) -> OrderRow:

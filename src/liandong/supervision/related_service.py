@@ -75,6 +75,15 @@ class RelatedFinder:
             elif self._watermark is None:
                 self._watermark = now
 
+    def forget_all(self) -> None:
+        """Drop the index; the next check rebuilds it from the database. For when appeals entered it
+        inside a transaction that then rolled back (the index cannot remove one appeal)."""
+        with self._lock:
+            self.index = SimilarityIndex()
+            self._seen.clear()
+            self._by_matter.clear()
+            self._watermark = None
+
     def add(self, appeal: AppealRow) -> None:
         with self._lock:
             if appeal.id not in self._seen:

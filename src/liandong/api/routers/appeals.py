@@ -29,18 +29,16 @@ def routing_read(routing: dict) -> RoutingRead:
 
 
 @router.post("/appeals", status_code=201, response_model=AppealCreated, summary="受理诉求：分流并开单")
-def create_appeal(body: AppealCreate, ctx: Ctx, caller: CurrentCaller) -> AppealCreated:
+async def create_appeal(body: AppealCreate, ctx: Ctx, caller: CurrentCaller) -> AppealCreated:
+    """Checked here (a refusal costs no queueing), then stored by the intake queue with whatever
+    else arrived at the same moment (`intake.queue`)."""
     require_role(caller.actor, *INTAKE_ROLES)
     now = ctx.clock.now()
-    routing = intake.route_appeal(ctx, body, now=now)
-    with ctx.write() as session:
-        appeal, orders = intake.submit_appeal(session, ctx, body, actor=caller.actor, platform=caller.platform, now=now,
-                                              routing=routing)
-        related = [RelatedRef(**r) for r in (appeal.routing or {}).get("related", [])]
-        created = AppealCreated(appeal_id=appeal.id, routing=routing_read(appeal.routing),
-                                orders=[present.ref(o) for o in orders], related=related)
-    ctx.related.add(appeal)  # after the commit: this process sees it at once, others at their next sync
-    return created
+    intake.check_appeal(ctx, body, now=now)
+    appeal, orders = await ctx.intake.submit(body, actor=caller.actor, platform=caller.platform, now=now)
+    related = [RelatedRef(**r) for r in (appeal.routing or {}).get("related", [])]
+    return AppealCreated(appeal_id=appeal.id, routing=routing_read(appeal.routing),
+                         orders=[present.ref(o) for o in orders], related=related)
 
 
 class RouteRequest(BaseModel):
