@@ -58,20 +58,27 @@ class RelatedFinder:
             return
         self._synced = time.monotonic()
         since = self._horizon(now) if self._watermark is None else self._watermark - OVERLAP
-        rows = session.execute(
-            select(AppealRow.id, AppealRow.text, AppealRow.caller_key, AppealRow.region, AppealRow.received_at,
-                   AppealRow.created_at, AppealRow.routing)
-            .where(AppealRow.created_at >= since).order_by(AppealRow.created_at)
-        ).all()
+        columns = (AppealRow.id, AppealRow.text, AppealRow.caller_key, AppealRow.region, AppealRow.received_at,
+                   AppealRow.routing, AppealRow.created_at)
+        if self._watermark is None:  # first look: the whole window at once
+            rows = stamps = session.execute(select(*columns).where(AppealRow.created_at >= since)).all()
+        else:  # the overlap is re-read as ids only; texts only for what is new
+            stamps = session.execute(select(AppealRow.id, AppealRow.created_at).where(AppealRow.created_at >= since)).all()
+            with self._lock:
+                unseen = [r.id for r in stamps if r.id not in self._seen]
+            rows = []
+            for start in range(0, len(unseen), 500):
+                rows += session.execute(select(*columns).where(AppealRow.id.in_(unseen[start:start + 500]))).all()
         with self._lock:
-            fresh = [r for r in rows if r.id not in self._seen]
+            fresh = sorted((r for r in rows if r.id not in self._seen), key=lambda r: r.received_at)
             if fresh:
                 self.index.add_many([(r.id, r.text, r.caller_key or "", r.region or "", r.received_at) for r in fresh])
                 self._seen.update(r.id for r in fresh)
                 for r in fresh:
                     self._file_matter(r.id, r.routing, r.region, r.caller_key, r.received_at)
-            if rows:
-                self._watermark = max(self._watermark or rows[-1].created_at, rows[-1].created_at)
+            if stamps:
+                newest = max(r.created_at for r in stamps)
+                self._watermark = max(self._watermark or newest, newest)
             elif self._watermark is None:
                 self._watermark = now
 

@@ -1,0 +1,148 @@
+"""The intake queue (成批受理): appeals that arrive together are stored together, and nothing is lost
+or stored twice when one of them cannot be stored."""
+
+import threading
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from liandong.api.app import create_app
+from liandong.core.errors import Busy
+from liandong.intake.queue import IntakeQueue, Pending
+from liandong.intake.schemas import AppealCreate
+from liandong.intake.tables import AppealRow
+from liandong.orders.model import Actor
+from liandong.orders.states import Role
+from liandong.orders.tables import OrderEventRow, OrderRow
+from tests.builders import make_world
+from tests.fakes import ScriptedRouter
+from tests.servers import serving
+
+OPERATOR = Actor(name="operator", role=Role.OPERATOR)
+
+
+@pytest.fixture
+def world(db_url, clock):
+    w = make_world(db_url, clock, router=ScriptedRouter())
+    yield w
+    w.ctx.close()
+
+
+def appeal(text: str, phone: str = "13800000001", region: str = "148802001") -> AppealCreate:
+    return AppealCreate.model_validate({"channel": "phone", "text": text, "region": region,
+                                        "caller": {"name": "张三", "phone": phone}})
+
+
+def held(ctx, **kw) -> IntakeQueue:
+    """A queue whose writer has not started yet: what is put waits, as behind a busy writer."""
+    q = IntakeQueue(ctx, **kw)
+    q._ensure_started = lambda: None
+    return q
+
+
+def release(q: IntakeQueue) -> None:
+    del q._ensure_started
+    q._ensure_started()
+
+
+def count(ctx, row) -> int:
+    with ctx.read() as s:
+        return s.scalar(select(func.count()).select_from(row))
+
+
+def test_appeals_waiting_together_are_stored_in_one_transaction(world):
+    q = held(world.ctx)
+    texts = [f"幸福路{i}号门口占道经营，摊贩堵住人行道" for i in range(9)] + ["幸福路0号门口占道经营，摊贩堵住人行道"]
+    futures = [q.put(Pending(appeal(t, phone=f"1380000{i:04d}" if i < 9 else "13800000000"), OPERATOR, "12345",
+                             world.ctx.clock.now())) for i, t in enumerate(texts)]
+    release(q)
+    results = [f.result(timeout=60) for f in futures]
+    q.stop()
+    assert (q.batches, q.appeals) == (1, 10)
+    assert count(world.ctx, AppealRow) == 10 and count(world.ctx, OrderRow) == 10
+    with world.ctx.read() as s:
+        for appeal_row, orders in results:
+            order = s.scalar(select(OrderRow).where(OrderRow.appeal_id == appeal_row.id))
+            assert order.status == "dispatched" and order.unit == "URBAN"
+            events = s.scalars(select(OrderEventRow).where(OrderEventRow.order_id == order.id).order_by(OrderEventRow.seq)).all()
+            assert [(e.seq, e.action) for e in events] == [(1, "receive"), (2, "dispatch")]
+    # the last caller repeats the first caller's matter within the same batch: linked as a repeat call
+    first_number = results[0][1][0].number
+    assert {"order_id": first_number, "relation": "repeat"} in results[-1][0].routing["related"]
+
+
+def test_an_appeal_that_cannot_be_stored_fails_alone_and_the_others_are_kept(world):
+    q = held(world.ctx)
+    stored = q.put(Pending(appeal("人民路路灯不亮好几天了"), OPERATOR, "12345", world.ctx.clock.now()))
+    release(q)
+    first_id = stored.result(timeout=60)[0].id
+    q.stop()
+
+    q = held(world.ctx)
+    good = [q.put(Pending(appeal(f"建设路{i}号占道经营", phone=f"1390000{i:04d}"), OPERATOR, "12345", world.ctx.clock.now()))
+            for i in range(3)]
+    twice = q.put(Pending(appeal("人民路路灯不亮好几天了"), OPERATOR, "12345", world.ctx.clock.now(), appeal_id=first_id))
+    release(q)
+    assert all(f.result(timeout=60)[0].id for f in good)
+    with pytest.raises(IntegrityError):  # the same appeal id again: refused by the primary key
+        twice.result(timeout=60)
+    q.stop()
+    assert count(world.ctx, AppealRow) == 4 and count(world.ctx, OrderRow) == 4
+    # the index was rebuilt from the database: a repeat of a stored appeal is still found
+    r = world.post("operator", "/appeals", {"channel": "phone", "text": "建设路0号占道经营", "region": "148802001",
+                                            "caller": {"phone": "13900000000"}})
+    assert r.status_code == 201 and r.json()["related"][0]["relation"] == "repeat"
+
+
+def test_a_full_queue_refuses_with_a_clear_busy_error_and_loses_what_it_holds(world):
+    q = held(world.ctx, max_waiting=2)
+    waiting = [q.put(Pending(appeal(f"和平路{i}号占道经营", phone=f"1370000{i:04d}"), OPERATOR, "12345", world.ctx.clock.now()))
+               for i in range(2)]
+    with pytest.raises(Busy, match="系统繁忙"):
+        q.put(Pending(appeal("和平路9号占道经营"), OPERATOR, "12345", world.ctx.clock.now()))
+    release(q)
+    assert all(f.result(timeout=60) for f in waiting)
+    q.stop()
+    assert count(world.ctx, AppealRow) == 2
+
+
+def test_stopping_stores_what_is_queued_first(world):
+    q = held(world.ctx)
+    futures = [q.put(Pending(appeal(f"光明路{i}号占道经营", phone=f"1360000{i:04d}"), OPERATOR, "12345", world.ctx.clock.now()))
+               for i in range(5)]
+    release(q)
+    q.stop()
+    assert all(f.done() and f.exception() is None for f in futures)
+    assert count(world.ctx, AppealRow) == 5
+
+
+def test_many_operators_at_once_over_http_every_appeal_stored_once_with_its_order(world):
+    n = 40
+    with serving(create_app(world.ctx)) as base:
+        barrier = threading.Barrier(n)
+        codes: list[int] = []
+        numbers: list[str] = []
+        lock = threading.Lock()
+
+        def submit(i: int) -> None:
+            body = {"channel": "phone", "text": f"胜利路{i}号夜间施工噪音扰民占道经营", "region": "148802001",
+                    "caller": {"phone": f"1350000{i:04d}"}}
+            with httpx.Client(base_url=base, timeout=60) as client:
+                barrier.wait()
+                r = client.post("/api/v1/appeals", json=body, headers=world.as_("operator"))
+            with lock:
+                codes.append(r.status_code)
+                numbers.extend(o["id"] for o in r.json().get("orders", []))
+
+        threads = [threading.Thread(target=submit, args=(i,)) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert codes == [201] * n
+    assert len(numbers) == len(set(numbers)) == n
+    assert count(world.ctx, AppealRow) == n and count(world.ctx, OrderRow) == n
+    assert count(world.ctx, OrderEventRow) == 2 * n
+    assert world.ctx.intake.appeals == n

@@ -1,0 +1,39 @@
+"""Two worker processes on one database: each finds repeat calls taken by the other."""
+
+import pytest
+
+from liandong.api.app import create_app
+from liandong.app import Liandong
+from liandong.config import Settings
+from liandong.supervision import related_service
+from tests.builders import World, make_world
+from tests.fakes import ScriptedRouter
+from fastapi.testclient import TestClient
+
+
+@pytest.fixture
+def two_workers(db_url, clock, monkeypatch):
+    monkeypatch.setattr(related_service, "SYNC_EVERY", 0.0)  # look at the database before every check
+    a = make_world(db_url, clock, router=ScriptedRouter())
+    ctx_b = Liandong(Settings(database_url=db_url), clock=clock, router_override=ScriptedRouter())
+    b = World(ctx=ctx_b, client=TestClient(create_app(ctx_b), raise_server_exceptions=False), tokens=a.tokens)
+    yield a, b
+    a.ctx.close()
+    b.ctx.close()
+
+
+def post(world: World, text: str, phone: str):
+    r = world.post("operator", "/appeals", {"channel": "phone", "text": text, "region": "148802001", "caller": {"phone": phone}})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_a_repeat_taken_by_another_worker_is_linked_to_the_first_call(two_workers):
+    a, b = two_workers
+    post(b, "文化路菜市场门口占道经营", "13500000001")  # b has looked at the database once
+    first = post(a, "幸福路88号门口夜间占道经营，摊贩堵住消防通道", "13500000002")
+    again = post(b, "幸福路88号门口夜间占道经营，摊贩堵住消防通道，还没人管", "13500000002")
+    assert {"order_id": first["orders"][0]["id"], "relation": "repeat"} in again["related"]
+    # and b's own appeals are not indexed twice when it looks again
+    third = post(b, "文化路菜市场门口占道经营", "13500000001")
+    assert [r["relation"] for r in third["related"]] == ["repeat"]
