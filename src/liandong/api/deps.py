@@ -13,7 +13,8 @@ from liandong.auth.service import authenticate, digest
 from liandong.orders.model import Actor
 
 
-def get_ctx(request: Request) -> Liandong:
+async def get_ctx(request: Request) -> Liandong:
+    """Async although it does no I/O: FastAPI runs a plain `def` dependency in the thread pool."""
     return request.app.state.ctx
 
 

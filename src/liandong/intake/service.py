@@ -14,7 +14,7 @@ from liandong.core.masking import caller_key
 from liandong.intake.desk_plan import desk_plan, send_to_peers
 from liandong.intake.plan import plan_orders
 from liandong.intake.schemas import AppealCreate
-from liandong.intake.tables import AppealRow
+from liandong.intake.tables import AppealRow, add_appeal
 from liandong.orders import service as orders
 from liandong.orders.model import ActionCommand, Actor
 from liandong.orders.states import Action
@@ -60,7 +60,7 @@ def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, pl
         text=body.text, address=body.address, region=body.region,
         attachments=[a.model_dump() for a in body.attachments], routing=routing, created_by=actor.name, created_at=now,
     )
-    session.add(appeal)
+    add_appeal(session, appeal)
     related = ctx.related.examine(session, appeal, now) if getattr(ctx, "related", None) else None
     if related is not None and related.related:
         appeal.routing = {**routing, "related": related.related}

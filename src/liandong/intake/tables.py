@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from liandong.storage.base import Base, Moment
+from liandong.storage.ids import this_transaction
 
 
 class AppealRow(Base):
@@ -33,3 +34,16 @@ class AppealRow(Base):
         Index("ix_appeals_region_received", "region", "received_at"),
         Index("ix_appeals_created_at", "created_at"),
     )
+
+
+NEW_APPEALS = "new_appeals"
+
+
+def add_appeal(session: Session, appeal: AppealRow) -> None:
+    """Add a new appeal, findable by `new_appeal` until the transaction ends without being flushed first."""
+    session.add(appeal)
+    this_transaction(session, NEW_APPEALS)[appeal.id] = appeal
+
+
+def new_appeal(session: Session, appeal_id: str) -> AppealRow | None:
+    return this_transaction(session, NEW_APPEALS).get(appeal_id)

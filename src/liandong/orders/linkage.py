@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liandong.orders import exchange_out
@@ -57,9 +56,11 @@ def hosts(ctx, platform: str) -> bool:
 
 
 def shadow_of(session: Session, order: OrderRow) -> OrderRow | None:
+    from liandong.orders.service import find_order
+
     if not order.linked_order:
         return None
-    shadow = session.scalar(select(OrderRow).where(OrderRow.number == order.linked_order))
+    shadow = find_order(session, order.linked_order)
     if shadow is None or shadow.peer_order_id != order.number:
         return None
     if shadow.status not in (Status.TRANSFERRED.value, Status.PEER_HANDLING.value):
@@ -96,10 +97,10 @@ def after_action(session: Session, ctx, *, order: OrderRow, action: Action, cmd:
 
 
 def _open_peer_order(session: Session, ctx, *, origin: OrderRow, target: str, now: datetime) -> OrderRow:
-    from liandong.intake.tables import AppealRow
+    from liandong.intake.tables import AppealRow, new_appeal
     from liandong.orders import service
 
-    appeal = session.get(AppealRow, origin.appeal_id)
+    appeal = new_appeal(session, origin.appeal_id) or session.get(AppealRow, origin.appeal_id)
     routing = dict(appeal.routing or {})
     peer = service.open_order(session, ctx, appeal=appeal, platform=target, routing=routing, actor=LINKER, now=now,
                               note=f"由{origin.platform}转办：{origin.number}")

@@ -20,7 +20,7 @@ from liandong.orders import linkage
 from liandong.orders.model import ActionCommand, Actor, OrderFacts, decide, describe
 from liandong.orders.states import Action, Role, Status
 from liandong.orders.tables import OrderEventRow, OrderRow
-from liandong.storage.ids import next_id
+from liandong.storage.ids import next_id, this_transaction
 
 SYSTEM = Actor(name="system", role=Role.SYSTEM)
 MILESTONE_STAMPS = {  # the times supervision measures limits from
@@ -28,6 +28,7 @@ MILESTONE_STAMPS = {  # the times supervision measures limits from
     Action.PEER_RESULT: "replied_at", Action.CLOSE: "closed_at", Action.VISIT: "visited_at", Action.URGE: "chased_at",
     Action.SUPERVISE: "escalated_at", Action.REOPEN: "dispatched_at",
 }
+OPENED = "opened_orders"  # orders opened in the current transaction, by number
 RECEIVE = "receive"  # 受理: the event that opens an order (not a transition in the table)
 
 
@@ -50,6 +51,7 @@ def open_order(session: Session, ctx, *, appeal: AppealRow, platform: str, routi
     )
     _hook(ctx, "on_deadlines", order, now)
     session.add(order)
+    this_transaction(session, OPENED)[order.number] = order
     _event(session, order, action=RECEIVE, from_status=None, actor=actor, now=now, note=note or "受理登记")
     return order
 
@@ -137,10 +139,16 @@ def _event(session: Session, order: OrderRow, *, action: str, from_status: str |
 
 
 def get_order(session: Session, number: str) -> OrderRow:
-    order = session.scalar(select(OrderRow).where(OrderRow.number == number))
+    order = find_order(session, number)
     if order is None:
         raise NotFound(f"工单「{number}」不存在")
     return order
+
+
+def find_order(session: Session, number: str) -> OrderRow | None:
+    """By number; an order opened in this transaction is found without flushing it (and the batch) early."""
+    opened = this_transaction(session, OPENED).get(number)
+    return opened if opened is not None else session.scalar(select(OrderRow).where(OrderRow.number == number))
 
 
 def events_of(session: Session, order: OrderRow) -> list[OrderEventRow]:

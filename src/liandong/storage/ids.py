@@ -42,10 +42,15 @@ def next_id(session: Session, table: Table) -> int:
 
 
 def _pool(session: Session, name: str) -> dict:
-    """Per table, per transaction: a new transaction (or a rolled back one) starts afresh."""
+    return this_transaction(session, "id_pools").setdefault(name, {"free": [], "next": None, "fetch": 1})
+
+
+def this_transaction(session: Session, name: str) -> dict:
+    """A dict that lives as long as the session's current transaction: a new transaction (or a
+    rolled back one) starts afresh. For what a transaction has made and not yet flushed."""
     session.connection()  # begins the transaction if it has not begun
     transaction = session.get_transaction()
-    pools = session.info.get("id_pools")
-    if pools is None or pools[0] is not transaction:
-        pools = session.info["id_pools"] = (transaction, {})
-    return pools[1].setdefault(name, {"free": [], "next": None, "fetch": 1})
+    kept = session.info.get(name)
+    if kept is None or kept[0] is not transaction:
+        kept = session.info[name] = (transaction, {})
+    return kept[1]
