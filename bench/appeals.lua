@@ -1,5 +1,8 @@
 -- wrk script for bench/intake.py: POST the pre-generated appeal bodies in turn.
 -- Each thread takes every LD_THREADS-th body, so no body is sent twice until the file is used up.
+-- With LD_RATE (appeals/s in all) each of the LD_CONNECTIONS connections pauses between requests for an
+-- exponentially distributed time with mean connections/rate: together about a Poisson stream at that rate
+-- while the server keeps up (the pause cannot shorten when it does not; there is no wrk2 in Debian).
 -- Env: LD_THREADS (wrk -t), LD_BODIES (file, one JSON body per line), LD_TOKEN (bearer token), LD_OUT (summary file).
 local bodies = {}
 local counter = 0
@@ -20,7 +23,17 @@ function init(args)
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["Authorization"] = "Bearer " .. os.getenv("LD_TOKEN")
   index = id
+  math.randomseed(1000 + id)
   step = tonumber(os.getenv("LD_THREADS") or "1")
+end
+
+local rate = tonumber(os.getenv("LD_RATE") or "0")
+local gap_ms = rate > 0 and 1000 * tonumber(os.getenv("LD_CONNECTIONS") or "1") / rate or 0
+
+if gap_ms > 0 then
+  function delay()
+    return -math.log(1 - math.random()) * gap_ms
+  end
 end
 
 function request()

@@ -1,48 +1,61 @@
 """Intake benchmark: appeals per second through the HTTP API, and latency, on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/intake.py [--sqlite] [--pg URL] [--n 3000] [--concurrency 32] [--workers 4]
+    .venv/bin/python bench/intake.py [--skip-sqlite] [--pg URL] [--workers 2] [--duration 20] [--write]
 
-Starts `liandong serve` as real server process(es), creates users, then drives `POST /api/v1/appeals`
-from this process with the demo generator's appeals: (1) as fast as the server takes them with
-C requests in flight, (2) at a fixed 200 appeals/s for latency. Writes `## Intake` in docs/performance.md.
+Starts `liandong serve` as a real server on loopback with a fresh database (SQLite in a temporary
+directory; on PostgreSQL a new database next to the one in URL, dropped afterwards), creates the demo
+users, then sends the demo generator's appeals to `POST /api/v1/appeals`:
+  1. throughput: as fast as the server takes them, `--connections` requests in flight, for `--duration`
+     seconds — from `wrk` (a C client, `apt-get install wrk`) so that the load generator costs little
+     of the CPU it shares with the server; without wrk, from an asyncio httpx client;
+  2. latency: about 200 appeals/s for 10 s (wrk with a pause between requests on each connection; the
+     rate actually offered is reported, as the pause cannot shorten when the server is slow).
+The server's CPU time during (1), read from /proc, gives the CPU cost of one appeal.
+With `--write`, the figures replace `## Intake` in docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
-from collections import Counter
-from datetime import datetime, timedelta
+from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import pct, write_section  # noqa: E402
 
 from liandong.app import Liandong  # noqa: E402
-from liandong.core.clock import CST  # noqa: E402
 from liandong.config import Settings  # noqa: E402
+from liandong.core.clock import CST  # noqa: E402
 from liandong.demo.appeals import generate, to_api_payload  # noqa: E402
 from liandong.demo.users import create_demo_users  # noqa: E402
 from liandong.storage.migrate import upgrade  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-STATUS: Counter = Counter()
+HERE = Path(__file__).resolve().parent
 LIANDONG = str(Path(sys.executable).parent / "liandong")
+STATUS: Counter = Counter()
+RATE = 200.0
 
 
 def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "LIANDONG_DATABASE_URL": url}
+    log = open(os.environ.get("LIANDONG_BENCH_LOG", os.devnull), "w")
     proc = subprocess.Popen([LIANDONG, "serve", "--port", str(port), "--workers", str(workers), "--no-migrate"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=open(os.environ.get("LIANDONG_BENCH_LOG", os.devnull), "w"))
-    deadline = time.monotonic() + 60
+                            env=env, stdout=subprocess.DEVNULL, stderr=log)
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
@@ -51,8 +64,22 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
             pass
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}")
-        time.sleep(0.1)
+        time.sleep(0.2)  # waiting for a process to listen, not synchronising a test
     raise RuntimeError("server did not start")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of the process and of its children (uvicorn's worker processes)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid] + [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    total = 0.0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 async def drive(base: str, token: str, payloads: list[dict], concurrency: int, rate: float | None) -> tuple[float, list[float], int]:
@@ -72,8 +99,7 @@ async def drive(base: str, token: str, payloads: list[dict], concurrency: int, r
             except asyncio.QueueEmpty:
                 return
             if rate:
-                due = t_start + i / rate
-                delay = due - time.perf_counter()
+                delay = t_start + i / rate - time.perf_counter()
                 if delay > 0:
                     await asyncio.sleep(delay)  # pacing the offered load, not synchronisation
             t0 = time.perf_counter()
@@ -85,63 +111,119 @@ async def drive(base: str, token: str, payloads: list[dict], concurrency: int, r
 
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-    elapsed = time.perf_counter() - t_start
-    return len(payloads) / elapsed, latencies, errors
+    return len(payloads) / (time.perf_counter() - t_start), latencies, errors
 
 
-def run(label: str, url: str, workers: int, n: int, concurrency: int, port: int) -> str:
+def wrk(base: str, token: str, bodies: Path, connections: int, seconds: int, rate: float = 0) -> dict:
+    out = Path(tempfile.mktemp(prefix="ld-wrk-"))
+    env = {**os.environ, "LD_BODIES": str(bodies), "LD_TOKEN": token, "LD_OUT": str(out), "LD_THREADS": "1",
+           "LD_RATE": str(rate), "LD_CONNECTIONS": str(connections)}
+    subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(HERE / "appeals.lua"), base],
+                   env=env, check=True, capture_output=True)
+    figures = dict(line.split() for line in out.read_text().splitlines())
+    out.unlink()
+    return {k: float(v) for k, v in figures.items()}
+
+
+def load(base: str, token: str, payloads: list[dict], bodies: Path, pid: int, *, connections: int, seconds: int,
+         rate: float = 0) -> dict:
+    """Send appeals for `seconds` (as fast as taken, or at about `rate`/s); what came back, and the server's CPU."""
+    cpu0 = cpu_seconds(pid)
+    if shutil.which("wrk"):
+        f = wrk(base, token, bodies, connections, seconds, rate)
+        bad = sum(v for k, v in f.items() if k.startswith("status_")) + f["errors_connect"] + f["errors_timeout"]
+        result = {"client": "wrk", "appeals": int(f["requests"]), "rate": f["requests"] / (f["duration_us"] / 1e6),
+                  "p50": f["p50_us"] / 1000, "p99": f["p99_us"] / 1000, "errors": int(bad)}
+    else:
+        sent = payloads[: int(seconds * (rate or 150))]
+        achieved, lat, err = asyncio.run(drive(base, token, sent, connections, rate or None))
+        result = {"client": "httpx", "appeals": len(sent), "rate": achieved, "p50": pct(lat, 50), "p99": pct(lat, 99),
+                  "errors": err}
+    result["cpu_ms"] = (cpu_seconds(pid) - cpu0) * 1000 / max(result["appeals"], 1)
+    return result
+
+
+def fresh_pg(url: str) -> tuple[str, callable]:
+    """A new database beside the one in `url` (its role needs CREATEDB), and how to drop it."""
+    name = f"ld_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+def run(label: str, url: str, workers: int, args, port: int) -> str:
     upgrade(url)
     ctx = Liandong(Settings(database_url=url))
     rows, _ = create_demo_users(ctx)
     ctx.close()
     token = next(r["token"] for r in rows if r["role"] == "operator")
-    start = datetime.now(CST) - timedelta(days=max(7, n // 240) + 1)
-    payloads = [to_api_payload(a) for a in generate(n, seed=11, start=start)]
+    n = args.n
+    payloads = [to_api_payload(a) for a in generate(n, seed=11, start=datetime.now(CST) - timedelta(days=n // 240 + 1))]
     for p in payloads:
         p["channel"] = "phone" if p["channel"] == "110" else p["channel"]
+    warm, fixed, rest = payloads[:300], payloads[300:300 + int(RATE * 12)], payloads[300 + int(RATE * 12):]
+    paced, bodies = Path(tempfile.mktemp(prefix="ld-bodies-")), Path(tempfile.mktemp(prefix="ld-bodies-"))
+    for path, part in ((paced, fixed), (bodies, rest)):
+        path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in part), encoding="utf-8")
+    gc.collect()
+    gc.freeze()  # the client's own heap (tens of thousands of bodies) must not pause it mid-measurement
     proc = start_server(url, port, workers)
     try:
         base = f"http://127.0.0.1:{port}"
-        asyncio.run(drive(base, token, payloads[:200], 8, None))  # warm-up: model load, connection pools
-        rps, lat, err = asyncio.run(drive(base, token, payloads, concurrency, None))
-        fixed = payloads[: min(len(payloads), 2000)]
-        _, lat200, err200 = asyncio.run(drive(base, token, fixed, 64, 200.0))
+        asyncio.run(drive(base, token, warm, 8, None))  # model load, connection pools, similarity index
+        f = load(base, token, fixed, paced, proc.pid, connections=64, seconds=10, rate=RATE)
+        t = load(base, token, rest, bodies, proc.pid, connections=args.connections, seconds=args.duration)
     finally:
+        paced.unlink()
+        bodies.unlink()
         proc.terminate()
         try:
             proc.wait(30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-    line = (f"| {label} | {workers} | {n} | {concurrency} | **{rps:.0f}** | {pct(lat, 50):.1f} | {pct(lat, 99):.1f} | "
-            f"{pct(lat200, 50):.1f} | **{pct(lat200, 99):.1f}** | {err + err200} |")
-    print(line, "non-201:", dict(STATUS), flush=True)
+    line = (f"| {label} | {workers} | {t['client']} | {t['appeals']} | **{t['rate']:.0f}** | {t['p50']:.1f} | {t['p99']:.1f} | "
+            f"{t['cpu_ms']:.2f} | {f['rate']:.0f} | {f['p50']:.1f} | **{f['p99']:.1f}** | {t['errors'] + f['errors']} |")
+    print(line, "non-201 from httpx:", dict(STATUS), flush=True)
     return line
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=3000)
-    ap.add_argument("--concurrency", type=int, default=32)
-    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--n", type=int, default=30000, help="appeals generated (throughput uses what is left after warm-up and the 200/s run)")
+    ap.add_argument("--duration", type=int, default=20, help="seconds of the throughput run")
+    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--workers", type=int, default=2, help="server processes on PostgreSQL")
     ap.add_argument("--sqlite-workers", type=int, default=1)
     ap.add_argument("--skip-sqlite", action="store_true")
     ap.add_argument("--pg", default=os.environ.get("LIANDONG_BENCH_PG_URL"))
     ap.add_argument("--port", type=int, default=18080)
+    ap.add_argument("--write", action="store_true", help="replace ## Intake in docs/performance.md")
     args = ap.parse_args()
     lines = []
     tmp = Path(tempfile.mkdtemp(prefix="ld-bench-"))
     try:
         if not args.skip_sqlite:
-            lines.append(run("SQLite (WAL)", f"sqlite:///{tmp / 'bench.db'}", args.sqlite_workers, args.n, args.concurrency, args.port))
+            lines.append(run("SQLite (WAL)", f"sqlite:///{tmp / 'bench.db'}", args.sqlite_workers, args, args.port))
         if args.pg:
-            lines.append(run("PostgreSQL", args.pg, args.workers, args.n, args.concurrency, args.port + 1))
+            url, drop = fresh_pg(args.pg)
+            try:
+                lines.append(run("PostgreSQL", url, args.workers, args, args.port + 1))
+            finally:
+                drop()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    header = ("Load from one asyncio client process on the same machine (it competes for the same 2 cores).\n\n"
-              "| database | server workers | appeals | in flight | appeals/s | p50 ms | p99 ms | p50 ms @200/s | p99 ms @200/s | errors |\n"
-              "|---|---|---|---|---|---|---|---|---|---|\n")
-    write_section("Intake", header + "\n".join(lines) + "\n\nReproduce: `.venv/bin/python bench/intake.py --pg postgresql+psycopg://…`.")
+    if args.write:
+        header = ("| database | server processes | client | appeals | appeals/s | p50 ms | p99 ms | server CPU ms per appeal "
+                  "| paced: appeals/s | paced: p50 ms | paced: p99 ms | errors |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+        write_section("Intake", header + "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -61,6 +61,14 @@ class Liandong:
 
         return RelatedFinder()
 
+    def warm_up(self) -> None:
+        """Load what the first appeals would otherwise wait for: the city, the routing model with its
+        word lists, and the repeat/mass-complaint index of recent appeals."""
+        self.city  # noqa: B018
+        self.router.route("小区门口路灯不亮了", "12345")
+        with self.read() as session:
+            self.related.sync(session, self.clock.now())
+
     @cached_property
     def intake(self):
         """The intake queue (成批受理) the API submits appeals through: one writer thread, group commit."""
