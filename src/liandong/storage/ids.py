@@ -14,7 +14,7 @@ and every audit event was its own round trip.
 
 from __future__ import annotations
 
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 MAX_FETCH = 32
@@ -25,17 +25,17 @@ def next_id(session: Session, table: Table) -> int:
     pool = _pool(session, table.name)
     if pool["free"]:
         return pool["free"].pop(0)
-    connection = session.connection()  # not session.execute: that would flush the rows waiting for these ids
+    connection = session.connection()  # not session.execute: that would flush the rows waiting for these ids;
+    # and driver SQL, as these run once or twice in every write transaction
     if connection.dialect.name == "postgresql":
         n = pool["fetch"]
         pool["fetch"] = min(n * 2, MAX_FETCH)
-        values = connection.execute(
-            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-            {"t": table.name, "n": n}).scalars().all()
+        values = [v for (v,) in connection.exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", (table.name, n))]
         pool["free"] = sorted(values)
         return pool["free"].pop(0)
     if pool["next"] is None:
-        pool["next"] = (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        pool["next"] = (connection.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar() or 0) + 1
     value = pool["next"]
     pool["next"] += 1
     return value
@@ -48,8 +48,10 @@ def _pool(session: Session, name: str) -> dict:
 def this_transaction(session: Session, name: str) -> dict:
     """A dict that lives as long as the session's current transaction: a new transaction (or a
     rolled back one) starts afresh. For what a transaction has made and not yet flushed."""
-    session.connection()  # begins the transaction if it has not begun
     transaction = session.get_transaction()
+    if transaction is None:
+        session.connection()  # begins the transaction
+        transaction = session.get_transaction()
     kept = session.info.get(name)
     if kept is None or kept[0] is not transaction:
         kept = session.info[name] = (transaction, {})
