@@ -142,3 +142,16 @@ def test_supervision_views_need_a_supervising_role(world):
     assert world.post("operator", "/supervision/run").status_code == 403
     assert world.post("supervisor", "/supervision/run").status_code == 200
     assert world.get("supervisor", "/supervision/orders", params={"kind": "nonsense"}).status_code == 422
+
+
+def test_a_large_cluster_lists_its_latest_members_and_keeps_its_first_lead(world):
+    numbers, last = [], None
+    for i in range(16):
+        world.ctx.clock.advance(timedelta(minutes=5))
+        last = appeal(world, text=f"我们小区停水了一整天了，{i}号楼也没有通知", phone=f"1392222{i:04d}")
+        numbers.append(last["orders"][0]["id"])
+    mass = [r["order_id"] for r in last["related"] if r["relation"] == "mass"]
+    assert 3 <= len(mass) <= 10 and set(mass) <= set(numbers[-11:-1])
+    related = world.get("supervisor", f"/orders/{numbers[-1]}/related").json()
+    assert related["lead_order"] == numbers[0]
+    assert related["mass_count"] >= 15

@@ -25,6 +25,7 @@ OVERLAP = timedelta(seconds=10)  # re-read this much before the watermark: commi
 UNRESOLVED = "repeat_unresolved"
 MASS_CATEGORY_HOURS = 24
 SYNC_EVERY = 1.0  # seconds
+MASS_SHOWN = 10  # members of a cluster listed on a new order (the latest); the count covers all
 
 
 @dataclass
@@ -148,12 +149,17 @@ def _matter(routing: dict | None, region: str | None) -> tuple[str, str] | None:
 
 
 def _outcome(session: Session, report: RelatedReport) -> RelatedOutcome:
+    """The orders behind the related appeals. A cluster can hold hundreds of calls: only its first few
+    (to find the lead) and its latest `MASS_SHOWN` are read and listed; the count covers the rest."""
     out = RelatedOutcome()
-    ids = {r.appeal_id for r in report.relations}
-    if ids:
-        orders = session.scalars(select(OrderRow).where(OrderRow.appeal_id.in_(ids)).order_by(OrderRow.id)).all()
+    mass = sorted(report.mass, key=lambda r: r.at)
+    wanted = {r.appeal_id for r in report.repeats} | {r.appeal_id for r in mass[:3] + mass[-MASS_SHOWN:]}
+    if wanted:
+        rows = session.execute(
+            select(OrderRow.appeal_id, OrderRow.number, OrderRow.satisfied, OrderRow.created_at, OrderRow.lead_order)
+            .where(OrderRow.appeal_id.in_(wanted)).order_by(OrderRow.id)).all()
         first_order = {}
-        for o in orders:
+        for o in rows:
             first_order.setdefault(o.appeal_id, o)
         for r in report.repeats:
             o = first_order.get(r.appeal_id)
@@ -168,16 +174,14 @@ def _outcome(session: Session, report: RelatedReport) -> RelatedOutcome:
         if out.to_supervisor:
             out.flags.add(UNRESOLVED)
             out.notes.append("重复来电未解决：此前工单回访不满意，转督办员研判")
-        mass = sorted(report.mass, key=lambda r: r.at)
-        if mass:
-            members = [first_order[r.appeal_id] for r in mass if r.appeal_id in first_order]
-            for o in members:
+        members = [first_order[r.appeal_id] for r in mass if r.appeal_id in first_order]
+        if members:
+            for o in members[-MASS_SHOWN:]:
                 out.related.append({"order_id": o.number, "relation": "mass"})
-            if members:
-                lead = min(members, key=lambda o: o.created_at)
-                out.lead_order = lead.lead_order or lead.number
-                out.flags.add("mass")
-                out.notes.append(f"群诉：{report.mass_callers} 位来电人在同一地点反映同一事项，并入主单 {out.lead_order}")
+            lead = min(members, key=lambda o: o.created_at)
+            out.lead_order = lead.lead_order or lead.number
+            out.flags.add("mass")
+            out.notes.append(f"群诉：{report.mass_callers} 位来电人在同一地点反映同一事项，并入主单 {out.lead_order}")
     if report.caller_flag.flagged:
         out.flags.add("harass")
         out.notes.append("疑似恶意骚扰（仅提示，不拦截）：" + "；".join(report.caller_flag.reasons))
