@@ -122,10 +122,12 @@ class IntakeQueue:
             try:
                 routing = intake.route_checked(self.ctx, [p.body])[0]
                 with self.ctx.write() as session:
-                    p.future.set_result(self._submit(session, p, routing))
+                    result = self._submit(session, p, routing)
             except Exception as exc:  # noqa: BLE001 — handed to the waiting request, which maps it to 4xx/5xx
                 failed = True
                 p.future.set_exception(exc)
+            else:  # only once committed
+                p.future.set_result(result)
         if failed:  # the failed appeals entered the repeat/mass index inside their rolled-back transaction
             self.ctx.related.forget_all()
 

@@ -111,12 +111,17 @@ def _flag_lead(session: Session, number: str) -> None:
     """Mark the 群诉 lead without touching its version: a system flag must neither fail this intake nor
     invalidate what a person is doing on the lead order; if the lead changed meanwhile, the next
     member of the cluster sets the flag."""
-    row = session.execute(select(OrderRow.flags, OrderRow.version).where(OrderRow.number == number)).first()
-    if row is None or "mass_lead" in (row.flags or []):
+    opened = next((o for o in orders.opened_here(session) if o.number == number), None)
+    if opened is not None:  # opened in this very transaction (the same intake batch): not yet stored
+        opened.flags = sorted(set(opened.flags or []) | {"mass_lead"})
         return
-    session.execute(update(OrderRow).where(OrderRow.number == number, OrderRow.version == row.version)
-                    .values(flags=sorted(set(row.flags or []) | {"mass_lead"}))
-                    .execution_options(synchronize_session=False))
+    with session.no_autoflush:  # the lead is an older order; flushing the batch here would split its INSERTs
+        row = session.execute(select(OrderRow.flags, OrderRow.version).where(OrderRow.number == number)).first()
+        if row is None or "mass_lead" in (row.flags or []):
+            return
+        session.execute(update(OrderRow).where(OrderRow.number == number, OrderRow.version == row.version)
+                        .values(flags=sorted(set(row.flags or []) | {"mass_lead"}))
+                        .execution_options(synchronize_session=False))
 
 
 POLICE_FUNCTIONS = ("public_security", "traffic_police")

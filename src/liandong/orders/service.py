@@ -145,6 +145,11 @@ def get_order(session: Session, number: str) -> OrderRow:
     return order
 
 
+def opened_here(session: Session) -> list[OrderRow]:
+    """The orders opened in this session's current transaction (flushed or not)."""
+    return list(this_transaction(session, OPENED).values())
+
+
 def find_order(session: Session, number: str) -> OrderRow | None:
     """By number; an order opened in this transaction is found without flushing it (and the batch) early."""
     opened = this_transaction(session, OPENED).get(number)

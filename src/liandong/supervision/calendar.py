@@ -62,6 +62,8 @@ class WorkingCalendar:  # 工作日历
     extra_holidays: frozenset[date] = frozenset()  # 放假 the official source does not know yet
     source: Callable[[date], bool | None] | None = official_workday
     _cache: dict[date, tuple[bool, bool]] = field(default_factory=dict, repr=False, compare=False)
+    _next: dict[date, date] = field(default_factory=dict, repr=False, compare=False)  # every order's deadlines ask
+    _provisional: dict[tuple[date, date], bool] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.periods = tuple(self.periods)
@@ -110,13 +112,20 @@ class WorkingCalendar:  # 工作日历
             a, b = b, a
         if (b - a).days > _MAX_SCAN_DAYS:
             raise InvalidInput("日期范围过长")
-        return any(not self.is_official(a + timedelta(days=i)) for i in range((b - a).days + 1))
+        hit = self._provisional.get((a, b))
+        if hit is None:
+            hit = self._provisional[(a, b)] = any(not self.is_official(a + timedelta(days=i)) for i in range((b - a).days + 1))
+        return hit
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after `day`."""
+        hit = self._next.get(day)
+        if hit is not None:
+            return hit
         for i in range(1, _MAX_SCAN_DAYS):
             candidate = day + timedelta(days=i)
             if self.is_working_day(candidate):
+                self._next[day] = candidate
                 return candidate
         raise InvalidInput(f"{day.isoformat()} 之后很长时间内没有工作日，请检查日历配置")
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liandong.intake.tables import AppealRow
+from liandong.orders.service import opened_here
 from liandong.orders.tables import OrderRow
 from liandong.supervision.related import Relation, RelationKind, RelatedPolicy, RelatedReport, relate
 from liandong.supervision.similarity import SimilarityIndex
@@ -155,11 +156,13 @@ def _outcome(session: Session, report: RelatedReport) -> RelatedOutcome:
     mass = sorted(report.mass, key=lambda r: r.at)
     wanted = {r.appeal_id for r in report.repeats} | {r.appeal_id for r in mass[:3] + mass[-MASS_SHOWN:]}
     if wanted:
-        rows = session.execute(
-            select(OrderRow.appeal_id, OrderRow.number, OrderRow.satisfied, OrderRow.created_at, OrderRow.lead_order)
-            .where(OrderRow.appeal_id.in_(wanted)).order_by(OrderRow.id)).all()
+        with session.no_autoflush:  # flushing the intake batch here would split its INSERTs
+            rows = session.execute(
+                select(OrderRow.id, OrderRow.appeal_id, OrderRow.number, OrderRow.satisfied, OrderRow.created_at,
+                       OrderRow.lead_order).where(OrderRow.appeal_id.in_(wanted))).all()
+        rows += [o for o in opened_here(session) if o.appeal_id in wanted]  # this batch's, perhaps not yet stored
         first_order = {}
-        for o in rows:
+        for o in sorted(rows, key=lambda o: o.id):
             first_order.setdefault(o.appeal_id, o)
         for r in report.repeats:
             o = first_order.get(r.appeal_id)
