@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from liandong.api.deps import Ctx, CurrentCaller
@@ -29,16 +29,18 @@ def routing_read(routing: dict) -> RoutingRead:
 
 
 @router.post("/appeals", status_code=201, response_model=AppealCreated, summary="受理诉求：分流并开单")
-async def create_appeal(body: AppealCreate, ctx: Ctx, caller: CurrentCaller) -> AppealCreated:
+async def create_appeal(body: AppealCreate, ctx: Ctx, caller: CurrentCaller) -> Response:
     """Checked here (a refusal costs no queueing), then stored by the intake queue with whatever
-    else arrived at the same moment (`intake.queue`)."""
+    else arrived at the same moment (`intake.queue`). The answer is built as `AppealCreated` and
+    serialised once, by pydantic, not validated a second time against the response model."""
     require_role(caller.actor, *INTAKE_ROLES)
     now = ctx.clock.now()
     intake.check_appeal(ctx, body, now=now)
     appeal, orders = await ctx.intake.submit(body, actor=caller.actor, platform=caller.platform, now=now)
     related = [RelatedRef(**r) for r in (appeal.routing or {}).get("related", [])]
-    return AppealCreated(appeal_id=appeal.id, routing=routing_read(appeal.routing),
-                         orders=[present.ref(o) for o in orders], related=related)
+    created = AppealCreated(appeal_id=appeal.id, routing=routing_read(appeal.routing),
+                            orders=[present.ref(o) for o in orders], related=related)
+    return Response(created.model_dump_json(), status_code=201, media_type="application/json")
 
 
 class RouteRequest(BaseModel):
