@@ -7,42 +7,51 @@ and every audit event was its own round trip.
 - SQLite: the write transaction holds the database's only write lock from its first statement
   (BEGIN IMMEDIATE), so `max(id) + 1`, read once per transaction and counted on in memory, cannot
   be taken by anyone else.
-- PostgreSQL: values come from the table's own sequence, fetched a few at a time (1, 2, 4 … 32 per
-  round trip as a transaction asks for more). A value fetched and not used leaves a gap, as a rolled
-  back insert does; ids stay unique and increasing within a transaction.
+- PostgreSQL: values come from the table's own sequence, `PG_FETCH` per round trip into a pool that
+  the process keeps across transactions (measured: fetching per transaction was a tenth of a
+  worker's time under load). Ids stay unique; between worker processes they are not in time order
+  (each works through its own block), and a process that stops leaves the rest of its block unused,
+  as a rolled back insert does — listings sort by time, never by id.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import deque
+
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-MAX_FETCH = 32
+PG_FETCH = 100
+_pg_pools: dict[tuple[str, str], deque[int]] = {}  # (database URL, table) → ids fetched, not yet used
+_pg_lock = threading.Lock()
 
 
 def next_id(session: Session, table: Table) -> int:
-    """The id for the next row of `table` in this session's current transaction."""
+    """The id for the next row of `table`, to be inserted in this session's current transaction."""
+    bind = session.bind if session.bind is not None else session.get_bind()
+    if bind.dialect.name == "postgresql":
+        return _from_sequence(session.connection(), table.name)
     pool = _pool(session, table.name)
-    if pool["free"]:
-        return pool["free"].pop(0)
-    connection = session.connection()  # not session.execute: that would flush the rows waiting for these ids;
-    # and driver SQL, as these run once or twice in every write transaction
-    if connection.dialect.name == "postgresql":
-        n = pool["fetch"]
-        pool["fetch"] = min(n * 2, MAX_FETCH)
-        values = [v for (v,) in connection.exec_driver_sql(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", (table.name, n))]
-        pool["free"] = sorted(values)
-        return pool["free"].pop(0)
-    if pool["next"] is None:
-        pool["next"] = (connection.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar() or 0) + 1
+    if pool["next"] is None:  # not session.execute, which would flush the rows waiting for these ids
+        pool["next"] = (session.connection().exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar() or 0) + 1
     value = pool["next"]
     pool["next"] += 1
     return value
 
 
+def _from_sequence(connection, name: str) -> int:
+    key = (connection.engine.url.render_as_string(hide_password=True), name)
+    with _pg_lock:
+        pool = _pg_pools.setdefault(key, deque())
+        if not pool:
+            pool.extend(sorted(v for (v,) in connection.exec_driver_sql(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", (name, PG_FETCH))))
+        return pool.popleft()
+
+
 def _pool(session: Session, name: str) -> dict:
-    return this_transaction(session, "id_pools").setdefault(name, {"free": [], "next": None, "fetch": 1})
+    return this_transaction(session, "id_pools").setdefault(name, {"next": None})
 
 
 def this_transaction(session: Session, name: str) -> dict:

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from liandong.intake.tables import AppealRow
@@ -62,15 +62,17 @@ class RelatedFinder:
         since = self._horizon(now) if self._watermark is None else self._watermark - OVERLAP
         columns = (AppealRow.id, AppealRow.text, AppealRow.caller_key, AppealRow.region, AppealRow.received_at,
                    AppealRow.routing, AppealRow.created_at)
-        if self._watermark is None:  # first look: the whole window at once
-            rows = stamps = session.execute(select(*columns).where(AppealRow.created_at >= since)).all()
-        else:  # the overlap is re-read as ids only; texts only for what is new
-            stamps = session.execute(select(AppealRow.id, AppealRow.created_at).where(AppealRow.created_at >= since)).all()
-            with self._lock:
-                unseen = [r.id for r in stamps if r.id not in self._seen]
-            rows = []
-            for start in range(0, len(unseen), 500):
-                rows += session.execute(select(*columns).where(AppealRow.id.in_(unseen[start:start + 500]))).all()
+        with session.no_autoflush:  # this process's own unstored appeals are in the index already
+            newest = session.scalar(select(func.max(AppealRow.created_at)).where(AppealRow.created_at >= since))
+            if self._watermark is None:  # first look: the whole window at once
+                rows = session.execute(select(*columns).where(AppealRow.created_at >= since)).all()
+            else:  # the overlap is re-read as bare ids (no per-row time conversion); texts only for what is new
+                ids = session.scalars(select(AppealRow.id).where(AppealRow.created_at >= since)).all()
+                with self._lock:
+                    unseen = [i for i in ids if i not in self._seen]
+                rows = []
+                for start in range(0, len(unseen), 500):
+                    rows += session.execute(select(*columns).where(AppealRow.id.in_(unseen[start:start + 500]))).all()
         with self._lock:
             fresh = sorted((r for r in rows if r.id not in self._seen), key=lambda r: r.received_at)
             if fresh:
@@ -78,8 +80,7 @@ class RelatedFinder:
                 self._seen.update(r.id for r in fresh)
                 for r in fresh:
                     self._file_matter(r.id, r.routing, r.region, r.caller_key, r.received_at)
-            if stamps:
-                newest = max(r.created_at for r in stamps)
+            if newest is not None:
                 self._watermark = max(self._watermark or newest, newest)
             elif self._watermark is None:
                 self._watermark = now
