@@ -194,9 +194,13 @@ class SimilarityIndex:  # 相似诉求索引
                 raise InvalidInput(f"诉求 {appeal_id} 的时间无效：{at!r}")
             seen.add(appeal_id)
             whens.append(_epoch(at))
-        analysed = [analyse(text) for _, text, _, _, _ in batch]
-        feats, counts, lens = batch_features([content for content, _ in analysed])
-        hashes = [place_hashes(places) for _, places in analysed]
+        if len(batch) == 1:  # an appeal just taken: its check has computed (and cached) these already
+            feats, counts, one = prepared(batch[0][1])
+            lens, hashes = np.array([feats.size], np.int64), [one]
+        else:
+            analysed = [analyse(text) for _, text, _, _, _ in batch]
+            feats, counts, lens = batch_features([content for content, _ in analysed])
+            hashes = [place_hashes(places) for _, places in analysed]
         first = len(self._ids)
         self._feat.extend(feats)
         self._tf.extend(counts)

@@ -70,6 +70,18 @@ def test_batch_features_equal_one_by_one():
         assert counts[offsets[k] : offsets[k + 1]].tolist() == one_c.tolist()
 
 
+def test_an_index_built_one_by_one_scores_as_one_built_at_once():
+    texts = ["幸福里小区3号楼停水两天了", "解放路88号路灯不亮，晚上很黑", "幸福里小区三号楼又停水了", "和平广场晚上跳舞音响太吵"]
+    appeals = [(f"a{i}", t, f"caller-{i % 2}", "东门街道", T0 - timedelta(hours=i)) for i, t in enumerate(texts)]
+    one_by_one, at_once = SimilarityIndex(), SimilarityIndex()
+    for a in appeals:
+        one_by_one.add(*a)  # one at a time, as intake adds each appeal after its check
+    at_once.add_many(appeals)
+    query = "幸福里小区3号楼停水了，一直没来水"
+    assert one_by_one.find_similar_in_region(query, "东门街道", T0) == at_once.find_similar_in_region(query, "东门街道", T0)
+    assert {m.appeal_id for m in one_by_one.find_similar_in_region(query, "东门街道", T0)[:2]} == {"a0", "a2"}
+
+
 def test_repeats_are_the_same_callers_earlier_appeals_in_the_window(background):
     index = background
     water = "幸福里小区3号楼从昨天下午开始停水，到现在还没来水，也没有接到停水通知"
