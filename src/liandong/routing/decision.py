@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 KINDS = ("咨询", "求助", "投诉", "举报", "建议")
 LEVELS = ("一般", "较大", "重大", "特别重大")
@@ -24,6 +24,7 @@ class RoutingDecision:  # 分流结果
     reasons: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d["services"] = list(self.services)
+        """Plain JSON-ready data (not `dataclasses.asdict`, whose deep copy cost a tenth of a routing)."""
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d.update(services=list(self.services), level_reasons=list(self.level_reasons), reasons=list(self.reasons))
         return d
