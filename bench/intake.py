@@ -207,7 +207,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=30000, help="appeals generated (throughput uses what is left after warm-up and the 200/s run)")
     ap.add_argument("--duration", type=int, default=20, help="seconds of the throughput run")
-    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--connections", type=int, default=256, help="requests in flight in the throughput run (a city: hundreds of consoles and systems)")
     ap.add_argument("--workers", type=int, default=2, help="server processes on PostgreSQL")
     ap.add_argument("--sqlite-workers", type=int, default=1)
     ap.add_argument("--skip-sqlite", action="store_true")

@@ -1,5 +1,7 @@
 """Two worker processes on one database: each finds repeat calls taken by the other."""
 
+from datetime import timedelta
+
 import pytest
 
 from liandong.api.app import create_app
@@ -37,3 +39,20 @@ def test_a_repeat_taken_by_another_worker_is_linked_to_the_first_call(two_worker
     # and b's own appeals are not indexed twice when it looks again
     third = post(b, "文化路菜市场门口占道经营", "13500000001")
     assert [r["relation"] for r in third["related"]] == ["repeat"]
+
+
+def test_an_appeal_committed_late_is_found_by_the_look_back(two_workers, monkeypatch):
+    a, b = two_workers
+    monkeypatch.setattr(related_service, "RESYNC_EVERY", 3600.0)  # quick looks only: newer than the watermark
+    clock = a.ctx.clock
+    start = clock.now()
+    clock.advance(timedelta(seconds=5))
+    post(b, "文化路菜市场门口占道经营", "13500000001")  # b's watermark is now start + 5 s
+    clock.set(start)  # a's transaction stamped earlier, committed later (it waited in a queue)
+    first = post(a, "幸福路88号门口夜间占道经营，摊贩堵住消防通道", "13500000002")
+    clock.set(start + timedelta(seconds=6))
+    again = post(b, "幸福路88号门口夜间占道经营，摊贩堵住消防通道，还没人管", "13500000002")
+    assert again["related"] == []  # a quick look does not read behind the watermark
+    monkeypatch.setattr(related_service, "RESYNC_EVERY", 0.0)
+    third = post(b, "幸福路88号门口夜间占道经营，摊贩堵住消防通道，还是没人管", "13500000002")
+    assert {"order_id": first["orders"][0]["id"], "relation": "repeat"} in third["related"]
