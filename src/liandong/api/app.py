@@ -33,6 +33,8 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
         try:
             yield
         finally:
+            if "intake" in ctx.__dict__:  # in-flight requests have had their answers; store anything left
+                ctx.intake.stop()
             if ctx.exchange is not None:
                 ctx.exchange.stop()
             if scheduler is not None:

@@ -49,7 +49,7 @@ class IntakeQueue:
         self._queue: queue.Queue[Pending | None] = queue.Queue(maxsize=max_waiting)
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
-        self.batches = 0  # stored batches, for the benchmark's figures
+        self.batches = 0  # batches stored whole, and the appeals in them (figures for tests and profiling)
         self.appeals = 0
 
     async def submit(self, body: AppealCreate, *, actor: Actor, platform: str, now: datetime):
