@@ -64,8 +64,8 @@ class OrderRow(Base):
     escalated_at: Mapped[datetime | None] = mapped_column(Moment())  # latest 督办
     last_event_seq: Mapped[int] = mapped_column(Integer, default=0)  # seq of the newest audit event
     version: Mapped[int] = mapped_column(Integer, nullable=False)
-    # Never loaded (lazy="raise"): declared so that one flush INSERTs appeals, then orders, then events.
-    appeal: Mapped[AppealRow] = relationship(lazy="raise")
+    # Never loaded (lazy="raise") nor cascaded: declared only so that one flush INSERTs appeals, then orders, then events.
+    appeal: Mapped[AppealRow] = relationship(lazy="raise", cascade="")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -95,6 +95,6 @@ class OrderEventRow(Base):
     at: Mapped[datetime] = mapped_column(Moment())
     note: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict] = mapped_column(JSON, default=dict)
-    order: Mapped[OrderRow] = relationship(lazy="raise")  # flush order only, as OrderRow.appeal
+    order: Mapped[OrderRow] = relationship(lazy="raise", cascade="")  # flush order only, as OrderRow.appeal
 
     __table_args__ = (UniqueConstraint("order_id", "seq", name="uq_order_events_order_seq"),)
