@@ -155,3 +155,12 @@ def test_a_large_cluster_lists_its_latest_members_and_keeps_its_first_lead(world
     related = world.get("supervisor", f"/orders/{numbers[-1]}/related").json()
     assert related["lead_order"] == numbers[0]
     assert related["mass_count"] >= 15
+
+
+def test_an_order_left_for_a_person_still_has_its_deadlines(world):
+    r = world.post("operator", "/appeals", {"channel": "phone", "text": "不确定这事该谁管，楼道里一直有怪味", "region": "148802001"})
+    assert r.status_code == 201, r.text
+    order = world.get("dispatcher", f"/orders/{r.json()['orders'][0]['id']}").json()
+    assert order["status"] == "received" and order["review"] is True  # not dispatched by the machine
+    assert order["sign_due"] is None  # the 签收 clock starts at 派单
+    assert order["reply_due"].startswith("2026-10-10T17:30") and order["close_due"].startswith("2026-10-27T17:30")

@@ -68,7 +68,8 @@ def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, pl
     plan = plan_orders(routing["services"], platform, review=review)
     plan, peer_sends, escalate = desk_plan(plan, ctx, level=routing.get("level") or "一般")  # separate desks
     opened: list[OrderRow] = []
-    primary = orders.open_order(session, ctx, appeal=appeal, platform=plan.primary, routing=routing, actor=actor, now=now)
+    primary = orders.open_order(session, ctx, appeal=appeal, platform=plan.primary, routing=routing, actor=actor, now=now,
+                                deadlines=False)
     opened.append(primary)
     if plan.notify:
         primary.flags = sorted(set(primary.flags) | {f"notify:{p}" for p in plan.notify})
@@ -80,16 +81,21 @@ def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, pl
             opened.append(orders.get_order(session, primary.peer_order_id))
     if plan.parallel:
         parallel = orders.open_order(session, ctx, appeal=appeal, platform=plan.parallel, routing=routing, actor=actor,
-                                     now=now, note=f"紧急事项：110先期处置，同步派发相关部门（关联{primary.number}）")
+                                     now=now, note=f"紧急事项：110先期处置，同步派发相关部门（关联{primary.number}）",
+                                     deadlines=False)
         parallel.linked_order = primary.number
         primary.linked_order = parallel.number
         opened.append(parallel)
     if related is not None:
         _mark_related(session, opened, related)
+    dispatched = set()
     if plan.auto_dispatch:
         for order in opened:
-            if order.status == "received":
-                auto_dispatch(session, ctx, order, routing, now)
+            if order.status == "received" and auto_dispatch(session, ctx, order, routing, now):
+                dispatched.add(order.number)
+    for order in (primary, parallel) if plan.parallel else (primary,):
+        if order.number not in dispatched:  # a dispatch sets them itself
+            orders.set_deadlines(ctx, order, now)
     if peer_sends or escalate:
         send_to_peers(session, ctx, order=primary, sends=peer_sends, escalate=escalate, actor=actor, now=now)
     return appeal, opened
@@ -128,15 +134,16 @@ POLICE_FUNCTIONS = ("public_security", "traffic_police")
 EMERGENCY_FUNCTIONS = ("fire_rescue", "emergency_medical")
 
 
-def auto_dispatch(session: Session, ctx, order: OrderRow, routing: dict, now: datetime) -> None:
-    """Send a confidently routed order straight to its unit (派单), as the dispatcher would."""
+def auto_dispatch(session: Session, ctx, order: OrderRow, routing: dict, now: datetime) -> bool:
+    """Send a confidently routed order straight to its unit (派单), as the dispatcher would; whether it did."""
     function = routing.get("unit_function")
     if order.platform == "110":
         function = function if function in POLICE_FUNCTIONS else "public_security"
     elif not function or function in POLICE_FUNCTIONS or function in EMERGENCY_FUNCTIONS:
-        return
+        return False
     unit = ctx.city.unit_for(function, order.region)
     if unit is None:
-        return
+        return False
     orders.act(session, ctx, number=order.number, platform=order.platform, now=now, actor=orders.SYSTEM, order=order,
                check_scope=False, cmd=ActionCommand(Action.DISPATCH, unit=unit.code, note=f"智能派单：{unit.name}"))
+    return True

@@ -33,11 +33,13 @@ RECEIVE = "receive"  # 受理: the event that opens an order (not a transition i
 
 
 def open_order(session: Session, ctx, *, appeal: AppealRow, platform: str, routing: dict, actor: Actor,
-               now: datetime, note: str = "") -> OrderRow:
+               now: datetime, note: str = "", deadlines: bool = True) -> OrderRow:
     """Open an order on `platform` for the appeal, status 已受理, with its first audit event.
 
     `created_at` is the 受理 moment: when the appeal was received (a transcript keyed in later keeps
-    the time of the call), which is where the reply and close limits start."""
+    the time of the call), which is where the reply and close limits start. A caller that dispatches
+    the order at once passes `deadlines=False` and leaves them to the dispatch (and to `set_deadlines`
+    if it does not dispatch after all): they were computed twice, a tenth of intake's time."""
     opened_at = min(appeal.received_at, now) if appeal.received_at else now
     order_id = next_id(session, OrderRow.__table__)
     order = OrderRow(
@@ -49,7 +51,8 @@ def open_order(session: Session, ctx, *, appeal: AppealRow, platform: str, routi
         review=bool(routing.get("review")), extension_days=0, return_count=0, transfer_count=0, urge_count=0,
         supervised=False, flags=[], created_at=opened_at, updated_at=now, last_event_seq=0,
     )
-    _hook(ctx, "on_deadlines", order, now)
+    if deadlines:
+        set_deadlines(ctx, order, now)
     session.add(order)
     this_transaction(session, OPENED)[order.number] = order
     _event(session, order, action=RECEIVE, from_status=None, actor=actor, now=now, note=note or "受理登记")
@@ -93,6 +96,10 @@ def act(session: Session, ctx, *, number: str, cmd: ActionCommand, actor: Actor,
         _hook(ctx, "on_reassigned", session, order)
     linkage.after_action(session, ctx, order=order, action=cmd.action, cmd=cmd, actor=actor, now=now)
     return order
+
+
+def set_deadlines(ctx, order: OrderRow, now: datetime) -> None:
+    _hook(ctx, "on_deadlines", order, now)
 
 
 def _hook(ctx, name: str, *args) -> None:

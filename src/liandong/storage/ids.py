@@ -8,7 +8,7 @@ and every audit event was its own round trip.
   (BEGIN IMMEDIATE), so `max(id) + 1`, read once per transaction and counted on in memory, cannot
   be taken by anyone else.
 - PostgreSQL: values come from the table's own sequence, `PG_FETCH` per round trip into a pool that
-  the process keeps across transactions (measured: fetching per transaction was a tenth of a
+  each engine keeps across transactions (measured: fetching per transaction was a tenth of a
   worker's time under load). Ids stay unique; between worker processes they are not in time order
   (each works through its own block), and a process that stops leaves the rest of its block unused,
   as a rolled back insert does — listings sort by time, never by id.
@@ -17,13 +17,14 @@ and every audit event was its own round trip.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import deque
 
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 PG_FETCH = 100
-_pg_pools: dict[tuple[str, str], deque[int]] = {}  # (database URL, table) → ids fetched, not yet used
+_pg_pools: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine → table → ids fetched, not yet used
 _pg_lock = threading.Lock()
 
 
@@ -31,7 +32,7 @@ def next_id(session: Session, table: Table) -> int:
     """The id for the next row of `table`, to be inserted in this session's current transaction."""
     bind = session.bind if session.bind is not None else session.get_bind()
     if bind.dialect.name == "postgresql":
-        return _from_sequence(session.connection(), table.name)
+        return _from_sequence(session, bind, table.name)
     pool = _pool(session, table.name)
     if pool["next"] is None:  # not session.execute, which would flush the rows waiting for these ids
         pool["next"] = (session.connection().exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar() or 0) + 1
@@ -40,12 +41,11 @@ def next_id(session: Session, table: Table) -> int:
     return value
 
 
-def _from_sequence(connection, name: str) -> int:
-    key = (connection.engine.url.render_as_string(hide_password=True), name)
+def _from_sequence(session: Session, engine, name: str) -> int:
     with _pg_lock:
-        pool = _pg_pools.setdefault(key, deque())
+        pool = _pg_pools.setdefault(engine, {}).setdefault(name, deque())
         if not pool:
-            pool.extend(sorted(v for (v,) in connection.exec_driver_sql(
+            pool.extend(sorted(v for (v,) in session.connection().exec_driver_sql(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", (name, PG_FETCH))))
         return pool.popleft()
 
