@@ -1,5 +1,6 @@
 """Two worker processes on one database: each finds repeat calls taken by the other."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -56,3 +57,23 @@ def test_an_appeal_committed_late_is_found_by_the_look_back(two_workers, monkeyp
     monkeypatch.setattr(related_service, "RESYNC_EVERY", 0.0)
     third = post(b, "幸福路88号门口夜间占道经营，摊贩堵住消防通道，还是没人管", "13500000002")
     assert {"order_id": first["orders"][0]["id"], "relation": "repeat"} in third["related"]
+
+
+def test_a_serving_process_looks_from_its_own_thread_and_intake_does_not_wait_for_it(two_workers, monkeypatch):
+    a, b = two_workers
+    monkeypatch.setattr(related_service, "SYNC_EVERY", 0.01)
+    post(b, "文化路菜市场门口占道经营", "13500000001")  # b's index is built
+    finder = b.ctx.related
+    looked_from: set[str] = set()
+    real_sync = finder.sync
+    monkeypatch.setattr(finder, "sync", lambda *args, **kw: looked_from.add(threading.current_thread().name)
+                        or real_sync(*args, **kw))
+    finder.look_in_background(b.ctx)
+    try:
+        first = post(a, "幸福路88号门口夜间占道经营，摊贩堵住消防通道", "13500000002")
+        assert finder.wait_for_looks(finder.looks + 2, timeout=30)  # a look that began after a's commit
+        again = post(b, "幸福路88号门口夜间占道经营，摊贩堵住消防通道，还没人管", "13500000002")
+        assert {"order_id": first["orders"][0]["id"], "relation": "repeat"} in again["related"]
+        assert looked_from == {"related-look"}  # never the intake writer
+    finally:
+        finder.stop_looking()

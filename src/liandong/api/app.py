@@ -26,6 +26,7 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
         if background:
             await run_in_threadpool(ctx.warm_up)
             settle_heap()
+            ctx.related.look_in_background(ctx)
         interval = float(os.environ.get("LIANDONG_SUPERVISION_INTERVAL", "60"))
         scheduler = Scheduler(ctx, interval=interval).start() if background else None
         if ctx.exchange is not None:
@@ -35,6 +36,8 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
         finally:
             if "intake" in ctx.__dict__:  # in-flight requests have had their answers; store anything left
                 ctx.intake.stop()
+            if background:
+                ctx.related.stop_looking()
             if ctx.exchange is not None:
                 ctx.exchange.stop()
             if scheduler is not None:
