@@ -27,7 +27,7 @@ log = logging.getLogger("liandong.supervision")
 OVERLAP = timedelta(seconds=10)  # re-read this much before the watermark: commits land out of order
 UNRESOLVED = "repeat_unresolved"
 MASS_CATEGORY_HOURS = 24
-SYNC_EVERY = 0.25  # seconds
+SYNC_EVERY = 0.5  # seconds
 RESYNC_EVERY = 2.0
 MASS_SHOWN = 10  # members of a cluster listed on a new order (the latest); the count covers all
 
@@ -97,8 +97,8 @@ class RelatedFinder:
         At most once every `SYNC_EVERY` seconds: this process's own appeals enter the index as they
         are committed (`add`), so only other workers' appeals wait that long to be seen. A look reads
         what is newer than the watermark; every `RESYNC_EVERY` seconds it reads back `OVERLAP` as well,
-        for appeals whose transaction committed after a later one. Small, frequent looks keep the
-        time an appeal waits behind a look short (measured: one look a second took 10–35 ms)."""
+        for appeals whose transaction committed after a later one. A serving process looks from a
+        thread of its own (`look_in_background`); elsewhere `examine` looks before it checks."""
         with self._sync_lock:
             self._sync(session, now, force)
 
