@@ -146,3 +146,16 @@ def test_many_operators_at_once_over_http_every_appeal_stored_once_with_its_orde
     assert count(world.ctx, AppealRow) == n and count(world.ctx, OrderRow) == n
     assert count(world.ctx, OrderEventRow) == 2 * n
     assert world.ctx.intake.appeals == n
+
+
+def test_an_overloaded_desk_answers_503_in_chinese_and_stores_nothing_half(world):
+    q = held(world.ctx, max_waiting=1)
+    world.ctx.__dict__["intake"] = q  # the desk's queue: its writer is busy and one appeal already waits
+    waiting = q.put(Pending(appeal("团结路占道经营"), OPERATOR, "12345", world.ctx.clock.now()))
+    r = world.post("operator", "/appeals", {"channel": "phone", "text": "解放路路灯不亮", "region": "148802001"})
+    assert r.status_code == 503
+    assert r.json()["error"] == "busy" and "系统繁忙" in r.json()["message"]
+    release(q)
+    assert waiting.result(timeout=60)
+    q.stop()
+    assert count(world.ctx, AppealRow) == 1 and count(world.ctx, OrderRow) == 1  # only the appeal that waited
