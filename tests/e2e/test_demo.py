@@ -6,13 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.servers import free_port
+from tests.servers import free_port_block
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_demo_streams_appeals_through_linked_desks(tmp_path):
-    port = free_port()
+    port = free_port_block(4)  # the demo serves 12345, 110, 119 and 120 on port … port + 3
     env = {**os.environ, "LIANDONG_VAR_DIR": str(ROOT / "var")}  # reuse the cached routing model
     done = subprocess.run(
         [sys.executable, "-c", "from liandong.cli.main import app; app()", "demo", "--simulate", "40", "--no-serve",
