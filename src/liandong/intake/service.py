@@ -71,6 +71,7 @@ def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, pl
     primary = orders.open_order(session, ctx, appeal=appeal, platform=plan.primary, routing=routing, actor=actor, now=now,
                                 deadlines=False)
     opened.append(primary)
+    here = [primary]  # the orders this function opens (a transfer's peer order is opened with its deadlines)
     if plan.notify:
         primary.flags = sorted(set(primary.flags) | {f"notify:{p}" for p in plan.notify})
     if plan.transfer_to:
@@ -86,6 +87,7 @@ def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, pl
         parallel.linked_order = primary.number
         primary.linked_order = parallel.number
         opened.append(parallel)
+        here.append(parallel)
     if related is not None:
         _mark_related(session, opened, related)
     dispatched = set()
@@ -93,8 +95,8 @@ def submit_appeal(session: Session, ctx, body: AppealCreate, *, actor: Actor, pl
         for order in opened:
             if order.status == "received" and auto_dispatch(session, ctx, order, routing, now):
                 dispatched.add(order.number)
-    for order in (primary, parallel) if plan.parallel else (primary,):
-        if order.number not in dispatched:  # a dispatch sets them itself
+    for order in here:  # opened above without deadlines; a dispatch has set them itself
+        if order.number not in dispatched:
             orders.set_deadlines(ctx, order, now)
     if peer_sends or escalate:
         send_to_peers(session, ctx, order=primary, sends=peer_sends, escalate=escalate, actor=actor, now=now)
@@ -117,7 +119,7 @@ def _flag_lead(session: Session, number: str) -> None:
     """Mark the 群诉 lead without touching its version: a system flag must neither fail this intake nor
     invalidate what a person is doing on the lead order; if the lead changed meanwhile, the next
     member of the cluster sets the flag."""
-    opened = next((o for o in orders.opened_here(session) if o.number == number), None)
+    opened = orders.opened_order(session, number)
     if opened is not None:  # opened in this very transaction (the same intake batch): not yet stored
         opened.flags = sorted(set(opened.flags or []) | {"mass_lead"})
         return

@@ -83,7 +83,7 @@ def act(session: Session, ctx, *, number: str, cmd: ActionCommand, actor: Actor,
     if stamp:
         setattr(order, stamp, now)
     if stamp or cmd.action is Action.APPROVE_EXTENSION:
-        _hook(ctx, "on_deadlines", order, now)
+        set_deadlines(ctx, order, now)
     order.last_event_seq = (order.last_event_seq or 0) + 1
     if not inspect(order).pending:  # an order opened in this transaction has no concurrent writer
         try:
@@ -157,9 +157,14 @@ def opened_here(session: Session) -> list[OrderRow]:
     return list(this_transaction(session, OPENED).values())
 
 
+def opened_order(session: Session, number: str) -> OrderRow | None:
+    """The order of that number if it was opened in this session's current transaction."""
+    return this_transaction(session, OPENED).get(number)
+
+
 def find_order(session: Session, number: str) -> OrderRow | None:
     """By number; an order opened in this transaction is found without flushing it (and the batch) early."""
-    opened = this_transaction(session, OPENED).get(number)
+    opened = opened_order(session, number)
     return opened if opened is not None else session.scalar(select(OrderRow).where(OrderRow.number == number))
 
 

@@ -33,11 +33,11 @@ def next_id(session: Session, table: Table) -> int:
     bind = session.bind if session.bind is not None else session.get_bind()
     if bind.dialect.name == "postgresql":
         return _from_sequence(session, bind, table.name)
-    pool = _pool(session, table.name)
-    if pool["next"] is None:  # not session.execute, which would flush the rows waiting for these ids
-        pool["next"] = (session.connection().exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar() or 0) + 1
-    value = pool["next"]
-    pool["next"] += 1
+    following = this_transaction(session, "next_ids")  # table → the id its next row gets
+    value = following.get(table.name)
+    if value is None:  # not session.execute, which would flush the rows waiting for these ids
+        value = (session.connection().exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar() or 0) + 1
+    following[table.name] = value + 1
     return value
 
 
@@ -48,10 +48,6 @@ def _from_sequence(session: Session, engine, name: str) -> int:
             pool.extend(sorted(v for (v,) in session.connection().exec_driver_sql(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", (name, PG_FETCH))))
         return pool.popleft()
-
-
-def _pool(session: Session, name: str) -> dict:
-    return this_transaction(session, "id_pools").setdefault(name, {"next": None})
 
 
 def this_transaction(session: Session, name: str) -> dict:
