@@ -1,16 +1,30 @@
-"""migration_0002 creates exactly the tables the models describe, and removes them again."""
+"""Migration 0002 (storage/migrations/versions/0002_exchange.py) creates exactly the tables the
+exchange models describe, and removes them again."""
 
 from __future__ import annotations
+
+import importlib.util
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from sqlalchemy import MetaData, inspect
 
-from liandong.exchange import migration_0002
 from liandong.exchange.tables import TABLES
 from liandong.storage.base import Base
 from liandong.storage.db import make_engine
+from liandong.storage.migrate import MIGRATIONS
+
+
+def _load_migration(filename: str):
+    """A revision file by path: its name starts with a digit, and versions/ is not a package."""
+    spec = importlib.util.spec_from_file_location(f"liandong_migration_{filename[:4]}", MIGRATIONS / "versions" / filename)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+migration_0002 = _load_migration("0002_exchange.py")
 
 
 def _ops(conn):
