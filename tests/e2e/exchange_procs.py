@@ -99,6 +99,6 @@ def peer_proc(tmp: Path, *, platform: str, peer: str, peer_url: str, port: int, 
 
 def proxy_proc(tmp: Path, *, name: str, port: int, target: str, drop=0.0, dup=0.0, reorder=0.0, delay="0",
                seed=1) -> Proc:
-    argv = [sys.executable, "-m", "liandong.exchange.faultproxy", "--listen", f"127.0.0.1:{port}", "--target", target,
+    argv = [sys.executable, str(HERE / "faultproxy.py"), "--listen", f"127.0.0.1:{port}", "--target", target,
             "--drop", str(drop), "--dup", str(dup), "--reorder", str(reorder), "--delay-ms", delay, "--seed", str(seed)]
     return Proc(argv, dict(os.environ), f"http://127.0.0.1:{port}/__faultproxy/health", tmp / f"proxy-{name}.log")

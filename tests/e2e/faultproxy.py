@@ -1,7 +1,7 @@
 """A fault-injecting HTTP/1.1 proxy for exchange tests (故障注入代理): drops, duplicates, delays and
 reorders requests on their way to a peer.
 
-    python -m liandong.exchange.faultproxy --listen 127.0.0.1:9001 --target http://127.0.0.1:8110 \
+    python tests/e2e/faultproxy.py --listen 127.0.0.1:9001 --target http://127.0.0.1:8110 \
         --drop 0.1 --dup 0.1 --delay-ms 0-200 --reorder 0.1 --seed 42
 
   drop     half the time the request is lost before reaching the target, half the time the target
@@ -11,7 +11,8 @@ reorders requests on their way to a peer.
   reorder  the request is held back an extra delay-max + 100 ms so later requests overtake it
 
 `GET /__faultproxy/health` and `GET /__faultproxy/stats` are answered by the proxy itself.
-Deterministic for a given seed and request order.
+Deterministic for a given seed and request order. A test tool: `exchange_procs.proxy_proc` runs it
+as a process of its own.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ async def serve(host: str, port: int, proxy: FaultProxy) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(prog="python -m liandong.exchange.faultproxy", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python tests/e2e/faultproxy.py", description=__doc__.split("\n")[0])
     ap.add_argument("--listen", required=True, help="host:port")
     ap.add_argument("--target", required=True, help="base URL of the peer")
     ap.add_argument("--drop", type=float, default=0.0)
