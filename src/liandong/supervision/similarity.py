@@ -28,10 +28,9 @@ Design
     hundred appeals) is cheaper and more accurate than MinHash/LSH, whose banding would need many
     short bands to catch paraphrases (bigram Jaccard 0.2–0.4) and would then drown in false candidates.
 
-    Storage is columnar: one uint32 array of features and one uint8 array of counts for all appeals
-    (CSR-style offsets), the place keys likewise, int64 times, int32 caller and region numbers, and
-    per caller / per region arrays of row numbers in time order. Scoring gathers the block's rows
-    and computes all cosines in a few numpy calls. Per appeal, only its id is a Python object.
+    Storage is columnar (`appeal_columns.AppealColumns`, which `SimilarityIndex` extends): features,
+    counts and place keys of all appeals in a few numpy arrays, and per caller / per region row numbers
+    in time order. Scoring gathers the block's rows and computes all cosines in a few numpy calls.
 
 Operating it: the index lives in memory. At start-up, load the history window that matters (the
 longest repeat window, 30 days by default, is enough for checks; a year for analytics) with `add_many`;
@@ -44,24 +43,20 @@ names differ only in their first characters share a key; thresholds were tuned o
 
 from __future__ import annotations
 
-import bisect
 import math
-from array import array
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 
-from liandong.core.clock import CST, as_cst
+from liandong.core.clock import CST
 from liandong.core.errors import InvalidInput
-from liandong.supervision.appeal_text import analyse, batch_features, features, normalize, place_hashes, prepared
+from liandong.supervision.appeal_columns import DF_MASK, AppealColumns, GrowingArray, epoch
+from liandong.supervision.appeal_text import analyse, batch_features, features, normalize, prepared
 
 PLACE_MISMATCH = 0.1  # both texts name places and share none: most likely another matter
 REPEAT_THRESHOLD = 0.25  # recall 0.998, false-positive rate 0.7 % on the labelled set (tests/data/appeal_pairs.py)
 MASS_THRESHOLD = 0.25  # the same; a cluster further needs several distinct callers
-_DF_BITS = 22
-_DF_MASK = (1 << _DF_BITS) - 1
 _LOG_TF = (1.0 + np.log(np.maximum(np.arange(256, dtype=np.float64), 1.0))).astype(np.float32)
 
 _NO_ROWS = np.empty(0, np.int64)
@@ -84,153 +79,18 @@ class Match:  # 相似诉求
     region: str
 
 
-def _epoch(at: datetime) -> int:
-    return int(as_cst(at).timestamp())
-
-
-class _Grow:
-    """A numpy array that grows by doubling (amortised O(1) append of a chunk)."""
-
-    def __init__(self, dtype: type, capacity: int = 1024) -> None:
-        self.data = np.empty(capacity, dtype)
-        self.size = 0
-
-    def extend(self, values: np.ndarray) -> None:
-        end = self.size + values.size
-        if end > self.data.size:
-            grown = np.empty(max(end, 2 * self.data.size), self.data.dtype)
-            grown[: self.size] = self.data[: self.size]
-            self.data = grown
-        self.data[self.size : end] = values
-        self.size = end
-
-    def view(self) -> np.ndarray:
-        return self.data[: self.size]
-
-    def trim(self) -> None:
-        self.data = self.data[: self.size].copy()
-
-
-class SimilarityIndex:  # 相似诉求索引
+class SimilarityIndex(AppealColumns):  # 相似诉求索引
     """Holds appeal texts as features; answers repeat and mass questions by blocking + cosine."""
 
     def __init__(self) -> None:
-        self._feat = _Grow(np.uint32, 1 << 16)
-        self._tf = _Grow(np.uint8, 1 << 16)
-        self._ptr = _Grow(np.int64)
-        self._ptr.extend(np.zeros(1, np.int64))
-        self._place = _Grow(np.uint32)
-        self._pptr = _Grow(np.int64)
-        self._pptr.extend(np.zeros(1, np.int64))
-        self._at = _Grow(np.int64)
-        self._caller = _Grow(np.int32)
-        self._region = _Grow(np.int32)
-        self._ids: list[str] = []
-        self._row_of: dict[str, int] = {}
-        self._caller_names: list[str] = []
-        self._caller_no: dict[str, int] = {}
-        self._region_names: list[str] = []
-        self._region_no: dict[str, int] = {}
-        self._by_caller: dict[int, tuple[array, array]] = {}  # caller → (times, rows) in time order
-        self._by_region: dict[int, tuple[array, array]] = {}
-        self._df = np.zeros(1 << _DF_BITS, np.int32)
+        super().__init__()
         self._idf: np.ndarray | None = None
         self._idf_n = 0
         self._idf_version = 0
-        self._norm = _Grow(np.float32)
-        self._norm_version = _Grow(np.int32)
+        self._norm = GrowingArray(np.float32)
+        self._norm_version = GrowingArray(np.int32)
 
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    # -- writing ------------------------------------------------------------------------------------
-
-    @staticmethod
-    def _number(key: str, names: list[str], numbers: dict[str, int]) -> int:
-        no = numbers.get(key)
-        if no is None:
-            no = numbers[key] = len(names)
-            names.append(key)
-        return no
-
-    @staticmethod
-    def _file(block: dict[int, tuple[array, array]], key: int, when: int, row: int) -> None:
-        times, rows = block.setdefault(key, (array("q"), array("q")))
-        if not times or times[-1] <= when:
-            times.append(when)
-            rows.append(row)
-        else:  # back-filled history: keep time order
-            pos = bisect.bisect_right(times, when)
-            times.insert(pos, when)
-            rows.insert(pos, row)
-
-    def add(self, appeal_id: str, text: str, caller_key: str, region: str, at: datetime) -> None:
-        """Index one appeal. Ids are unique; the caller key is opaque (e.g. a keyed hash of the number)."""
-        self.add_many([(appeal_id, text, caller_key, region, at)])
-
-    def add_many(self, appeals: Iterable[tuple[str, str, str, str, datetime]], *, chunk: int = 50_000) -> int:
-        """Index many appeals (id, text, caller_key, region, at), e.g. the history at start-up; returns the count.
-
-        Features are computed for a chunk at a time in numpy, several times faster than `add` in a loop.
-        """
-        total = 0
-        batch: list[tuple[str, str, str, str, datetime]] = []
-        for appeal in appeals:
-            batch.append(appeal)
-            if len(batch) >= chunk:
-                total += self._add_chunk(batch)
-                batch = []
-        return total + (self._add_chunk(batch) if batch else 0)
-
-    def _add_chunk(self, batch: list[tuple[str, str, str, str, datetime]]) -> int:
-        seen: set[str] = set()
-        whens = []
-        for appeal_id, _, _, _, at in batch:  # validate all first: a chunk goes in whole or not at all
-            if not appeal_id:
-                raise InvalidInput("诉求编号不能为空")
-            if appeal_id in self._row_of or appeal_id in seen:
-                raise InvalidInput(f"诉求 {appeal_id} 已在索引中")
-            if not isinstance(at, datetime):
-                raise InvalidInput(f"诉求 {appeal_id} 的时间无效：{at!r}")
-            seen.add(appeal_id)
-            whens.append(_epoch(at))
-        if len(batch) == 1:  # an appeal just taken: its check has computed (and cached) these already
-            feats, counts, one = prepared(batch[0][1])
-            lens, hashes = np.array([feats.size], np.int64), [one]
-        else:
-            analysed = [analyse(text) for _, text, _, _, _ in batch]
-            feats, counts, lens = batch_features([content for content, _ in analysed])
-            hashes = [place_hashes(places) for _, places in analysed]
-        first = len(self._ids)
-        self._feat.extend(feats)
-        self._tf.extend(counts)
-        self._ptr.extend(self._feat.size - feats.size + np.cumsum(lens))
-        self._place.extend(np.concatenate(hashes))
-        self._pptr.extend(self._place.size - sum(h.size for h in hashes) + np.cumsum([h.size for h in hashes]))
-        buckets = (feats & _DF_MASK).astype(np.int64)
-        if buckets.size > self._df.size // 16:
-            self._df += np.bincount(buckets, minlength=self._df.size).astype(np.int32)
-        else:
-            np.add.at(self._df, buckets, 1)
-        callers, regions = [], []
-        for offset, (appeal_id, _, caller_key, region, _) in enumerate(batch):
-            row, when = first + offset, whens[offset]
-            caller = self._number(caller_key or "", self._caller_names, self._caller_no)
-            place = self._number(region or "", self._region_names, self._region_no)
-            callers.append(caller)
-            regions.append(place)
-            self._ids.append(appeal_id)
-            self._row_of[appeal_id] = row
-            if caller_key:
-                self._file(self._by_caller, caller, when, row)
-            if region:
-                self._file(self._by_region, place, when, row)
-        self._at.extend(np.array(whens, np.int64))
-        self._caller.extend(np.array(callers, np.int32))
-        self._region.extend(np.array(regions, np.int32))
-        return len(batch)
-
-    # -- reading ------------------------------------------------------------------------------------
+    # -- scoring ------------------------------------------------------------------------------------
 
     def _idf_table(self) -> np.ndarray:
         """IDF from the current counts, recomputed when the index has grown by 2 % (row norms follow)."""
@@ -256,24 +116,15 @@ class SimilarityIndex:  # 相似诉求索引
         stale = rows[self._norm_version.data[rows] != self._idf_version]
         if stale.size:
             idx, seg, _ = self._gather(self._ptr.data, stale)
-            w = _LOG_TF[self._tf.data[idx]] * idf[self._feat.data[idx] & _DF_MASK]
+            w = _LOG_TF[self._tf.data[idx]] * idf[self._feat.data[idx] & DF_MASK]
             self._norm.data[stale] = np.sqrt(np.bincount(seg, weights=w * w, minlength=stale.size))
             self._norm_version.data[stale] = self._idf_version
         return self._norm.data[rows]
 
     def _query(self, text: str) -> _Query:
         feats, counts, places = prepared(text)
-        weights = _LOG_TF[counts] * self._idf_table()[feats & _DF_MASK]
+        weights = _LOG_TF[counts] * self._idf_table()[feats & DF_MASK]
         return _Query(feats, weights, float(np.sqrt(np.dot(weights, weights))), places)
-
-    @staticmethod
-    def _gather(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(positions into the column, segment number of each, length of each row) for CSR rows."""
-        starts, lens = ptr[rows], ptr[rows + 1] - ptr[rows]
-        total = int(lens.sum())
-        seg = np.repeat(np.arange(rows.size), lens)
-        idx = np.arange(total) + np.repeat(starts - (np.cumsum(lens) - lens), lens)
-        return idx, seg, lens
 
     def _scores(self, query: _Query, rows: np.ndarray) -> np.ndarray:
         if rows.size == 0 or query.norm == 0.0:
@@ -284,7 +135,7 @@ class SimilarityIndex:  # 相似诉求索引
         f = self._feat.data[idx]
         pos = np.minimum(np.searchsorted(qf, f), qf.size - 1)
         hit = np.flatnonzero(qf[pos] == f)  # weights only where the query has the feature too
-        w = _LOG_TF[self._tf.data[idx[hit]]] * self._idf_table()[f[hit] & _DF_MASK]
+        w = _LOG_TF[self._tf.data[idx[hit]]] * self._idf_table()[f[hit] & DF_MASK]
         dots = np.bincount(seg[hit], weights=w * qw[pos[hit]], minlength=rows.size)
         scores = dots / (np.where(norms > 0, norms, 1.0) * query.norm)  # an empty row has dot 0
         if query.places.size:
@@ -296,14 +147,6 @@ class SimilarityIndex:  # 相似诉求索引
                 shared = np.bincount(pseg[same], minlength=rows.size)
                 scores[(plens > 0) & (shared == 0)] *= PLACE_MISMATCH
         return scores
-
-    @staticmethod
-    def _window(block: tuple[array, array] | None, lo: int, hi: int) -> np.ndarray:
-        if block is None:
-            return np.empty(0, np.int64)
-        times, rows = block
-        a, b = bisect.bisect_left(times, lo), bisect.bisect_right(times, hi)
-        return np.frombuffer(rows[a:b], dtype=np.int64)  # a copy: the block may grow later
 
     def _matches(self, rows: np.ndarray, scores: np.ndarray, threshold: float, exclude: str | None) -> list[Match]:
         keep = np.nonzero(scores >= threshold)[0]
@@ -334,6 +177,8 @@ class SimilarityIndex:  # 相似诉求索引
             score *= PLACE_MISMATCH
         return score
 
+    # -- questions ----------------------------------------------------------------------------------
+
     def find_repeats(
         self, text: str, caller_key: str, at: datetime, *, window_days: float = 30, threshold: float = REPEAT_THRESHOLD, exclude_id: str | None = None
     ) -> list[Match]:
@@ -342,7 +187,7 @@ class SimilarityIndex:  # 相似诉求索引
         number = self._caller_no.get(caller_key or "")
         if number is None:
             return []
-        hi = _epoch(at)
+        hi = epoch(at)
         rows = self._window(self._by_caller.get(number), hi - int(window_days * 86400), hi)
         return self._matches(rows, self._scores(self._query(text), rows), threshold, exclude_id)
 
@@ -354,7 +199,7 @@ class SimilarityIndex:  # 相似诉求索引
         number = self._region_no.get(region or "")
         if number is None:
             return []
-        mid, span = _epoch(at), int(window_hours * 3600)
+        mid, span = epoch(at), int(window_hours * 3600)
         rows = self._window(self._by_region.get(number), mid - span, mid + span)
         return self._matches(rows, self._scores(self._query(text), rows), threshold, exclude_id)
 
@@ -397,7 +242,7 @@ class SimilarityIndex:  # 相似诉求索引
         """
         _check_window(window_days, "重复来电时间窗（天）", 366)
         _check_window(window_hours, "群诉时间窗（小时）", 24 * 92)
-        moment = _epoch(at)
+        moment = epoch(at)
         caller = self._caller_no.get(caller_key or "")
         place = self._region_no.get(region or "")
         mine = self._window(self._by_caller.get(caller), moment - int(window_days * 86400), moment) if caller is not None else _NO_ROWS
@@ -416,22 +261,18 @@ class SimilarityIndex:  # 相似诉求索引
         number = self._caller_no.get(caller_key or "")
         if number is None:
             return 0
-        return int(self._window(self._by_caller.get(number), _epoch(since), _epoch(until)).size)
+        return int(self._window(self._by_caller.get(number), epoch(since), epoch(until)).size)
 
-    def compact(self) -> None:
-        """Give back the spare capacity of the columns (call after loading the history)."""
-        for column in self._columns():
-            column.trim()
+    # -- memory -------------------------------------------------------------------------------------
 
-    def _columns(self) -> tuple[_Grow, ...]:
-        return (self._feat, self._tf, self._ptr, self._place, self._pptr, self._at, self._caller, self._region, self._norm, self._norm_version)
+    def _columns(self) -> tuple[GrowingArray, ...]:
+        return super()._columns() + (self._norm, self._norm_version)  # the cached row norms are columns too
 
     def memory_bytes(self) -> int:
-        """Bytes held in the numpy columns and block arrays (Python ids and dicts not included)."""
-        arrays = sum(g.data.nbytes for g in self._columns())
-        blocks = sum(t.itemsize * len(t) * 2 for block in (self._by_caller, self._by_region) for t, _ in block.values())
+        """Bytes held in the numpy columns, block arrays, document frequencies and IDF table
+        (Python ids and dicts not included)."""
         idf = self._idf.nbytes if self._idf is not None else 0
-        return arrays + blocks + self._df.nbytes + idf
+        return super().memory_bytes() + idf
 
 
 def _check_window(value: float, what: str, limit: float) -> None:
