@@ -67,7 +67,7 @@ def main() -> None:
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
 
     imp, load = load_time()
-    from liandong.routing import load_router
+    from liandong.routing.router import load_router
 
     router = load_router("demo")
     items = appeals(args.n)

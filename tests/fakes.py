@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from liandong.routing.decision import RoutingDecision
+
 
 @dataclass
 class ScriptedDecision:
@@ -16,11 +18,12 @@ class ScriptedDecision:
     review: bool = False
     level: str = "一般"
 
-    def to_dict(self) -> dict:
-        return {"services": list(self.services), "category_code": f"T-{self.category_name}", "category_name": self.category_name,
-                "category_group": "测试类", "category_list": "12345", "kind": "投诉", "unit_function": self.unit_function,
-                "level": self.level, "level_reasons": [], "confidence": 0.5 if self.review else 0.95,
-                "review": self.review, "reasons": ["测试：脚本化分流"]}
+    def decision(self) -> RoutingDecision:
+        return RoutingDecision(
+            services=tuple(self.services), category_code=f"T-{self.category_name}", category_name=self.category_name,
+            category_group="测试类", category_list="12345", kind="投诉", unit_function=self.unit_function,
+            level=self.level, level_reasons=[], confidence=0.5 if self.review else 0.95, review=self.review,
+            reasons=["测试：脚本化分流"])
 
 
 @dataclass
@@ -37,11 +40,11 @@ class ScriptedRouter:
         "漏水": ScriptedDecision(("12345",), "street_office", "漏水问题"),
     })
 
-    def route(self, text: str, channel: str = "12345", region: str | None = None) -> ScriptedDecision:
+    def route(self, text: str, channel: str = "12345", region: str | None = None) -> RoutingDecision:
         for word, decision in self.script.items():
             if word in text:
-                return decision
-        return ScriptedDecision(("12345",), "urban_management", "占道经营")
+                return decision.decision()
+        return ScriptedDecision(("12345",), "urban_management", "占道经营").decision()
 
-    def route_many(self, items: list[dict]) -> list[ScriptedDecision]:
+    def route_many(self, items: list[dict]) -> list[RoutingDecision]:
         return [self.route(i["text"], i.get("channel", "12345"), i.get("region")) for i in items]

@@ -1,4 +1,11 @@
-"""Composition root: builds storage, clock, city, router and calendar for the API, CLI and workers."""
+"""Composition root: builds storage, clock, city, router and the capabilities, and wires their events.
+
+    orders ──OrderOpened / OrderChanged──▶ supervision.on_order_event   (deadlines, bounce marks)
+                                      └──▶ linkage.on_order_event       (shadow orders, messages to peers)
+    write sessions ──before_flush──▶ supervision.before_flush            (deadlines written once per flush)
+
+Each capability receives the collaborators it uses; only the shells (API, CLI, workers) hold this object.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +15,43 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterator, Protocol
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from liandong.auth.service import TokenCache
 from liandong.config import Settings
 from liandong.core.clock import Clock, SystemClock
 from liandong.core.errors import Conflict
-from liandong.regions.registry import CityRegistry, load_city
+from liandong.core.types import Platform
+from liandong.intake.queue import IntakeQueue
+from liandong.intake.service import Intake
+from liandong.linkage.desk import DeskExchange
+from liandong.linkage.incoming import IncomingHandlers
+from liandong.linkage.rules import load_linkage
+from liandong.linkage.service import Linkage
+from liandong.linkage.watch import watch_once
+from liandong.orders.service import Orders
+from liandong.regions.registry import CITIES_DIR, CityRegistry, load_city
 from liandong.storage.db import make_engine, make_session_factory, make_writer_engine
+from liandong.supervision.limits import load_city_time_limits
+from liandong.supervision.related_service import RelatedFinder
+from liandong.supervision.service import Supervision
 
 
 class Router(Protocol):  # 分流引擎
     def route(self, text: str, channel: str = "12345", region: str | None = None): ...
+
+    def route_many(self, items: list[dict]): ...
+
+
+@dataclass(frozen=True)
+class Core:
+    """The order core and the capabilities that listen to it, wired once per process."""
+
+    orders: Orders
+    supervision: Supervision
+    linkage: Linkage
 
 
 @dataclass
@@ -39,7 +70,9 @@ class Liandong:
 
     @cached_property
     def _writer(self) -> sessionmaker[Session]:
-        return make_session_factory(self.engine)
+        factory = make_session_factory(self.engine)
+        event.listen(factory, "before_flush", self.supervision.before_flush)
+        return factory
 
     @cached_property
     def _reader(self) -> sessionmaker[Session]:
@@ -47,50 +80,11 @@ class Liandong:
 
     @cached_property
     def time_policy(self):  # 时限政策
-        from liandong.supervision.limits import load_city_time_limits
-
         return load_city_time_limits(self.settings.city)
 
     @cached_property
     def calendar(self):  # 工作日历
         return self.time_policy.working_calendar()
-
-    @cached_property
-    def related(self):  # 重复来电 / 群诉 研判
-        from liandong.supervision.related_service import RelatedFinder
-
-        return RelatedFinder()
-
-    def warm_up(self) -> None:
-        """Load what the first appeals would otherwise wait for: the city, the routing model with its
-        word lists, and the repeat/mass-complaint index of recent appeals."""
-        self.city  # noqa: B018
-        self.router.route("小区门口路灯不亮了", "12345")
-        with self.read() as session:
-            self.related.sync(session, self.clock.now())
-
-    @cached_property
-    def intake(self):
-        """The intake queue (成批受理) the API submits appeals through: one writer thread, group commit."""
-        from liandong.intake.queue import IntakeQueue
-
-        return IntakeQueue(self)
-
-    def on_deadlines(self, order, now) -> None:
-        from liandong.supervision.service import refresh_deadlines
-
-        refresh_deadlines(self, order)
-
-    def on_reassigned(self, session, order) -> None:
-        from liandong.supervision.service import flag_bounce
-
-        flag_bounce(session, self, order)
-
-    @cached_property
-    def token_cache(self):
-        from liandong.auth.service import TokenCache
-
-        return TokenCache()
 
     @cached_property
     def city(self) -> CityRegistry:
@@ -100,24 +94,83 @@ class Liandong:
     def router(self) -> Router:
         if self.router_override is not None:
             return self.router_override
-        from liandong.routing import load_router
+        # imported here, not at the top: the model stack (scikit-learn, jieba) costs a second or more to import,
+        # which commands that never route (user, token, db, sla) should not pay
+        from liandong.routing.router import load_router
 
         return load_router(self.settings.city)
 
     @cached_property
-    def exchange(self):
-        """This desk's exchange with its peers (平台互通), or None without a peers file (`desk.DeskExchange`)."""
+    def related(self) -> RelatedFinder:  # 重复来电 / 群诉 研判
+        return RelatedFinder()
+
+    @cached_property
+    def token_cache(self) -> TokenCache:
+        return TokenCache()
+
+    # -- the capabilities, wired ---------------------------------------------------------------
+    @cached_property
+    def _core(self) -> "Core":
+        orders = Orders(self.city)
+        supervision = Supervision(self.time_policy, self.calendar, orders)
+        rules = self.exchange.rules if self.exchange is not None \
+            else load_linkage(CITIES_DIR / self.settings.city / "linkage.yaml")
+        linkage = Linkage(orders, self.city, self.local_platforms, rules, self.exchange)
+        orders.subscribe(supervision.on_order_event)
+        orders.subscribe(linkage.on_order_event)
+        return Core(orders, supervision, linkage)
+
+    @property
+    def orders(self) -> Orders:  # 工单/警单
+        return self._core.orders
+
+    @property
+    def supervision(self) -> Supervision:  # 督办
+        return self._core.supervision
+
+    @property
+    def linkage(self) -> Linkage:  # 联动
+        return self._core.linkage
+
+    @cached_property
+    def intake(self) -> Intake:  # 受理
+        return Intake(self.city, self.router, self.orders, self.linkage, self.related, self.settings.phone_salt)
+
+    @cached_property
+    def intake_queue(self) -> IntakeQueue:
+        """The intake queue (成批受理) the API submits appeals through: one writer thread, group commit."""
+        return IntakeQueue(self.intake, self.write)
+
+    @cached_property
+    def exchange(self) -> DeskExchange | None:
+        """This desk's exchange with its peers (平台互通), or None without a peers file."""
         if self.settings.peers_file is None:
             return None
-        from liandong.desk import DeskExchange
+        return DeskExchange.build(self.settings, clock=self.clock, write=self.write,
+                                  queued_sessions=self.queued_sessions)
 
-        return DeskExchange.build(self)
+    def exchange_router(self):
+        """POST /api/v1/exchange/messages for the peers (signed with HMAC; no bearer token)."""
+        handlers = IncomingHandlers(self.linkage, router=self.router, clock=self.clock)
+        return self.exchange.http_router(handlers)
+
+    def start_exchange(self) -> None:
+        linkage = self.linkage
+        self.exchange.start(lambda session, now: watch_once(session, linkage, now))
 
     @cached_property
     def local_platforms(self) -> frozenset[str]:
         """Platforms whose orders this process holds: its own, and 12345/110 unless a peer desk serves them."""
         peers = self.exchange.peers.peers if self.exchange is not None else {}
-        return frozenset({self.settings.platform} | {p for p in ("12345", "110") if p not in peers})
+        return frozenset({self.settings.platform} | {p for p in (Platform.GOV, Platform.POLICE) if p not in peers})
+
+    def warm_up(self) -> None:
+        """Load what the first appeals would otherwise wait for: the city, the routing model with its
+        word lists, and the repeat/mass-complaint index of recent appeals."""
+        self.city  # noqa: B018
+        self.router.route("小区门口路灯不亮了", "12345")
+        with self.read() as session:
+            self.related.sync(session, self.clock.now())
 
     @cached_property
     def _write_lock(self):
@@ -158,8 +211,8 @@ class Liandong:
             session.close()
 
     def close(self) -> None:
-        if self.__dict__.get("intake") is not None:
-            self.intake.stop()
+        if self.__dict__.get("intake_queue") is not None:
+            self.intake_queue.stop()
         if self.__dict__.get("exchange") is not None:
             self.exchange.stop()
         for name in ("engine", "read_engine"):

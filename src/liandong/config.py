@@ -15,16 +15,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from liandong.core.errors import ConfigError
+from liandong.core.types import DESKS, Platform
 
 DEFAULT_DB = "sqlite:///./var/liandong.db"
-PLATFORMS = ("12345", "110", "119", "120")  # 119/120: minimal receiving desks of the same program
+PLATFORMS = tuple(p.value for p in DESKS)  # 12345, 110, and minimal 119/120 receiving desks of the same program
 
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DB
     city: str = "demo"
-    platform: str = "12345"
+    platform: str = Platform.GOV.value
     phone_salt: str = "liandong-demo-salt"
     peers_file: Path | None = None
     extra: dict = field(default_factory=dict)
@@ -49,7 +50,7 @@ def settings_from_env(env: dict[str, str] | None = None, **overrides) -> Setting
     base = Settings(
         database_url=env.get("LIANDONG_DATABASE_URL", DEFAULT_DB),
         city=env.get("LIANDONG_CITY", "demo"),
-        platform=env.get("LIANDONG_PLATFORM", "12345"),
+        platform=env.get("LIANDONG_PLATFORM", Platform.GOV.value),
         phone_salt=env.get("LIANDONG_PHONE_SALT", "liandong-demo-salt"),
         peers_file=Path(peers) if peers else None,
         extra={"relay": {"base_delay_s": float(env["LIANDONG_RELAY_BASE_DELAY_S"])}}

@@ -7,7 +7,7 @@ from tests.builders import make_world
 
 @pytest.fixture(scope="module")
 def router():
-    from liandong.routing import load_router
+    from liandong.routing.router import load_router
 
     return load_router("demo")
 
@@ -65,3 +65,29 @@ def test_route_endpoint_answers_without_opening_anything(world):
 def test_route_refuses_unusable_text(world, text, fragment):
     r = world.post("operator", "/route", {"text": text})
     assert r.status_code == 422 and fragment in r.json()["message"]
+
+
+def test_an_order_opened_at_intake_carries_the_routings_category(world):
+    """Every order of the appeal keeps the list item routing chose: name, code and group (it was lost once)."""
+    body = submit(world, "我们小区门口天天有人占道摆摊卖菜，车都开不进来")
+    routing = body["routing"]
+    assert routing["category"] and routing["category_code"]
+    for ref in body["orders"]:
+        order = world.get("admin", f"/orders/{ref['id']}").json()
+        assert (order["category"], order["category_code"]) == (routing["category"], routing["category_code"])
+        assert order["category_group"] and order["category_group"] == order["routing"]["category_group"]
+    listed = world.get("admin", "/orders").json()["items"]
+    assert {o["category"] for o in listed} == {routing["category"]}
+
+
+@pytest.mark.parametrize("texts", [
+    ("小区门口有人占道摆摊，车都进不来", "小区门口天天有人占道摆摊，车子都进不来了", "我们小区门口有人占道摆摊，车都开不进来"),
+    ("路灯坏了好几天了晚上很黑", "我家楼下的路灯坏了好几天，晚上很黑", "路边的路灯坏了好几天了，晚上特别黑"),
+])
+def test_near_identical_appeals_get_the_same_list_item_when_routing_is_confident(world, texts):
+    bodies = [submit(world, t, region=None) for t in texts]
+    confident = [b for b in bodies if not b["routing"]["review"]]
+    assert len(confident) >= 2, [b["routing"] for b in bodies]
+    assert len({b["routing"]["category_code"] for b in confident}) == 1
+    orders = [world.get("admin", f"/orders/{b['orders'][0]['id']}").json() for b in confident]
+    assert len({(o["category_code"], o["category"], o["category_group"]) for o in orders}) == 1

@@ -113,7 +113,7 @@ def test_police_only_appeal_keeps_a_shadow_that_follows_the_police_order(world: 
     police = next(o for o in created["orders"] if o["platform"] == "110")
     assert shadow["status"] == "peer_handling"  # 110 dispatched police at once: that is the shadow's 对方签收
     trail = [e["action"] for e in world.get("dispatcher", f"/orders/{shadow['id']}/events").json()]
-    assert trail == ["receive", "transfer", "peer_accept"]
+    assert trail == ["receive", "transfer", "peer_accept", "peer_progress"]  # the feedback table: accept, dispatched
     for action, extra in [("arrive", {}), ("handle", {}), ("reply", {"note": "嫌疑人已抓获"}), ("close", {})]:
         assert world.act("police", police["id"], action, **extra).status_code == 200
     after = world.get("dispatcher", f"/orders/{shadow['id']}").json()
@@ -131,3 +131,21 @@ def test_cancel_and_merge_need_reasons(world: World):
     missing = world.act("dispatcher", c, "merge", target="GD-148802-20261123-999999", reason="重复")
     assert missing.status_code == 404 and "不存在" in missing.json()["message"]
     assert world.get("dispatcher", f"/orders/{c}").json()["status"] == "received"  # nothing half-written
+
+
+def test_a_work_order_received_from_110_reports_returns_and_redispatch_to_the_police_shadow(world: World):
+    """One feedback table for both transports: in one process a unit's return and its approval reach the
+    origin's shadow as progress, exactly as they travel between separate desks (test_desk_linkage)."""
+    r = world.post("police", "/appeals", {"channel": "110", "text": "我们小区停水两天了", "region": "148802001"})
+    assert r.status_code == 201, r.text
+    orders = {o["platform"]: o for o in r.json()["orders"]}
+    shadow, work = orders["110"], orders["12345"]
+    assert (shadow["status"], work["status"], work["unit"]) == ("peer_handling", "dispatched", "WSUPPLY")
+    assert world.act("handler_water", work["id"], "sign").status_code == 200
+    returned = world.act("handler_water", work["id"], "return", reason="not_our_duty", note="供水管网不归我单位")
+    assert returned.status_code == 200, returned.text
+    assert world.act("supervisor", work["id"], "approve_return").status_code == 200
+    trail = world.get("police", f"/orders/{shadow['id']}/events").json()
+    assert [e["action"] for e in trail] == ["receive", "transfer", "peer_accept"] + ["peer_progress"] * 4
+    assert "供水管网不归我单位" in trail[-2]["note"] and world.get("police", f"/orders/{shadow['id']}").json()[
+        "status"] == "peer_handling"

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from liandong.core.clock import CST, FrozenClock
-from liandong.supervision.service import run_checks
 from tests.builders import make_world
 from tests.fakes import ScriptedRouter
 
@@ -41,17 +40,17 @@ def test_lights_chase_then_escalate_and_never_twice(world):
     clock = world.ctx.clock
     number = appeal(world)["orders"][0]["id"]
     clock.set(datetime(2026, 10, 8, 9, 20, tzinfo=CST))  # 80 % of the sign limit used
-    r = run_checks(world.ctx, clock.now())
+    r = world.ctx.supervision.run_checks(world.ctx.write, clock.now())
     assert r.yellow == 1 and r.chased == 0
     assert world.get("dispatcher", f"/orders/{number}").json()["warning"] == "yellow"
     clock.set(datetime(2026, 10, 8, 10, 0, tzinfo=CST))  # past 签收 due (09:30)
-    r = run_checks(world.ctx, clock.now())
+    r = world.ctx.supervision.run_checks(world.ctx.write, clock.now())
     assert r.red == 1 and r.chased == 1
-    r = run_checks(world.ctx, clock.now())
+    r = world.ctx.supervision.run_checks(world.ctx.write, clock.now())
     assert r.chased == 0  # the same lapse is chased once
     clock.set(datetime(2026, 10, 10, 17, 31, tzinfo=CST))  # two working days later: 9 Oct, the make-up Saturday 10 Oct
-    r = run_checks(world.ctx, clock.now())
-    assert r.escalated == 1  # 签收 still missing two working days after its deadline
+    r = world.ctx.supervision.run_checks(world.ctx.write, clock.now())
+    assert r.supervised == 1  # 签收 still missing two working days after its deadline
     assert r.chased == 1  # and 答复 (3 working days from 30 Sept: 8, 9, 10 Oct) has just lapsed: a new chase
     order = world.get("supervisor", f"/orders/{number}").json()
     assert order["urge_count"] == 2 and order["supervised"] is True and order["warning"] == "red"
@@ -71,7 +70,7 @@ def test_concurrent_scheduler_workers_chase_once(world):
 
     def worker():
         barrier.wait()
-        reports.append(run_checks(world.ctx, clock.now(), batch=4))
+        reports.append(world.ctx.supervision.run_checks(world.ctx.write, clock.now(), batch=4))
 
     threads = [threading.Thread(target=worker) for _ in range(3)]
     for t in threads:

@@ -61,9 +61,10 @@ def _orders(desk: Desk) -> dict[str, dict]:
     engine = create_engine(desk.db_url)
     try:
         with engine.connect() as c:
-            orders = {r.id: dict(number=r.number, status=r.status, peer_order_id=r.peer_order_id, flags=r.flags, history=[])
+            orders = {r.id: dict(number=r.number, status=r.status, peer_order_id=r.peer_order_id, by_transfer=r.by_transfer,
+                          history=[])
                       for r in c.execute(select(OrderRow.id, OrderRow.number, OrderRow.status, OrderRow.peer_order_id,
-                                                OrderRow.flags))}
+                                                OrderRow.by_transfer))}
             for order_id, action in c.execute(select(OrderEventRow.order_id, OrderEventRow.action)
                                               .order_by(OrderEventRow.order_id, OrderEventRow.seq)):
                 orders[order_id]["history"].append(action)
@@ -120,7 +121,7 @@ def _run(tmp_path, n: int) -> None:
 
         for origin, peer, shadows in ((gov, pol, gov_shadows), (pol, gov, pol_shadows)):
             mine, theirs = _orders(origin), _orders(peer)  # read from each desk's own database
-            received = [o for o in theirs.values() if "by_transfer" in o["flags"]]
+            received = [o for o in theirs.values() if o["by_transfer"]]
             refs = Counter(o["peer_order_id"] for o in received)
             assert sorted(refs) == sorted(shadows)  # 0 lost
             assert set(refs.values()) == {1}  # 0 applied twice

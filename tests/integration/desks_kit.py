@@ -76,7 +76,7 @@ class Desk:
 
     def received(self) -> list[dict]:
         with self.ctx.read() as s:
-            numbers = [o.number for o in s.query(OrderRow).order_by(OrderRow.id) if "by_transfer" in (o.flags or [])]
+            numbers = [o.number for o in s.query(OrderRow).order_by(OrderRow.id) if o.by_transfer]
         return [self.order(n) for n in numbers]
 
 

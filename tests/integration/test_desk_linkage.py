@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from liandong.exchange.tables import OutboxMessage
-from liandong.orders.exchange_watch import watch_once
+from liandong.linkage.watch import watch_once
 from tests.integration.desks_kit import Desks
 
 
@@ -115,12 +115,12 @@ def test_a_transfer_not_accepted_in_time_warns_both_desks(desks, clock):
     [shadow] = gov.submit("operator", "有人抢劫")
     clock.advance(timedelta(minutes=29))
     with gov.ctx.write() as s:
-        assert watch_once(s, gov.ctx, clock.now())["overdue"] == []
+        assert watch_once(s, gov.ctx.linkage, clock.now())["overdue"] == []
     clock.advance(timedelta(minutes=2))
     with gov.ctx.write() as s:
-        assert watch_once(s, gov.ctx, clock.now())["overdue"] == [shadow["id"]]
+        assert watch_once(s, gov.ctx.linkage, clock.now())["overdue"] == [shadow["id"]]
     with gov.ctx.write() as s:  # once only
-        assert watch_once(s, gov.ctx, clock.now())["overdue"] == []
+        assert watch_once(s, gov.ctx.linkage, clock.now())["overdue"] == []
     assert "transfer_overdue" in gov.order(shadow["id"])["flags"]
     assert _actions(gov, shadow["id"])[-1] == "transfer_overdue"
     desks.pump()  # the peer comes back: the transfer, then the warning on its order
@@ -160,6 +160,23 @@ def test_unresolved_negotiation_leaves_the_order_with_the_first_receiver(desks, 
     desks.pump()
     clock.advance(timedelta(minutes=31))
     with gov.ctx.write() as s:
-        assert watch_once(s, gov.ctx, clock.now())["first_receiver_keeps"] == [order["id"]]
+        assert watch_once(s, gov.ctx.linkage, clock.now())["first_receiver_keeps"] == [order["id"]]
     assert gov.order(order["id"])["status"] == "received"
     assert _outbox(gov) == {"sent": 1}
+
+
+def test_a_units_return_and_its_approval_reach_the_origin_as_they_do_in_one_process(desks):
+    """The same feedback table as tests/api/test_lifecycle.py, over the exchange this time."""
+    gov, pol = desks["12345"], desks["110"]
+    [shadow] = pol.submit("police", "我们小区停水两天了")
+    assert shadow["status"] == "transferred"
+    desks.pump()
+    [work] = gov.received()
+    assert (work["status"], work["unit"]) == ("dispatched", "WSUPPLY")
+    gov.act("water", work["id"], "sign")
+    gov.act("water", work["id"], "return", reason="not_our_duty", note="供水管网不归我单位")
+    gov.act("supervisor", work["id"], "approve_return")
+    desks.pump()
+    trail = pol.events(shadow["id"])
+    assert [e["action"] for e in trail] == ["receive", "transfer", "peer_accept"] + ["peer_progress"] * 4
+    assert "供水管网不归我单位" in trail[-2]["note"] and pol.order(shadow["id"])["status"] == "peer_handling"

@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from liandong.app import Liandong
+from liandong.appeals.tables import AppealRow, add_appeal
 from liandong.config import Settings
 from liandong.core.clock import CST
-from liandong.intake.tables import AppealRow, add_appeal
 from liandong.orders.tables import OrderEventRow, OrderRow
 from liandong.storage.ids import next_id
 
@@ -24,7 +24,7 @@ def store_appeals(ctx: Liandong, prefix: str, n: int) -> list[int]:
             add_appeal(s, appeal)
             oid = next_id(s, OrderRow.__table__)
             s.add(OrderRow(id=oid, number=f"T{prefix}{oid}", platform="12345", appeal_id=appeal.id, status="received",
-                           title="路灯不亮", services=[], flags=[], created_at=NOW, updated_at=NOW))
+                           title="路灯不亮", services=[], created_at=NOW, updated_at=NOW, version=1))
             ids.append(oid)
     return ids
 

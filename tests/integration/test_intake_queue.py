@@ -9,12 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from liandong.api.app import create_app
+from liandong.appeals.tables import AppealRow
+from liandong.core.actors import Actor, Role
 from liandong.core.errors import Busy
 from liandong.intake.queue import IntakeQueue, Pending
 from liandong.intake.schemas import AppealCreate
-from liandong.intake.tables import AppealRow
-from liandong.orders.model import Actor
-from liandong.orders.states import Role
 from liandong.orders.tables import OrderEventRow, OrderRow
 from tests.builders import make_world
 from tests.fakes import ScriptedRouter
@@ -37,7 +36,7 @@ def appeal(text: str, phone: str = "13800000001", region: str = "148802001") -> 
 
 def held(ctx, **kw) -> IntakeQueue:
     """A queue whose writer has not started yet: what is put waits, as behind a busy writer."""
-    q = IntakeQueue(ctx, **kw)
+    q = IntakeQueue(ctx.intake, ctx.write, **kw)
     q._ensure_started = lambda: None
     return q
 
@@ -145,12 +144,12 @@ def test_many_operators_at_once_over_http_every_appeal_stored_once_with_its_orde
     assert len(numbers) == len(set(numbers)) == n
     assert count(world.ctx, AppealRow) == n and count(world.ctx, OrderRow) == n
     assert count(world.ctx, OrderEventRow) == 2 * n
-    assert world.ctx.intake.appeals == n
+    assert world.ctx.intake_queue.appeals == n
 
 
 def test_an_overloaded_desk_answers_503_in_chinese_and_stores_nothing_half(world):
     q = held(world.ctx, max_waiting=1)
-    world.ctx.__dict__["intake"] = q  # the desk's queue: its writer is busy and one appeal already waits
+    world.ctx.__dict__["intake_queue"] = q  # the desk's queue: its writer is busy and one appeal already waits
     waiting = q.put(Pending(appeal("团结路占道经营"), OPERATOR, "12345", world.ctx.clock.now()))
     r = world.post("operator", "/appeals", {"channel": "phone", "text": "解放路路灯不亮", "region": "148802001"})
     assert r.status_code == 503

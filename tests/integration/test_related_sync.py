@@ -4,6 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 
 from liandong.api.app import create_app
 from liandong.app import Liandong
@@ -11,7 +12,6 @@ from liandong.config import Settings
 from liandong.supervision import related_service
 from tests.builders import World, make_world
 from tests.fakes import ScriptedRouter
-from fastapi.testclient import TestClient
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_a_serving_process_looks_from_its_own_thread_and_intake_does_not_wait_fo
     real_sync = finder.sync
     monkeypatch.setattr(finder, "sync", lambda *args, **kw: looked_from.add(threading.current_thread().name)
                         or real_sync(*args, **kw))
-    finder.look_in_background(b.ctx)
+    finder.look_in_background(b.ctx.read, b.ctx.clock)
     try:
         first = post(a, "幸福路88号门口夜间占道经营，摊贩堵住消防通道", "13500000002")
         assert finder.wait_for_looks(finder.looks + 2, timeout=30)  # a look that began after a's commit

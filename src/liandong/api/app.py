@@ -26,16 +26,16 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
         if background:
             await run_in_threadpool(ctx.warm_up)
             settle_heap()
-            ctx.related.look_in_background(ctx)
+            ctx.related.look_in_background(ctx.read, ctx.clock)
         interval = float(os.environ.get("LIANDONG_SUPERVISION_INTERVAL", "60"))
-        scheduler = Scheduler(ctx, interval=interval).start() if background else None
+        scheduler = Scheduler(ctx.supervision, ctx.write, ctx.clock, interval=interval).start() if background else None
         if ctx.exchange is not None:
-            ctx.exchange.start()
+            ctx.start_exchange()
         try:
             yield
         finally:
-            if "intake" in ctx.__dict__:  # in-flight requests have had their answers; store anything left
-                ctx.intake.stop()
+            if "intake_queue" in ctx.__dict__:  # in-flight requests have had their answers; store anything left
+                ctx.intake_queue.stop()
             if background:
                 ctx.related.stop_looking()
             if ctx.exchange is not None:
@@ -54,7 +54,7 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
     for r in (appeals.router, orders.router, supervision.router, meta.router):
         app.include_router(r, prefix="/api/v1")
     if ctx.exchange is not None:  # peers sign each message (HMAC); no bearer token on this route
-        app.include_router(ctx.exchange.http_router())
+        app.include_router(ctx.exchange_router())
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:

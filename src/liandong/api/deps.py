@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from liandong.app import Liandong
 from liandong.auth.service import authenticate, digest
-from liandong.orders.model import Actor
+from liandong.core.actors import Actor
 
 
 async def get_ctx(request: Request) -> Liandong:

@@ -1,8 +1,7 @@
-"""Users, bearer tokens and who may see which order.
+"""Users and bearer tokens: who the caller is (authentication only; what they may see is `orders.scope`).
 
 Tokens are random (256 bits) and stored only as SHA-256 digests: a stolen database yields no
-usable token. Scope: a handler (承办人) sees only orders currently with their unit; everyone else
-sees their own platform's orders inside their region; an admin sees all.
+usable token.
 """
 
 from __future__ import annotations
@@ -12,16 +11,13 @@ import secrets
 import time
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select, true
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liandong.auth.tables import TokenRow, UserRow
 from liandong.config import PLATFORMS
-from liandong.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
-from liandong.orders.model import Actor
-from liandong.orders.states import ROLE_LABELS, Role
-from liandong.orders.tables import OrderRow
-from liandong.regions.codes import region_prefix, within
+from liandong.core.actors import ROLE_LABELS, Actor, Role
+from liandong.core.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from liandong.regions.registry import CityRegistry
 
 TOKEN_PREFIX = "ld_"
@@ -117,35 +113,3 @@ def authenticate(session: Session, token: str | None) -> tuple[Actor, str]:
     if tok.revoked_at is not None or not user.active:
         raise Unauthenticated("令牌已失效或用户已停用")
     return Actor(name=user.name, role=Role(user.role), unit=user.unit, region=user.region), user.platform
-
-
-def can_view(actor: Actor, platform: str, order: OrderRow) -> bool:
-    if actor.role is Role.ADMIN:
-        return True
-    if actor.role is Role.HANDLER:
-        return order.unit is not None and order.unit == actor.unit
-    if order.platform != platform:
-        return False
-    return actor.region is None or order.region is None or within(order.region, actor.region)
-
-
-def require_view(actor: Actor, platform: str, order: OrderRow) -> None:
-    if not can_view(actor, platform, order):
-        raise Forbidden(f"无权查看或操作工单 {order.number}：不在您的单位或辖区范围内")
-
-
-def scope_filter(actor: Actor, platform: str) -> ColumnElement[bool]:
-    """The same rule as `can_view`, as a SQL condition for listings."""
-    if actor.role is Role.ADMIN:
-        return true()
-    if actor.role is Role.HANDLER:
-        return OrderRow.unit == (actor.unit or "")
-    cond = OrderRow.platform == platform
-    if actor.region:
-        cond = and_(cond, or_(OrderRow.region.is_(None), OrderRow.region.startswith(region_prefix(actor.region))))
-    return cond
-
-
-def require_role(actor: Actor, *roles: Role) -> None:
-    if actor.role is not Role.ADMIN and actor.role not in roles:
-        raise Forbidden(f"此操作需要角色：{'、'.join(ROLE_LABELS[r] for r in roles)}")

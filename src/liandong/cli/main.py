@@ -88,9 +88,8 @@ def schemas(out: Annotated[Path, typer.Option(help="输出目录")] = Path("docs
 def supervise_run(db: DbOpt = None) -> None:
     """One supervision pass now: warning lights, 催办 and 督办 where due (for cron or by hand)."""
     from liandong.app import Liandong
-    from liandong.supervision.service import run_checks
 
     with friendly_errors():
         ctx = Liandong(settings(db))
-        r = run_checks(ctx, ctx.clock.now())
-        typer.echo(f"检查 {r.checked} 单：黄灯 {r.yellow}，红灯 {r.red}，催办 {r.chased}，督办 {r.escalated}")
+        r = ctx.supervision.run_checks(ctx.write, ctx.clock.now())
+        typer.echo(f"检查 {r.checked} 单：黄灯 {r.yellow}，红灯 {r.red}，催办 {r.chased}，督办 {r.supervised}")

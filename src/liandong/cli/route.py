@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from liandong.core.errors import LiandongError
-from liandong.routing import load_router
+from liandong.routing.router import load_router
 from liandong.routing.text import validate
 
 BATCH = 512

@@ -9,7 +9,7 @@ import typer
 from liandong.app import Liandong
 from liandong.auth import service as auth
 from liandong.cli.common import friendly_errors, settings
-from liandong.orders.states import ROLE_LABELS
+from liandong.core.actors import ROLE_LABELS
 
 user_app = typer.Typer(help="用户管理（user management）", no_args_is_help=True)
 ROLES_HELP = "，".join(f"{r.value}={ROLE_LABELS[r]}" for r in auth.USER_ROLES)

@@ -29,9 +29,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from liandong.core.clock import CST, as_cst
+from liandong.core.types import Channel
 from liandong.demo import phrases as P
 from liandong.demo.places import Place, build_places, caller_name, caller_phone, format_address
-from liandong.intake.channels import Channel
 from liandong.regions.registry import CityRegistry, load_city
 
 DEFAULT_START = datetime(2026, 11, 16, 0, 0, tzinfo=CST)  # a Monday in the heating season

@@ -213,6 +213,6 @@ class DemoTraffic:
         auth = desk.auth("supervisor")
         run = desk.http.post("/api/v1/supervision/run", headers=auth).json()
         o = desk.http.get("/api/v1/supervision/overview", headers=auth).json()
-        return (f"督办检查：黄灯 {o['warning']}，红灯 {o['overdue']}，本轮催办 {run['chased']}、督办 {run['escalated']} | "
+        return (f"督办检查：黄灯 {o['warning']}，红灯 {o['overdue']}，本轮催办 {run['chased']}、督办 {run['supervised']} | "
                 f"推诿 {o['bounce']}，重复来电 {o['repeat']}（未解决 {o['repeat_unresolved']}），群诉 {o['mass']}，"
                 f"疑似骚扰 {o['harass']}，待人工复核 {o['review']}")

@@ -110,3 +110,38 @@ def load_mappings(path: str | Path) -> Mappings:
             raise ConfigError(p, f"对端「{peer}」的对照表没有任何行", line=tline)
         tables[peer] = MappingTable(peer, rows)
     return Mappings(local, tables)
+
+
+def routing_code_aliases(path: Path) -> dict[str, str]:
+    """Prefixes of routing-list codes → prefixes of the exchange codes for the same items (city data)."""
+    raw = yamlio.load(path).get("routing_codes") or {}
+    return {str(k): str(v) for k, v in raw.items() if k != yamlio.LINE}
+
+
+def exchange_category(code: str | None, *, aliases: dict[str, str], table: MappingTable) -> str:
+    """Our code for the category of an order, as the mapping table knows it: a routing-list code is
+    respelt (JC-A21 → jc-12345to110-021); a 12345-side code on another desk becomes that desk's own."""
+    if not code:
+        return "unclassified"
+    for prefix, target in aliases.items():
+        rest = code[len(prefix):]
+        if code.startswith(prefix) and rest.isdigit():
+            code = target + rest.zfill(3)
+            break
+    ours = {r.ours for r in table.rows}
+    if code in ours:
+        return code
+    row = next((r for r in table.rows if r.theirs == code), None)
+    return row.ours if row else code
+
+
+def mappings_for(path: Path, local: str) -> Mappings:
+    """The city's mapping file is written from one desk's side; the other desk reads it mirrored."""
+    data = load_mappings(path)
+    if data.local_platform == local:
+        return data
+    tables = {}
+    if local in data.tables:
+        rows = [MappingRow(ours=r.theirs, theirs=r.ours, label=r.label, line=r.line) for r in data.tables[local].rows]
+        tables[data.local_platform] = MappingTable(data.local_platform, rows)
+    return Mappings(local, tables)

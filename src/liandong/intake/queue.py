@@ -18,14 +18,18 @@ import logging
 import queue
 import threading
 from concurrent.futures import Future
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Callable
 
+from sqlalchemy.orm import Session
+
+from liandong.core.actors import Actor
 from liandong.core.errors import Busy
 from liandong.core.ids import new_id
-from liandong.intake import service as intake
 from liandong.intake.schemas import AppealCreate
-from liandong.orders.model import Actor
+from liandong.intake.service import Intake
 
 log = logging.getLogger("liandong.intake")
 MAX_BATCH = 64
@@ -43,8 +47,9 @@ class Pending:  # 待入库的诉求
 
 
 class IntakeQueue:
-    def __init__(self, ctx, *, max_batch: int = MAX_BATCH, max_waiting: int = MAX_WAITING) -> None:
-        self.ctx = ctx
+    def __init__(self, intake: Intake, write: Callable[[], AbstractContextManager[Session]], *,
+                 max_batch: int = MAX_BATCH, max_waiting: int = MAX_WAITING) -> None:
+        self.intake, self.write = intake, write
         self.max_batch = max_batch
         self._queue: queue.Queue[Pending | None] = queue.Queue(maxsize=max_waiting)
         self._thread: threading.Thread | None = None
@@ -53,7 +58,7 @@ class IntakeQueue:
         self.appeals = 0
 
     async def submit(self, body: AppealCreate, *, actor: Actor, platform: str, now: datetime):
-        """Queue a checked appeal (see `intake.check_appeal`); returns `(AppealRow, [OrderRow])` once committed."""
+        """Queue a checked appeal (see `Intake.check`); returns `(AppealRow, [OrderRow])` once committed."""
         return await asyncio.wrap_future(self.put(Pending(body, actor, platform, now)))
 
     def put(self, item: Pending) -> Future:
@@ -104,8 +109,8 @@ class IntakeQueue:
         if not batch:
             return
         try:
-            routings = intake.route_checked(self.ctx, [p.body for p in batch])
-            with self.ctx.write() as session:
+            routings = self.intake.route([p.body for p in batch])
+            with self.write() as session:
                 results = [self._submit(session, p, routing) for p, routing in zip(batch, routings)]
         except Exception:
             log.warning("intake batch of %d failed; storing its appeals one by one", len(batch), exc_info=True)
@@ -120,8 +125,8 @@ class IntakeQueue:
         failed = False
         for p in batch:
             try:
-                routing = intake.route_checked(self.ctx, [p.body])[0]
-                with self.ctx.write() as session:
+                routing = self.intake.route([p.body])[0]
+                with self.write() as session:
                     result = self._submit(session, p, routing)
             except Exception as exc:  # noqa: BLE001 — handed to the waiting request, which maps it to 4xx/5xx
                 failed = True
@@ -129,10 +134,10 @@ class IntakeQueue:
             else:  # only once committed
                 p.future.set_result(result)
         if failed:  # the failed appeals entered the repeat/mass index inside their rolled-back transaction
-            self.ctx.related.forget_all()
+            self.intake.related.forget_all()
 
     def _submit(self, session, p: Pending, routing: dict):
-        appeal, orders = intake.submit_appeal(session, self.ctx, p.body, actor=p.actor, platform=p.platform, now=p.now,
-                                              routing=routing, appeal_id=p.appeal_id)
-        self.ctx.related.add(appeal)  # the next appeal of this batch must see this one
+        appeal, orders = self.intake.submit(session, p.body, actor=p.actor, platform=p.platform, now=p.now,
+                                            routing=routing, appeal_id=p.appeal_id)
+        self.intake.related.add(appeal)  # the next appeal of this batch must see this one
         return appeal, orders

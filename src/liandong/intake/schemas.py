@@ -6,7 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from liandong.intake.channels import Channel
+from liandong.core.types import Channel
+from liandong.orders.schemas import OrderRef
 
 MAX_TEXT = 5000  # characters; a phone transcript is rarely over 1,000
 
@@ -41,3 +42,29 @@ class AppealCreate(BaseModel):  # 诉求登记
         if not v:
             raise ValueError("诉求内容不能为空")
         return v
+
+
+class RoutingRead(BaseModel):  # 分流结果
+    services: list[str]
+    category: str | None
+    category_code: str | None = None
+    kind: str | None = None
+    unit: str | None = None
+    unit_function: str | None = None
+    level: str
+    level_reasons: list[str] = []
+    confidence: float
+    reasons: list[str]
+    review: bool
+
+
+class RelatedRef(BaseModel):
+    order_id: str
+    relation: str  # repeat / mass
+
+
+class AppealCreated(BaseModel):
+    appeal_id: str
+    routing: RoutingRead
+    orders: list[OrderRef]
+    related: list[RelatedRef] = []

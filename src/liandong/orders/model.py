@@ -1,8 +1,9 @@
 """Work orders as plain data, and the one function that decides what an action does to one.
 
-`decide(order, command, actor, now)` is pure: it checks the transition table, the command's
-required fields and the guards that depend on the order's facts, and returns the new status,
-the field changes and the audit event. Storage applies them in one transaction.
+`decide(order, command, actor, now)` is pure: it checks the transition table (`states.py`), the
+command's required fields and the guards that depend on the order's facts, and returns the new
+status, every field the action changes (as the order's own column names and final values) and the
+data of the audit event. Storage only writes them, in one transaction.
 """
 
 from __future__ import annotations
@@ -10,16 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from liandong.core.actors import ROLE_LABELS, Actor, Role
 from liandong.core.errors import Conflict, Forbidden, InvalidInput
-from liandong.orders.states import (
-    ACTION_LABELS,
-    ROLE_LABELS,
-    STATUS_LABELS,
-    Action,
-    Role,
-    Status,
-    rule_for,
-)
+from liandong.core.types import TRANSFER_TARGETS
+from liandong.orders.states import ACTION_LABELS, MILESTONES, STATUS_LABELS, Action, Status, dispatch_refusal, rule_for
 
 RETURN_REASONS = {  # 退单原因
     "not_our_duty": "非本单位职责",
@@ -32,14 +27,6 @@ RETURN_REASONS = {  # 退单原因
 
 
 @dataclass(frozen=True)
-class Actor:  # 操作人
-    name: str
-    role: Role
-    unit: str | None = None
-    region: str | None = None
-
-
-@dataclass(frozen=True)
 class OrderFacts:
     """What the decision needs to know of an order."""
 
@@ -49,6 +36,10 @@ class OrderFacts:
     unit: str | None
     last_visit_satisfied: bool | None = None
     return_count: int = 0
+    transfer_count: int = 0
+    urge_count: int = 0
+    extension_days: int = 0
+    pending_extension_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +53,8 @@ class ActionCommand:  # 操作指令
     days: int | None = None  # 延期 working days
     target: str | None = None  # 合并 into order number / 转办 target platform
     step: str | None = None  # 办理 sub-step: 核实/派遣/处置
+    unit_platform: str | None = None  # 派单: the platform of the target unit (the service looks it up)
+    unit_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +71,7 @@ _FIELD_LABELS = {"unit": "承办单位", "reason": "原因", "satisfied": "是�
 
 def decide(order: OrderFacts, cmd: ActionCommand, actor: Actor, now: datetime) -> Decision:
     rule = rule_for(order.platform, order.status, cmd.action)
-    if actor.role not in rule.roles and actor.role is not Role.ADMIN:
+    if actor.role not in rule.roles:
         allowed = "、".join(ROLE_LABELS[r] for r in sorted(rule.roles, key=list(Role).index) if r is not Role.SYSTEM)
         raise Forbidden(f"「{ACTION_LABELS[cmd.action]}」需由{allowed}执行，当前用户角色为{ROLE_LABELS[actor.role]}")
     for name in rule.needs:
@@ -90,7 +83,13 @@ def decide(order: OrderFacts, cmd: ActionCommand, actor: Actor, now: datetime) -
     to = rule.to or order.status
     match cmd.action:
         case Action.DISPATCH:
+            refusal = dispatch_refusal(order.platform, cmd.unit_platform, cmd.unit_name or cmd.unit or "") \
+                if cmd.unit_platform is not None else None  # an unknown unit is refused by the city registry
+            if refusal:
+                raise InvalidInput(refusal)
             changes["unit"] = cmd.unit
+            if order.unit is not None or order.return_count > 0:  # passed on from one unit to another
+                changes["transfer_count"] = order.transfer_count + 1
             data["unit"] = cmd.unit
         case Action.RETURN:
             reason_text = RETURN_REASONS.get(cmd.reason or "")
@@ -112,7 +111,8 @@ def decide(order: OrderFacts, cmd: ActionCommand, actor: Actor, now: datetime) -
             changes["pending_extension_days"] = cmd.days
         case Action.APPROVE_EXTENSION:
             data["approved"] = True
-            changes["approve_extension"] = True
+            changes["extension_days"] = order.extension_days + (order.pending_extension_days or 0)
+            changes["pending_extension_days"] = None
         case Action.VISIT:
             changes["satisfied"] = cmd.satisfied
             data["satisfied"] = cmd.satisfied
@@ -124,8 +124,8 @@ def decide(order: OrderFacts, cmd: ActionCommand, actor: Actor, now: datetime) -
         case Action.REOPEN:
             if order.status is Status.VISITED and order.last_visit_satisfied is not False:
                 raise Conflict("只有回访不满意的工单才能重办")
-            changes["satisfied"] = None
-            changes["reopen"] = True
+            # the same unit handles it again (重办); the clocks restart at this dispatch
+            changes.update(satisfied=None, closed_at=None, replied_at=None, signed_at=None, visited_at=None)
             data["reason"] = cmd.reason
         case Action.CANCEL | Action.MERGE:
             data["reason"] = cmd.reason
@@ -135,19 +135,24 @@ def decide(order: OrderFacts, cmd: ActionCommand, actor: Actor, now: datetime) -
                 changes["merged_into"] = cmd.target
                 data["target"] = cmd.target
         case Action.TRANSFER | Action.NEGOTIATE:
-            if cmd.target not in {"110", "12345", "119", "120", "122", "utility"} or cmd.target == order.platform:
+            if cmd.target not in TRANSFER_TARGETS or cmd.target == order.platform:
                 raise InvalidInput(f"转办目标平台「{cmd.target}」无效")
             changes["peer_platform"] = cmd.target
             data["target"] = cmd.target
-        case Action.URGE | Action.SUPERVISE:
-            changes["urge" if cmd.action is Action.URGE else "supervise"] = True
-        case Action.CLOSE:
-            changes["closed_at"] = now
+        case Action.URGE:
+            changes["urge_count"] = order.urge_count + 1
+        case Action.SUPERVISE:
+            changes["supervised"] = True
         case Action.HANDLE:
             if cmd.step:
                 data["step"] = cmd.step
-    if to in (Status.CLOSED,):
+    stamp = MILESTONES.get(cmd.action)
+    if stamp:
+        changes[stamp] = now
+    if to is Status.CLOSED:
         changes.setdefault("closed_at", now)
+    changes["status"] = to.value
+    changes["updated_at"] = now
     return Decision(order.status, to, changes, data)
 
 

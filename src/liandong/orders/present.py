@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from liandong.appeals.tables import AppealRow
+from liandong.core.actors import Actor
 from liandong.core.masking import mask_name, mask_phone
-from liandong.intake.tables import AppealRow
-from liandong.orders.exchange_out import NOTICE_LABELS
-from liandong.orders.model import Actor
 from liandong.orders.schemas import CallerRead, EventRead, OrderRead, OrderRef, OrderSummary
-from liandong.orders.states import ACTION_LABELS, STATUS_LABELS, Action, Role, Status, allowed_actions
-from liandong.orders.tables import OrderEventRow, OrderRow
+from liandong.orders.scope import may_see_contact
+from liandong.orders.states import ACTION_LABELS, NOTICE_LABELS, STATUS_LABELS, Action, Notice, Status, allowed_actions
+from liandong.orders.tables import OrderEventRow, OrderRow, TransferOverdue
 
 
-def may_see_contact(actor: Actor, order: OrderRow) -> bool:
-    """The handler whose unit holds the order must phone the citizen back; an admin may; nobody else."""
-    return actor.role is Role.ADMIN or (actor.role is Role.HANDLER and order.unit == actor.unit)
+def marks(order: OrderRow) -> list[str]:
+    """The order's marks as the API lists them (`flags`), sorted: 推诿, 重复来电, 群诉, 骚扰, and the link state."""
+    out = {
+        "bounce": order.bounce, "mass": order.mass, "mass_lead": order.mass_lead, "harass": order.harass,
+        "by_transfer": order.by_transfer, "accept_sent": order.accept_sent, "escalated": order.escalated,
+        "manual_category": order.category_unmapped,
+        "transfer_overdue": order.transfer_overdue == TransferOverdue.OVERDUE,
+        "transfer_overdue_accepted": order.transfer_overdue == TransferOverdue.ACCEPTED_LATE,
+    }
+    names = {name for name, on in out.items() if on}
+    if order.repeat_call:
+        names |= {"repeat", order.repeat_call}
+    if order.transfer_purpose:
+        names.add(f"purpose:{order.transfer_purpose}")
+    names |= {f"notify:{p}" for p in order.notified or ()}
+    return sorted(names)
 
 
 def ref(order: OrderRow) -> OrderRef:
@@ -31,7 +44,7 @@ def _summary_fields(order: OrderRow, appeal: AppealRow, city) -> dict:
         id=order.number, platform=order.platform, status=order.status,
         status_label=STATUS_LABELS[Status(order.status)], title=order.title, category=order.category_name,
         kind=order.kind, level=order.level, unit=order.unit, unit_name=unit.name if unit else None,
-        region=order.region, review=order.review, warning=order.warning, flags=list(order.flags or []),
+        region=order.region, review=order.review, warning=order.warning, flags=marks(order),
         created_at=order.created_at, close_due=order.close_due,
         caller_name=mask_name(appeal.caller_name), caller_phone=mask_phone(appeal.caller_phone),
     )
@@ -64,7 +77,8 @@ def event(row: OrderEventRow) -> EventRead:
     try:
         label = ACTION_LABELS[Action(row.action)]
     except ValueError:
-        label = {"receive": "受理", **NOTICE_LABELS}.get(row.action, row.action)
+        label = "受理" if row.action == "receive" else NOTICE_LABELS.get(Notice._value2member_map_.get(row.action),
+                                                                           row.action)
     return EventRead(seq=row.seq, action=row.action, action_label=label, from_status=row.from_status,
                      to_status=row.to_status, actor=row.actor, role=row.role, unit=row.unit, at=row.at,
                      note=row.note, data=dict(row.data or {}))

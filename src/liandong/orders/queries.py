@@ -8,11 +8,12 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from liandong.auth.service import scope_filter
+from liandong.appeals.tables import AppealRow
+from liandong.core.actors import Actor
 from liandong.core.clock import CST
 from liandong.core.errors import InvalidInput
-from liandong.intake.tables import AppealRow
-from liandong.orders.model import Actor
+from liandong.core.types import Platform
+from liandong.orders.scope import scope_filter
 from liandong.orders.states import Status
 from liandong.orders.tables import OrderRow
 from liandong.regions.codes import check_region_code, region_prefix
@@ -40,7 +41,7 @@ def list_orders(session: Session, actor: Actor, platform: str, f: OrderFilter) -
         except ValueError:
             raise InvalidInput(f"状态「{f.status}」无效，可选：{'、'.join(s.value for s in Status)}") from None
     if f.platform:
-        if f.platform not in ("12345", "110"):
+        if f.platform not in (Platform.GOV, Platform.POLICE):
             raise InvalidInput("平台应为 12345 或 110")
         conds.append(OrderRow.platform == f.platform)
     if f.unit:

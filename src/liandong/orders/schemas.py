@@ -9,38 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from liandong.orders.states import Action
 
 
-class RoutingRead(BaseModel):  # 分流结果
-    services: list[str]
-    category: str | None
-    category_code: str | None = None
-    kind: str | None = None
-    unit: str | None = None
-    unit_function: str | None = None
-    level: str
-    level_reasons: list[str] = []
-    confidence: float
-    reasons: list[str]
-    review: bool
-
-
 class OrderRef(BaseModel):
     id: str
     platform: str
     status: str
     status_label: str
     unit: str | None = None
-
-
-class RelatedRef(BaseModel):
-    order_id: str
-    relation: str  # repeat / mass
-
-
-class AppealCreated(BaseModel):
-    appeal_id: str
-    routing: RoutingRead
-    orders: list[OrderRef]
-    related: list[RelatedRef] = []
 
 
 class CallerRead(BaseModel):

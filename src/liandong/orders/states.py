@@ -14,7 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from liandong.core.actors import Role
 from liandong.core.errors import IllegalTransition
+from liandong.core.types import Platform
 
 
 class Status(StrEnum):
@@ -66,16 +68,6 @@ class Action(StrEnum):
     NEGOTIATED = "negotiated"  # 协商结果（含首接负责）
 
 
-class Role(StrEnum):
-    OPERATOR = "operator"  # 话务员
-    DISPATCHER = "dispatcher"  # 派单员
-    HANDLER = "handler"  # 承办人
-    SUPERVISOR = "supervisor"  # 督办员
-    POLICE = "police"  # 110 接警员
-    ADMIN = "admin"  # 管理员
-    SYSTEM = "system"  # 平台对接（交换报文、定时任务）
-
-
 STATUS_LABELS = {
     Status.RECEIVED: "已受理", Status.DISPATCHED: "已派单", Status.SIGNED: "已签收", Status.HANDLING: "办理中",
     Status.ON_SCENE: "已到场", Status.RETURN_PENDING: "退单待审核", Status.EXTENSION_PENDING: "延期待审批",
@@ -93,9 +85,19 @@ ACTION_LABELS = {
     Action.PEER_RETURN: "对方退回", Action.PEER_PROGRESS: "对方进展", Action.PEER_RESULT: "对方办结反馈",
     Action.NEGOTIATED: "协商确定",
 }
-ROLE_LABELS = {
-    Role.OPERATOR: "话务员", Role.DISPATCHER: "派单员", Role.HANDLER: "承办人", Role.SUPERVISOR: "督办员",
-    Role.POLICE: "110接警员", Role.ADMIN: "管理员", Role.SYSTEM: "系统",
+
+
+class Notice(StrEnum):  # audit events that record a notice and change no state (`Orders.record_notice`)
+    PEER_NOTICE = "peer_notice"  # 对端通报: a peer answered about an order that stays live here
+    ESCALATION = "escalation"  # 升级通报 to the city command (or received from a peer)
+    TRANSFER_OVERDUE = "transfer_overdue"  # 转办超时预警
+    NEGOTIATION = "negotiation"  # 在线协商
+    PEER_TRANSFER = "peer_transfer"  # 通报对端平台: a transfer sent from a live order
+
+
+NOTICE_LABELS = {
+    Notice.PEER_NOTICE: "对端通报", Notice.ESCALATION: "升级通报", Notice.TRANSFER_OVERDUE: "转办超时预警",
+    Notice.NEGOTIATION: "在线协商", Notice.PEER_TRANSFER: "通报对端平台",
 }
 TERMINAL = frozenset({Status.EVALUATED, Status.CANCELLED, Status.MERGED})
 OPEN_FOR_CHASE = frozenset({  # 催办/督办 reach every step until the citizen has been visited
@@ -126,23 +128,24 @@ _PEER = {
     (Status.RECEIVED, Action.NEGOTIATE): _r(Status.NEGOTIATING, O, D, P, A, needs=("target",)),
     (Status.NEGOTIATING, Action.NEGOTIATED): _r(Status.RECEIVED, SYS, D, P, S, A),
     (Status.NEGOTIATING, Action.TRANSFER): _r(Status.TRANSFERRED, SYS, D, P, A, needs=("target",)),
-    (Status.TRANSFERRED, Action.PEER_ACCEPT): _r(Status.PEER_HANDLING, SYS),
-    (Status.TRANSFERRED, Action.PEER_RETURN): _r(Status.RECEIVED, SYS, needs=("reason",)),
+    # the peer's answers arrive as system actions; an admin may record one by hand when the link is down
+    (Status.TRANSFERRED, Action.PEER_ACCEPT): _r(Status.PEER_HANDLING, SYS, A),
+    (Status.TRANSFERRED, Action.PEER_RETURN): _r(Status.RECEIVED, SYS, A, needs=("reason",)),
     (Status.TRANSFERRED, Action.RECALL): _r(Status.RECEIVED, O, D, P, A, needs=("reason",)),
-    (Status.PEER_HANDLING, Action.PEER_PROGRESS): _r(None, SYS),
-    (Status.PEER_HANDLING, Action.PEER_RETURN): _r(Status.RECEIVED, SYS, needs=("reason",)),
-    (Status.PEER_HANDLING, Action.PEER_RESULT): _r(Status.REPLIED, SYS),
+    (Status.PEER_HANDLING, Action.PEER_PROGRESS): _r(None, SYS, A),
+    (Status.PEER_HANDLING, Action.PEER_RETURN): _r(Status.RECEIVED, SYS, A, needs=("reason",)),
+    (Status.PEER_HANDLING, Action.PEER_RESULT): _r(Status.REPLIED, SYS, A),
 }
 
 # 工单 (12345 side)
 WORK_ORDER_TRANSITIONS: dict[tuple[Status, Action], Rule] = {
     (Status.RECEIVED, Action.DISPATCH): _r(Status.DISPATCHED, D, O, A, SYS, needs=("unit",)),
     (Status.RECEIVED, Action.REPLY): _r(Status.REPLIED, O, D, A, needs=("note",)),  # 即问即答: answered on the call
-    (Status.RECEIVED, Action.CANCEL): _r(Status.CANCELLED, O, D, S, A, needs=("reason",)),
+    (Status.RECEIVED, Action.CANCEL): _r(Status.CANCELLED, O, D, S, A, SYS, needs=("reason",)),  # SYS: a peer's recall
     (Status.RECEIVED, Action.MERGE): _r(Status.MERGED, O, D, S, A, SYS, needs=("target", "reason")),
     (Status.DISPATCHED, Action.SIGN): _r(Status.SIGNED, H, A),
     (Status.DISPATCHED, Action.RETURN): _r(Status.RETURN_PENDING, H, A, needs=("reason",)),
-    (Status.DISPATCHED, Action.CANCEL): _r(Status.CANCELLED, D, S, A, needs=("reason",)),
+    (Status.DISPATCHED, Action.CANCEL): _r(Status.CANCELLED, D, S, A, SYS, needs=("reason",)),
     (Status.DISPATCHED, Action.MERGE): _r(Status.MERGED, D, S, A, SYS, needs=("target", "reason")),
     (Status.SIGNED, Action.HANDLE): _r(Status.HANDLING, H, A),
     (Status.SIGNED, Action.RETURN): _r(Status.RETURN_PENDING, H, A, needs=("reason",)),
@@ -167,7 +170,7 @@ WORK_ORDER_TRANSITIONS: dict[tuple[Status, Action], Rule] = {
 # 警单 (110 side): 接警 → 派警 → 到场 → 处置 → 结警 → 回访 → 评价
 POLICE_ORDER_TRANSITIONS: dict[tuple[Status, Action], Rule] = {
     (Status.RECEIVED, Action.DISPATCH): _r(Status.DISPATCHED, P, A, SYS, needs=("unit",)),
-    (Status.RECEIVED, Action.CANCEL): _r(Status.CANCELLED, P, S, A, needs=("reason",)),
+    (Status.RECEIVED, Action.CANCEL): _r(Status.CANCELLED, P, S, A, SYS, needs=("reason",)),  # SYS: a peer's recall
     (Status.RECEIVED, Action.MERGE): _r(Status.MERGED, P, S, A, SYS, needs=("target", "reason")),
     (Status.DISPATCHED, Action.SIGN): _r(Status.SIGNED, H, P, A),
     (Status.DISPATCHED, Action.ARRIVE): _r(Status.ON_SCENE, H, P, A),
@@ -186,12 +189,52 @@ POLICE_ORDER_TRANSITIONS: dict[tuple[Status, Action], Rule] = {
     **_PEER,
 }
 
-TABLES = {"12345": WORK_ORDER_TRANSITIONS, "110": POLICE_ORDER_TRANSITIONS}
+TABLES = {Platform.GOV: WORK_ORDER_TRANSITIONS, Platform.POLICE: POLICE_ORDER_TRANSITIONS}
+
+
+MILESTONES = {  # the action → the time stamp supervision measures limits from
+    Action.DISPATCH: "dispatched_at", Action.SIGN: "signed_at", Action.ARRIVE: "signed_at", Action.REPLY: "replied_at",
+    Action.PEER_RESULT: "replied_at", Action.CLOSE: "closed_at", Action.VISIT: "visited_at", Action.URGE: "chased_at",
+    Action.SUPERVISE: "supervised_at", Action.REOPEN: "dispatched_at",
+}
+
+
+def dispatch_refusal(order_platform: str, unit_platform: str, unit_name: str) -> str | None:
+    """Guard of 派单: why a unit of `unit_platform` may not take an order of `order_platform` (None: it may).
+
+    Police orders (and the minimal 119/120 desks' orders) go to their own platform's units only; work
+    orders go to 12345 departments and public utilities, never to the police — that is a transfer (转办)."""
+    if order_platform != Platform.GOV:
+        if unit_platform == order_platform:
+            return None
+        return (f"警单只能派给公安单位，「{unit_name}」不是公安单位" if order_platform == Platform.POLICE
+                else f"{order_platform}平台的工单只能派给本平台单位，「{unit_name}」不是")
+    if unit_platform in (Platform.GOV, Platform.UTILITY):
+        return None
+    return f"工单不能派给「{unit_name}」：请通过转办交由{unit_platform}平台处理"
+
+
+POLICE_FUNCTIONS = ("public_security", "traffic_police")  # unit functions (cities/functions.yaml) of the police
+EMERGENCY_FUNCTIONS = ("fire_rescue", "emergency_medical")
+DESK_FUNCTIONS = {Platform.POLICE: "public_security", Platform.FIRE: "fire_rescue", Platform.MEDICAL: "emergency_medical"}
+
+
+def dispatch_function(platform: str, function: str | None) -> str | None:
+    """Rule of 智能派单: the unit function a confidently routed order of `platform` goes to, or None (a
+    person dispatches it). The police take their own functions (public security by default); the 119/120
+    desks their service; a work order never goes to the police or an emergency service (that is 转办)."""
+    if platform == Platform.POLICE:
+        return function if function in POLICE_FUNCTIONS else DESK_FUNCTIONS[Platform.POLICE]
+    if platform in DESK_FUNCTIONS:
+        return DESK_FUNCTIONS[Platform(platform)]
+    if not function or function in POLICE_FUNCTIONS or function in EMERGENCY_FUNCTIONS:
+        return None
+    return function
 
 
 def table_for(platform: str) -> dict[tuple[Status, Action], Rule]:
     """12345 keeps work orders; every other desk (110, and the minimal 119/120 desks) police-style orders."""
-    return TABLES["12345" if platform == "12345" else "110"]
+    return TABLES[Platform.GOV if platform == Platform.GOV else Platform.POLICE]
 
 
 def allowed_actions(platform: str, status: Status, role: Role | None = None) -> list[Action]:

@@ -1,18 +1,24 @@
 """Orders and their audit trail as stored.
 
-`orders.version` is SQLAlchemy's version counter: an UPDATE carries `WHERE version = :seen`, so of
-two people acting on the same order at once exactly one wins and the other gets 409.
+`orders.version` counts the accepted actions on an order (`Orders.act` raises it by one); every UPDATE
+carries `WHERE version = :seen`, so of two people acting on the same order at once exactly one wins and
+the other gets 409. System bookkeeping (deadlines, warning lights, marks) checks the version but does
+not raise it, so it never invalidates what a person is doing on the order.
+
+The marks a supervisor filters on (推诿, 重复来电, 群诉, 骚扰) and the state of a link to a peer desk are
+named columns, each with its meaning beside it; `orders.present.marks` shows them as a list of labels.
 `order_events` is append-only; the migration adds triggers that refuse UPDATE and DELETE on it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from liandong.intake.tables import AppealRow
+from liandong.appeals.tables import AppealRow
 from liandong.storage.base import Base, Moment
 
 
@@ -45,7 +51,20 @@ class OrderRow(Base):
     urge_count: Mapped[int] = mapped_column(Integer, default=0)
     supervised: Mapped[bool] = mapped_column(Boolean, default=False)
     warning: Mapped[str | None] = mapped_column(String(8))  # yellow / red
-    flags: Mapped[list] = mapped_column(JSON, default=list)  # e.g. ["bounce", "repeat_unresolved", "harass"]
+    # -- marks (研判标记): set by supervision at intake and on dispatch/return
+    bounce: Mapped[bool] = mapped_column(Boolean, default=False)  # 推诿: passed between units / returned too often
+    repeat_call: Mapped[str | None] = mapped_column(String(20))  # 重复来电: RepeatCall value
+    mass: Mapped[bool] = mapped_column(Boolean, default=False)  # 群诉 member (lead_order names the lead)
+    mass_lead: Mapped[bool] = mapped_column(Boolean, default=False)  # 群诉 lead order
+    harass: Mapped[bool] = mapped_column(Boolean, default=False)  # 疑似骚扰来电 (flagged, never blocked)
+    # -- the link to a peer desk (平台互通), set by linkage
+    by_transfer: Mapped[bool] = mapped_column(Boolean, default=False)  # opened from a peer's transfer (转入)
+    transfer_purpose: Mapped[str | None] = mapped_column(String(16))  # why it came: handle/mediation/coordinate/notify
+    category_unmapped: Mapped[bool] = mapped_column(Boolean, default=False)  # the peer's category has no mapping
+    accept_sent: Mapped[bool] = mapped_column(Boolean, default=False)  # the origin has been told we accepted (签收)
+    transfer_overdue: Mapped[str | None] = mapped_column(String(16))  # TransferOverdue value (超时未签收)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)  # 升级通报: the city command was notified
+    notified: Mapped[list] = mapped_column(JSON, default=list)  # emergency desks told beside (119/120)
     satisfied: Mapped[bool | None] = mapped_column(Boolean)
     rating: Mapped[int | None] = mapped_column(Integer)
     merged_into: Mapped[str | None] = mapped_column(String(40))
@@ -61,13 +80,13 @@ class OrderRow(Base):
     closed_at: Mapped[datetime | None] = mapped_column(Moment())  # 办结
     visited_at: Mapped[datetime | None] = mapped_column(Moment())  # 回访
     chased_at: Mapped[datetime | None] = mapped_column(Moment())  # latest 催办
-    escalated_at: Mapped[datetime | None] = mapped_column(Moment())  # latest 督办
+    supervised_at: Mapped[datetime | None] = mapped_column(Moment())  # latest 督办
     last_event_seq: Mapped[int] = mapped_column(Integer, default=0)  # seq of the newest audit event
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     # Never loaded (lazy="raise") nor cascaded: declared only so that one flush INSERTs appeals, then orders, then events.
     appeal: Mapped[AppealRow] = relationship(lazy="raise", cascade="")
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
     __table_args__ = (
         Index("ix_orders_status_platform", "status", "platform"),
         Index("ix_orders_unit_status", "unit", "status"),
@@ -75,7 +94,18 @@ class OrderRow(Base):
         Index("ix_orders_created_at", "created_at"),
         Index("ix_orders_appeal_id", "appeal_id"),
         Index("ix_orders_lead_order", "lead_order"),
+        Index("ix_orders_repeat_call", "repeat_call"),
     )
+
+
+class RepeatCall(StrEnum):  # 重复来电
+    REPEAT = "repeat"  # the same caller about the same matter
+    UNRESOLVED = "repeat_unresolved"  # … after an unsatisfied visit: held for a supervisor
+
+
+class TransferOverdue(StrEnum):  # 转办超时
+    OVERDUE = "overdue"  # not accepted within the agreed minutes
+    ACCEPTED_LATE = "accepted_late"  # accepted after the warning
 
 
 class OrderEventRow(Base):

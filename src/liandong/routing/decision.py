@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 KINDS = ("咨询", "求助", "投诉", "举报", "建议")
-LEVELS = ("一般", "较大", "重大", "特别重大")
 
 
 @dataclass(frozen=True)
@@ -22,6 +21,25 @@ class RoutingDecision:  # 分流结果
     confidence: float = 0.0
     review: bool = False  # a person must decide (熔断)
     reasons: list[str] = field(default_factory=list)
+    unit: str | None = None  # the concrete unit that serves the appeal's place (set at intake from the registry)
+
+    def with_unit(self, unit: str | None) -> "RoutingDecision":
+        return replace(self, unit=unit)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RoutingDecision":
+        """Back from stored JSON (`to_dict`); keys that are not fields (e.g. `related`) are ignored."""
+        names = {f.name for f in fields(cls)}
+        known = {k: v for k, v in data.items() if k in names}
+        known["services"] = tuple(known.get("services") or ())
+        known.setdefault("category_code", None)
+        known.setdefault("category_name", None)
+        known.setdefault("category_group", None)
+        known.setdefault("category_list", None)
+        known.setdefault("kind", "求助")
+        known.setdefault("unit_function", None)
+        known.setdefault("level", "一般")
+        return cls(**known)
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data (not `dataclasses.asdict`, whose deep copy cost a tenth of a routing)."""

@@ -6,10 +6,11 @@ accidents (3 / 10 / 30 casualties) and are documented in docs/routing.md.
 
 from __future__ import annotations
 
+from liandong.core.types import Level
 from liandong.routing.signals import ACTIVE, Hit
 from liandong.routing.text import people_counts
 
-_RANK = {"一般": 0, "较大": 1, "重大": 2, "特别重大": 3}
+_RANK = {level.value: rank for rank, level in enumerate(Level)}
 _CASUALTY = {"injury", "trapped", "drowning", "medical", "explosion", "fire", "hazchem", "traffic_accident", "violence"}
 _CROWDED = ("商场", "超市", "学校", "幼儿园", "医院", "小区", "居民楼", "宿舍", "工厂", "酒店", "宾馆", "ktv", "网吧", "车站", "地铁", "影院", "养老院", "市场")
 _MANY = ("多人", "好多人", "很多人", "一群人", "好几个人", "几个人", "一家人", "全家")

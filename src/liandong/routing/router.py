@@ -17,6 +17,7 @@ import jieba
 import numpy as np
 import sklearn
 
+from liandong.core.types import desk_of
 from liandong.routing.classifier import Analyzer, TextClassifier, domain_dictionary, fingerprint
 from liandong.routing.corpus import build_corpus
 from liandong.routing.decision import RoutingDecision
@@ -24,7 +25,6 @@ from liandong.routing.lists import CityRouting, load_city_routing
 from liandong.routing.policy import CityIndex, build_index, decide, keyword_hits
 from liandong.routing.signals import detect
 from liandong.routing.text import normalise, validate
-from liandong.intake.channels import desk_of
 
 PIPELINE_VERSION = 6
 TOP_K = 5

@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 from liandong.core.errors import InvalidInput
-from liandong.intake.channels import Channel
+from liandong.core.types import Channel
 
 MAX_TEXT_CHARS = 20_000
 _HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -1,7 +1,7 @@
 """The one SQLAlchemy metadata every capability's tables hang on.
 
 Each capability keeps its own tables module (`orders/tables.py`, `exchange/tables.py`, …) that
-imports `Base` from here; Alembic sees them all through `liandong.storage.tables`.
+imports `Base` from here; Alembic sees them all through `liandong.storage.migrations.all_tables`.
 """
 
 from __future__ import annotations

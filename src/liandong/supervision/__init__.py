@@ -3,7 +3,7 @@
     calendar        WorkingCalendar (工作日历), add_working_days / add_working_hours / working_time_between
     limits          time limits as city data (cities/<city>/time_limits.yaml) → TimeLimitPolicy, TimeLimits
     deadlines       OrderTimes → the deadlines of 签收 / 答复 / 办结 / 回访
-    warnings        lights 正常 / 黄灯 / 红灯 and the actions due, CHASE (催办) and ESCALATE (督办)
+    warnings        lights 正常 / 黄灯 / 红灯 and the actions due, CHASE (催办) and SUPERVISE (督办)
     bounces         推诿: transfers and returns along an order's chain of units
     appeal_text     text → content, place keys, hashed features
     appeal_columns  AppealColumns: the columnar store of indexed appeals (features, places, per-caller / per-region blocks)

@@ -50,7 +50,7 @@ class OrderTimes:  # 工单时间要素
     revisited_at: datetime | None = None  # 回访
     extension_days: int = 0  # 延期 granted, working days
     chased_at: datetime | None = None  # latest 催办
-    escalated_at: datetime | None = None  # latest 督办
+    supervised_at: datetime | None = None  # latest 督办
 
     def __post_init__(self) -> None:
         if isinstance(self.extension_days, bool) or not isinstance(self.extension_days, int) or self.extension_days < 0:

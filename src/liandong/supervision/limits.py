@@ -85,7 +85,7 @@ class WarningConfig(_Strict):
 
 
 class Chase(_Strict):
-    escalate_after_days: int = Field(default=2, gt=0, le=MAX_WORKING_DAYS)
+    supervise_after_days: int = Field(default=2, gt=0, le=MAX_WORKING_DAYS)
 
 
 class Bounce(_Strict):

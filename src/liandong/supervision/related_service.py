@@ -11,21 +11,23 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from liandong.intake.tables import AppealRow
+from liandong.appeals.tables import AppealRow
+from liandong.core.clock import Clock
 from liandong.orders.service import opened_here
-from liandong.orders.tables import OrderRow
-from liandong.supervision.related import Relation, RelationKind, RelatedPolicy, RelatedReport, relate
+from liandong.orders.tables import OrderRow, RepeatCall
+from liandong.supervision.related import RelatedPolicy, RelatedReport, Relation, RelationKind, relate
 from liandong.supervision.similarity import SimilarityIndex
 
 log = logging.getLogger("liandong.supervision")
 OVERLAP = timedelta(seconds=10)  # re-read this much before the watermark: commits land out of order
-UNRESOLVED = "repeat_unresolved"
 MASS_CATEGORY_HOURS = 24
 SYNC_EVERY = 0.5  # seconds
 RESYNC_EVERY = 2.0
@@ -35,7 +37,9 @@ MASS_SHOWN = 10  # members of a cluster listed on a new order (the latest); the 
 @dataclass
 class RelatedOutcome:  # 关联研判：写在新工单上的结论
     related: list[dict] = field(default_factory=list)  # [{order_id, relation}]
-    flags: set[str] = field(default_factory=set)
+    repeat_call: RepeatCall | None = None  # 重复来电 (未解决)
+    mass: bool = False  # 群诉 member
+    harass: bool = False  # 疑似骚扰
     lead_order: str | None = None
     to_supervisor: bool = False
     notes: list[str] = field(default_factory=list)
@@ -59,7 +63,7 @@ class RelatedFinder:
     def _horizon(self, now: datetime) -> datetime:
         return now - timedelta(days=self.policy.repeat_window_days)
 
-    def look_in_background(self, ctx) -> None:
+    def look_in_background(self, read: Callable[[], AbstractContextManager[Session]], clock: Clock) -> None:
         """Look at the database from a thread of this finder's own, so that intake never waits for a
         look (measured: a look held the intake writer 5–10 ms, four times a second, per worker)."""
         if self._looker is not None:
@@ -69,8 +73,8 @@ class RelatedFinder:
         def loop() -> None:
             while not self._stop_looking.wait(SYNC_EVERY):
                 try:
-                    with ctx.read() as session:
-                        self.sync(session, ctx.clock.now(), force=True)
+                    with read() as session:
+                        self.sync(session, clock.now(), force=True)
                 except Exception:  # noqa: BLE001 — the next look tries again; intake goes on meanwhile
                     log.warning("repeat/mass index: a look at the database failed", exc_info=True)
                 with self._looked:
@@ -228,10 +232,10 @@ def _outcome(session: Session, report: RelatedReport) -> RelatedOutcome:
             if o.satisfied is False:  # closed, and the citizen said it was not resolved
                 out.to_supervisor = True
         if out.related:
-            out.flags.add("repeat")
+            out.repeat_call = RepeatCall.REPEAT
             out.notes.append(f"重复来电：同一来电人此前 {len(out.related)} 次反映同一事项")
         if out.to_supervisor:
-            out.flags.add(UNRESOLVED)
+            out.repeat_call = RepeatCall.UNRESOLVED
             out.notes.append("重复来电未解决：此前工单回访不满意，转督办员研判")
         members = [first_order[r.appeal_id] for r in mass if r.appeal_id in first_order]
         if members:
@@ -239,9 +243,9 @@ def _outcome(session: Session, report: RelatedReport) -> RelatedOutcome:
                 out.related.append({"order_id": o.number, "relation": "mass"})
             lead = min(members, key=lambda o: o.created_at)
             out.lead_order = lead.lead_order or lead.number
-            out.flags.add("mass")
+            out.mass = True
             out.notes.append(f"群诉：{report.mass_callers} 位来电人在同一地点反映同一事项，并入主单 {out.lead_order}")
     if report.caller_flag.flagged:
-        out.flags.add("harass")
+        out.harass = True
         out.notes.append("疑似恶意骚扰（仅提示，不拦截）：" + "；".join(report.caller_flag.reasons))
     return out

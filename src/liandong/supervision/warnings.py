@@ -9,9 +9,9 @@ and no longer light the order).
 
 Actions, one per overdue step, never repeated for the same lapse:
     CHASE (催办)     the step is overdue and no chase was sent at or after its due moment
-    ESCALATE (督办)  the step is still open `escalate_after_days` working days after its due moment
-                     (close of business of that working day) and no escalation since the due moment
-The scheduler sends the action, records `chased_at` / `escalated_at`, and calls `assess` again.
+    SUPERVISE (督办)  the step is still open `supervise_after_days` working days after its due moment
+                     (close of business of that working day) and no 督办 since the due moment
+The scheduler sends the action, records `chased_at` / `supervised_at`, and calls `assess` again.
 """
 
 from __future__ import annotations
@@ -36,12 +36,12 @@ LIGHT_LABELS = {Light.OK: "正常", Light.WARNING: "黄灯", Light.OVERDUE: "红
 _RANK = {Light.OK: 0, Light.WARNING: 1, Light.OVERDUE: 2}
 
 
-class Action(StrEnum):
+class Reminder(StrEnum):  # what supervision sends when a step is late
     CHASE = "chase"  # 催办
-    ESCALATE = "escalate"  # 督办
+    SUPERVISE = "supervise"  # 督办
 
 
-ACTION_LABELS = {Action.CHASE: "催办", Action.ESCALATE: "督办"}
+REMINDER_LABELS = {Reminder.CHASE: "催办", Reminder.SUPERVISE: "督办"}
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class StepStatus:  # 节点状态
 
 @dataclass(frozen=True)
 class ActionDue:  # 待执行的督办动作
-    action: Action
+    action: Reminder
     milestone: Milestone
     due_at: datetime  # the missed deadline
     reason: str  # Chinese, for the supervisor's screen
@@ -103,21 +103,21 @@ def assess(order: OrderTimes, now: datetime, *, policy: TimeLimitPolicy, cal: Wo
     light = max(open_lights, key=_RANK.__getitem__, default=Light.OK)
     actions: list[ActionDue] = []
     chased = as_cst(order.chased_at) if order.chased_at else None
-    escalated = as_cst(order.escalated_at) if order.escalated_at else None
+    supervised = as_cst(order.supervised_at) if order.supervised_at else None
     for step in steps:
         if step.light is not Light.OVERDUE:
             continue
         d = step.deadline
         if chased is None or chased < d.due_at:
-            actions.append(ActionDue(Action.CHASE, d.milestone, d.due_at, f"{d.label}已超期（时限 {d.due_at:%Y-%m-%d %H:%M}），需催办"))
-        escalate_at = add_working_days(d.due_at, policy.chase.escalate_after_days, cal)
-        if now >= escalate_at and (escalated is None or escalated < d.due_at):
+            actions.append(ActionDue(Reminder.CHASE, d.milestone, d.due_at, f"{d.label}已超期（时限 {d.due_at:%Y-%m-%d %H:%M}），需催办"))
+        supervise_at = add_working_days(d.due_at, policy.chase.supervise_after_days, cal)
+        if now >= supervise_at and (supervised is None or supervised < d.due_at):
             actions.append(
                 ActionDue(
-                    Action.ESCALATE,
+                    Reminder.SUPERVISE,
                     d.milestone,
                     d.due_at,
-                    f"{d.label}超期已逾 {policy.chase.escalate_after_days} 个工作日仍未完成，需督办",
+                    f"{d.label}超期已逾 {policy.chase.supervise_after_days} 个工作日仍未完成，需督办",
                 )
             )
     return Assessment(light, steps, tuple(actions), any(s.deadline.provisional for s in steps))

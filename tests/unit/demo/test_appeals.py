@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from liandong.core.clock import CST
+from liandong.core.types import Channel
 from liandong.demo import phrases as P
 from liandong.demo.appeals import (
     DEFAULT_START,
@@ -26,7 +27,6 @@ from liandong.demo.reference import (
     TIBET_CATEGORIES,
     TIBET_EMERGENCIES,
 )
-from liandong.intake.channels import Channel
 from liandong.regions.registry import City, CityRegistry, Region, load_city
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")

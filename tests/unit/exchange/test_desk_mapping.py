@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from liandong.desk import mappings_for
+from liandong.exchange.mapping import mappings_for
 from liandong.exchange.messages import CategoryRef
 from liandong.regions.registry import CITIES_DIR
 
@@ -22,7 +22,7 @@ def test_the_12345_desk_reads_the_file_as_written_and_a_stranger_gets_no_table()
 
 
 def test_routing_codes_travel_as_the_reference_list_codes_of_each_desk():
-    from liandong.desk import exchange_category, routing_code_aliases
+    from liandong.exchange.mapping import exchange_category, routing_code_aliases
 
     aliases = routing_code_aliases(FILE)
     gov, police = mappings_for(FILE, "12345").for_peer("110"), mappings_for(FILE, "110").for_peer("12345")

@@ -2,16 +2,16 @@ from datetime import datetime
 
 import pytest
 
+from liandong.core.actors import Actor, Role
 from liandong.core.clock import CST
 from liandong.core.errors import Conflict, Forbidden, IllegalTransition, InvalidInput
-from liandong.orders.model import ActionCommand, Actor, OrderFacts, decide
+from liandong.orders.model import ActionCommand, OrderFacts, decide
 from liandong.orders.states import (
     ACTION_LABELS,
     POLICE_ORDER_TRANSITIONS,
     STATUS_LABELS,
     WORK_ORDER_TRANSITIONS,
     Action,
-    Role,
     Status,
     allowed_actions,
 )
@@ -80,7 +80,10 @@ def test_extension_bounds_and_approval():
 
 def test_urge_and_supervise_keep_the_state():
     d = decide(facts(Status.HANDLING), ActionCommand(Action.URGE), SUPERVISOR, NOW)
-    assert d.to_status is Status.HANDLING and d.changes == {"urge": True}
+    assert d.to_status is Status.HANDLING
+    assert d.changes == {"urge_count": 1, "chased_at": NOW, "status": "handling", "updated_at": NOW}
+    s = decide(facts(Status.HANDLING), ActionCommand(Action.SUPERVISE, note="督办"), SUPERVISOR, NOW)
+    assert (s.changes["supervised"], s.changes["supervised_at"]) == (True, NOW)
     with pytest.raises(IllegalTransition):
         decide(facts(Status.EVALUATED), ActionCommand(Action.URGE), SUPERVISOR, NOW)
 
@@ -111,3 +114,25 @@ def test_every_state_and_action_has_a_label_and_terminal_states_are_dead_ends():
 def test_merge_into_itself_is_refused():
     with pytest.raises(InvalidInput):
         decide(facts(Status.RECEIVED), ActionCommand(Action.MERGE, target="GD-1", reason="重复"), DISPATCHER, NOW)
+
+
+def test_the_table_names_every_role_that_may_act_admin_included():
+    """No role passes a rule it is not listed in: the table is the whole policy."""
+    admin = Actor("a", Role.ADMIN)
+    for table in (WORK_ORDER_TRANSITIONS, POLICE_ORDER_TRANSITIONS):
+        for (state, action), rule in table.items():
+            assert Role.ADMIN in rule.roles, (state, action)
+    assert decide(facts(Status.TRANSFERRED), ActionCommand(Action.PEER_ACCEPT), admin, NOW).to_status is Status.PEER_HANDLING
+
+
+def test_dispatch_guard_keeps_police_and_work_orders_apart():
+    dispatcher = Actor("d", Role.DISPATCHER)
+    to_police = ActionCommand(Action.DISPATCH, unit="PS-1", unit_platform="110", unit_name="东区派出所")
+    with pytest.raises(InvalidInput, match="转办"):
+        decide(facts(Status.RECEIVED), to_police, dispatcher, NOW)
+    to_dept = ActionCommand(Action.DISPATCH, unit="CG-1", unit_platform="12345", unit_name="城管局")
+    with pytest.raises(InvalidInput, match="警单只能派给公安单位"):
+        decide(facts(Status.RECEIVED, platform="110"), to_dept, Actor("p", Role.POLICE), NOW)
+    d = decide(facts(Status.RECEIVED), to_dept, dispatcher, NOW)
+    assert d.changes["unit"] == "CG-1" and d.changes["dispatched_at"] == NOW
+    assert d.changes["transfer_count"] == 1  # it was with URBAN before: passed on from one unit to another

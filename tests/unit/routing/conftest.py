@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from liandong.routing import load_router
+from liandong.routing.router import load_router
 
 REPO = Path(__file__).resolve().parents[3]
 SHARED = REPO.parent / "shared"

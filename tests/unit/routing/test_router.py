@@ -5,9 +5,10 @@ import json
 import pytest
 
 from liandong.core.errors import InvalidInput
-from liandong.routing import RoutingDecision, load_router
-from liandong.routing.decision import KINDS, LEVELS
+from liandong.core.types import Level
+from liandong.routing.decision import KINDS, RoutingDecision
 from liandong.routing.lists import unit_function_keys
+from liandong.routing.router import load_router
 
 
 def test_contract_fields(route):
@@ -16,7 +17,7 @@ def test_contract_fields(route):
     assert d.services == ("110",)
     assert d.category_code == "JC-A03" and d.category_name == "交通信号灯"
     assert d.category_group == "公安交通类" and d.category_list == "12345→110"
-    assert d.kind in KINDS and d.level in LEVELS
+    assert d.kind in KINDS and d.level in set(Level)
     assert d.unit_function in unit_function_keys()
     assert 0 <= d.confidence <= 1 and isinstance(d.review, bool) and d.reasons
     data = d.to_dict()

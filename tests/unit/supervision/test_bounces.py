@@ -1,12 +1,11 @@
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from liandong.core.clock import CST
 from liandong.core.errors import InvalidInput
 from liandong.supervision.bounces import ChainEvent, ChainKind, detect_bounce
-from pathlib import Path
-
 from liandong.supervision.limits import load_time_limits
 
 FIXTURE = Path(__file__).with_name("time_limits_fixture.yaml")

@@ -2,18 +2,17 @@
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from liandong.core.clock import CST, FrozenClock
 from liandong.core.errors import InvalidInput
 from liandong.supervision.deadlines import Milestone, OrderTimes, due_at, order_deadlines
-from pathlib import Path
-
 from liandong.supervision.limits import load_time_limits
 
 FIXTURE = Path(__file__).with_name("time_limits_fixture.yaml")
-from liandong.supervision.warnings import Action, Light, assess
+from liandong.supervision.warnings import Light, Reminder, assess
 
 
 def at(m, d, hh=0, mm=0, y=2026):
@@ -82,7 +81,7 @@ def test_deadline_helper_wants_exactly_one_limit(cal):
 def test_unsigned_order_is_red_and_needs_a_chase(policy, cal, clock):
     a = assess(ORDER, clock.now(), policy=policy, cal=cal)
     assert a.light is Light.OVERDUE and a.label == "红灯"
-    assert [(x.action, x.milestone) for x in a.actions] == [(Action.CHASE, Milestone.SIGN)]
+    assert [(x.action, x.milestone) for x in a.actions] == [(Reminder.CHASE, Milestone.SIGN)]
     assert "签收已超期" in a.actions[0].reason
     sign = a.steps[0]
     assert sign.overdue_by == timedelta(hours=2)  # 14:00 → 16:00
@@ -94,8 +93,8 @@ def test_chase_is_not_repeated_and_escalation_comes_after_two_more_working_days(
     # escalation moment: close of business of the 2nd working day after 09-30 → 10-09 17:30
     assert assess(chased, at(10, 9, 17, 29), policy=policy, cal=cal).actions == ()
     due = assess(chased, at(10, 9, 17, 30), policy=policy, cal=cal).actions
-    assert [(x.action, x.milestone) for x in due] == [(Action.ESCALATE, Milestone.SIGN)]
-    done = replace(chased, escalated_at=at(10, 9, 17, 31))
+    assert [(x.action, x.milestone) for x in due] == [(Reminder.SUPERVISE, Milestone.SIGN)]
+    done = replace(chased, supervised_at=at(10, 9, 17, 31))
     assert assess(done, at(10, 9, 18), policy=policy, cal=cal).actions == ()
 
 
@@ -121,7 +120,7 @@ def test_finished_steps_report_lateness_but_do_not_light_the_order(policy, cal):
 def test_a_new_lapse_needs_a_new_chase(policy, cal):
     order = replace(ORDER, signed_at=at(9, 30, 11), replied_at=at(10, 8, 9), chased_at=at(9, 30, 14, 5))
     a = assess(order, at(10, 21, 9), policy=policy, cal=cal)  # close was due 10-20 17:30
-    assert [(x.action, x.milestone) for x in a.actions] == [(Action.CHASE, Milestone.CLOSE)]
+    assert [(x.action, x.milestone) for x in a.actions] == [(Reminder.CHASE, Milestone.CLOSE)]
 
 
 def test_deadlines_past_the_known_schedule_are_provisional(policy, cal):

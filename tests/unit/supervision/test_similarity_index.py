@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from similarity_helpers import build_background, load_appeal_pairs
 
 from liandong.core.clock import CST
 from liandong.core.errors import InvalidInput
@@ -18,8 +19,6 @@ from liandong.supervision.similarity import (
     features,
     normalize,
 )
-
-from similarity_helpers import build_background, load_appeal_pairs
 
 TIPDM = Path(__file__).resolve().parents[4] / "shared" / "data" / "tipdm2020c" / "dev_raw.csv"
 T0 = datetime(2026, 9, 30, 16, 0, tzinfo=CST)

@@ -6,8 +6,6 @@ import pytest
 from liandong.core.clock import CST
 from liandong.core.errors import ConfigError, InvalidInput
 from liandong.supervision.calendar import add_working_days
-from pathlib import Path
-
 from liandong.supervision.limits import TimeLimits, limits_for, load_city_time_limits, load_time_limits
 
 FIXTURE = Path(__file__).with_name("time_limits_fixture.yaml")

@@ -6,13 +6,10 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from liandong.api.deps import Ctx, CurrentCaller
-from liandong.auth.service import require_role
-from liandong.intake import service as intake
-from liandong.intake.channels import Channel
-from liandong.intake.schemas import MAX_TEXT, AppealCreate
+from liandong.core.actors import Role, require_role
+from liandong.core.types import Channel
+from liandong.intake.schemas import MAX_TEXT, AppealCreate, AppealCreated, RelatedRef, RoutingRead
 from liandong.orders import present
-from liandong.orders.schemas import AppealCreated, RelatedRef, RoutingRead
-from liandong.orders.states import Role
 
 router = APIRouter(tags=["诉求受理 intake"])
 INTAKE_ROLES = (Role.OPERATOR, Role.DISPATCHER, Role.POLICE)
@@ -35,8 +32,8 @@ async def create_appeal(body: AppealCreate, ctx: Ctx, caller: CurrentCaller) -> 
     serialised once, by pydantic, not validated a second time against the response model."""
     require_role(caller.actor, *INTAKE_ROLES)
     now = ctx.clock.now()
-    intake.check_appeal(ctx, body, now=now)
-    appeal, orders = await ctx.intake.submit(body, actor=caller.actor, platform=caller.platform, now=now)
+    ctx.intake.check(body, now=now)
+    appeal, orders = await ctx.intake_queue.submit(body, actor=caller.actor, platform=caller.platform, now=now)
     related = [RelatedRef(**r) for r in (appeal.routing or {}).get("related", [])]
     created = AppealCreated(appeal_id=appeal.id, routing=routing_read(appeal.routing),
                             orders=[present.ref(o) for o in orders], related=related)

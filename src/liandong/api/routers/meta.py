@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from liandong.api.deps import Ctx, CurrentCaller
+from liandong.core.actors import ROLE_LABELS
 from liandong.core.errors import NotFound
-from liandong.orders.states import ROLE_LABELS
 from liandong.standard import SCHEMAS, json_schema
 
 router = APIRouter(tags=["基础数据 meta"])

@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from liandong.api.deps import Ctx, CurrentCaller
-from liandong.auth.service import require_view
-from liandong.intake.tables import AppealRow
+from liandong.appeals.tables import AppealRow
 from liandong.orders import present, queries
 from liandong.orders import service as orders
 from liandong.orders.model import ActionCommand
 from liandong.orders.schemas import ActionRequest, EventRead, OrderPage, OrderRead
+from liandong.orders.scope import require_view
 
 router = APIRouter(tags=["工单 orders"])
 
@@ -50,8 +50,8 @@ def act_on_order(number: str, body: ActionRequest, ctx: Ctx, caller: CurrentCall
                         rating=body.rating, days=body.days, target=body.target, step=body.step)
     now = ctx.clock.now()
     with ctx.write() as session:
-        order = orders.act(session, ctx, number=number, cmd=cmd, actor=caller.actor, platform=caller.platform, now=now,
-                           expected_version=body.expected_version)
+        order = ctx.orders.act(session, number=number, cmd=cmd, actor=caller.actor, platform=caller.platform, now=now,
+                               expected_version=body.expected_version)
         appeal = session.get(AppealRow, order.appeal_id)
         return present.detail(order, appeal, ctx.city, caller.actor)
 

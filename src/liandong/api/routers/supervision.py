@@ -3,47 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import String, and_, cast, func, select
 
 from liandong.api.deps import Ctx, CurrentCaller
-from liandong.auth.service import require_role, require_view, scope_filter
-from liandong.intake.tables import AppealRow
+from liandong.appeals.tables import AppealRow
+from liandong.core.actors import Role, require_role
 from liandong.orders import present
 from liandong.orders import service as orders
 from liandong.orders.schemas import OrderPage
-from liandong.orders.states import Role
-from liandong.orders.tables import OrderRow
+from liandong.orders.scope import require_view
+from liandong.supervision import queries
 from liandong.supervision.bounces import detect_bounce
-from liandong.supervision.service import bounce_chain, run_checks
+from liandong.supervision.service import bounce_chain
 
 router = APIRouter(tags=["督办 supervision"])
 SUPERVISING = (Role.SUPERVISOR, Role.DISPATCHER)
-Kind = Literal["warning", "overdue", "chased", "supervised", "bounce", "repeat", "repeat_unresolved", "mass", "harass", "review"]
-
-
-def _kind_filter(kind: str):
-    flags = cast(OrderRow.flags, String)
-    return {
-        "warning": OrderRow.warning == "yellow",
-        "overdue": OrderRow.warning == "red",
-        "chased": OrderRow.urge_count > 0,
-        "supervised": OrderRow.supervised.is_(True),
-        "review": and_(OrderRow.review.is_(True), OrderRow.status == "received"),
-    }.get(kind, flags.like(f'%"{kind}"%'))
 
 
 @router.get("/supervision/orders", response_model=OrderPage, summary="督办清单：预警、超期、催办、推诿、重复来电、群诉、骚扰")
-def supervision_list(ctx: Ctx, caller: CurrentCaller, kind: Kind,
+def supervision_list(ctx: Ctx, caller: CurrentCaller, kind: queries.Kind,
                      page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int, Query(ge=1, le=200)] = 20) -> OrderPage:
     require_role(caller.actor, *SUPERVISING)
-    where = and_(scope_filter(caller.actor, caller.platform), _kind_filter(kind))
     with ctx.read() as session:
-        total = session.scalar(select(func.count()).select_from(OrderRow).where(where)) or 0
-        rows = session.execute(select(OrderRow, AppealRow).join(AppealRow, AppealRow.id == OrderRow.appeal_id).where(where)
-                               .order_by(OrderRow.created_at.desc()).limit(page_size).offset((page - 1) * page_size)).all()
+        rows, total = queries.list_kind(session, caller.actor, caller.platform, kind, page=page, page_size=page_size)
         items = [present.summary(o, a, ctx.city) for o, a in rows]
     return OrderPage(items=items, total=total, page=page, page_size=page_size)
 
@@ -51,12 +35,8 @@ def supervision_list(ctx: Ctx, caller: CurrentCaller, kind: Kind,
 @router.get("/supervision/overview", summary="督办概览")
 def overview(ctx: Ctx, caller: CurrentCaller) -> dict:
     require_role(caller.actor, *SUPERVISING)
-    scope = scope_filter(caller.actor, caller.platform)
-    out = {}
     with ctx.read() as session:
-        for kind in Kind.__args__:  # type: ignore[attr-defined]
-            out[kind] = session.scalar(select(func.count()).select_from(OrderRow).where(and_(scope, _kind_filter(kind)))) or 0
-    return out
+        return queries.overview(session, caller.actor, caller.platform)
 
 
 @router.get("/orders/{number}/chain", summary="流转链（推诿研判）")
@@ -82,17 +62,11 @@ def order_related(number: str, ctx: Ctx, caller: CurrentCaller) -> dict:
     with ctx.read() as session:
         order = orders.get_order(session, number)
         require_view(caller.actor, caller.platform, order)
-        lead = order.lead_order or (order.number if "mass_lead" in (order.flags or []) else None)
-        members = []
-        if lead:
-            members = list(session.scalars(select(OrderRow.number).where(OrderRow.lead_order == lead).order_by(OrderRow.id)))
         appeal = session.get(AppealRow, order.appeal_id)
-        repeats = [r["order_id"] for r in (appeal.routing or {}).get("related", []) if r["relation"] == "repeat"]
-    return {"order_id": number, "lead_order": lead, "mass_members": members, "mass_count": len(members) + (1 if lead else 0),
-            "repeat_of": repeats, "flags": list(order.flags or [])}
+        return {"order_id": number, **queries.related_of(session, order, appeal), "flags": present.marks(order)}
 
 
 @router.post("/supervision/run", summary="立即执行一轮督办检查（预警、催办、督办）")
 def run_now(ctx: Ctx, caller: CurrentCaller) -> dict:
     require_role(caller.actor, Role.SUPERVISOR)
-    return asdict(run_checks(ctx, ctx.clock.now()))
+    return asdict(ctx.supervision.run_checks(ctx.write, ctx.clock.now()))

@@ -1,8 +1,7 @@
 from alembic import context
-from sqlalchemy import pool
 
 from liandong.storage.db import make_engine
-from liandong.storage.tables import metadata
+from liandong.storage.migrations.all_tables import metadata
 
 config = context.config
 

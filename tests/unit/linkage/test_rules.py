@@ -10,7 +10,8 @@ import pytest
 from liandong.core.clock import CST
 from liandong.core.errors import ConfigError
 from liandong.exchange.messages import Level
-from liandong.exchange.policy import load_linkage, negotiation_outcome, plan_linkage, transfer_overdue
+from liandong.linkage.plan import plan_linkage
+from liandong.linkage.rules import load_linkage, negotiation_outcome, transfer_overdue
 
 RULES = load_linkage(Path(__file__).resolve().parents[3] / "src/liandong/cities/demo/linkage.yaml")
 NOW = datetime(2026, 9, 30, 16, 0, tzinfo=CST)
@@ -21,7 +22,7 @@ def plan(services, level=Level.GENERAL, receiving="12345", **kw):
 
 
 def actions(p):
-    return [(s.action.value, s.target) for s in p.steps]
+    return [(s.move.value, s.target) for s in p.steps]
 
 
 def test_clearly_the_other_sides_is_transferred_one_click():
@@ -52,7 +53,7 @@ def test_negotiation_unresolved_in_time_stays_with_the_first_receiver():
 
 def test_danger_goes_to_110_and_119_120_first():
     p = plan({"government", "fire", "medical"}, danger=True)
-    firsts = [(s.action.value, s.target) for s in p.steps if s.first]
+    firsts = [(s.move.value, s.target) for s in p.steps if s.first]
     assert firsts == [("transfer", "110"), ("transfer", "119"), ("transfer", "120")]
     assert ("dispatch_departments", "12345") not in actions(p)  # a general-level danger: no parallel dispatch
 

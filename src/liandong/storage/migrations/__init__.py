@@ -1,0 +1,1 @@
+"""Alembic environment and the one migration chain (SQLite and PostgreSQL)."""
