@@ -55,6 +55,7 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
         app.include_router(r, prefix="/api/v1")
     if ctx.exchange is not None:  # peers sign each message (HMAC); no bearer token on this route
         app.include_router(ctx.exchange.http_router())
+    from liandong.console import install as install_console; install_console(app)  # noqa: E702 — web console at /console/
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:
