@@ -228,3 +228,15 @@ def test_pages_forbid_other_hosts_and_static_files_cache_for_a_year(web):
         assert s.status_code == 200 and s.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert "htmx" in c.get(js).text[:2000]
     assert c.get("/console/no-such-page").status_code == 404
+
+
+def test_idle_timeout_follows_the_setting(web):
+    from dataclasses import replace
+
+    web.ctx.settings = replace(web.ctx.settings, console_idle_minutes=5)
+    c = client_of(web)
+    sign_in(c, "operator")
+    web.ctx.clock.advance(timedelta(minutes=4))
+    assert c.get("/console/").status_code == 200
+    web.ctx.clock.advance(timedelta(minutes=6))
+    assert c.get("/console/", follow_redirects=False).headers["location"] == "/console/login?expired=1"

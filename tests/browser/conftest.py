@@ -34,8 +34,10 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    """One Chromium per test. Not shared across tests: Playwright's sync API keeps an event loop
+    running in this thread while it is started, which would break later tests that call asyncio.run."""
     path = chromium_path()
     if path is None:
         pytest.skip("Chromium not found (/usr/bin/chromium; Debian: apt-get install chromium): browser tests need it")
