@@ -3,17 +3,30 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The console's front-end assets (htmx) come from npm at install time, pinned with integrity hashes in
+# frontend/package-lock.json, and are copied into the package, which serves them itself (no CDN).
+VENDOR := src/liandong/console/static/vendor
+VENDOR_STAMP := $(VENDOR)/.installed
 
-.PHONY: demo test venv test-pg bench clean
+.PHONY: demo test venv vendor test-pg bench clean screenshots
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml $(VENDOR_STAMP)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
+$(VENDOR_STAMP): frontend/package.json frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed at install time for the console's assets (Debian: apt-get install npm)"; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp frontend/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	@touch $(VENDOR_STAMP)
+
 venv: $(STAMP)
+
+vendor: $(VENDOR_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/liandong demo
@@ -21,8 +34,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
+screenshots: $(STAMP)  # the console's screenshots in docs/console/, taken by the browser tests
+	LIANDONG_CONSOLE_SHOTS=docs/console $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser -k order_list_then_the_detail
+
 bench: $(STAMP)
 	$(BIN)/python bench/intake.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache frontend/node_modules $(VENDOR)

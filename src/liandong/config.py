@@ -6,6 +6,7 @@
     LIANDONG_PEERS_FILE     peers.yaml of the exchange (平台互通); unset: one process hosts both 12345 and 110
     LIANDONG_RELAY_BASE_DELAY_S  first retry delay of the exchange relay (default 1 s; tests use less)
     LIANDONG_PHONE_SALT     secret for the keyed hash of callers' phone numbers (repeat-call lookups)
+    LIANDONG_CONSOLE_IDLE_MINUTES  a console (web) session ends after this many idle minutes (default 30)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Settings:
     platform: str = Platform.GOV.value
     phone_salt: str = "liandong-demo-salt"
     peers_file: Path | None = None
+    console_idle_minutes: int = 30
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -35,6 +37,8 @@ class Settings:
             raise ConfigError("LIANDONG_PLATFORM", f"平台应为 {'、'.join(PLATFORMS)} 之一，实际为「{self.platform}」")
         if not (self.database_url.startswith("sqlite") or self.database_url.startswith("postgresql")):
             raise ConfigError("LIANDONG_DATABASE_URL", "只支持 sqlite:/// 或 postgresql+psycopg:// 数据库地址")
+        if not 1 <= self.console_idle_minutes <= 24 * 60:
+            raise ConfigError("LIANDONG_CONSOLE_IDLE_MINUTES", "控制台空闲超时应为 1 到 1440 分钟")
 
     @property
     def is_sqlite(self) -> bool:
@@ -53,7 +57,15 @@ def settings_from_env(env: dict[str, str] | None = None, **overrides) -> Setting
         platform=env.get("LIANDONG_PLATFORM", Platform.GOV.value),
         phone_salt=env.get("LIANDONG_PHONE_SALT", "liandong-demo-salt"),
         peers_file=Path(peers) if peers else None,
+        console_idle_minutes=_minutes(env.get("LIANDONG_CONSOLE_IDLE_MINUTES", "30")),
         extra={"relay": {"base_delay_s": float(env["LIANDONG_RELAY_BASE_DELAY_S"])}}
         if env.get("LIANDONG_RELAY_BASE_DELAY_S") else {},
     )
     return base.with_(**overrides)
+
+
+def _minutes(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError("LIANDONG_CONSOLE_IDLE_MINUTES", f"应为整数分钟，实际为「{raw}」") from None

@@ -28,3 +28,7 @@ def test_demo_streams_appeals_through_linked_desks(tmp_path):
     assert {("12345", r) for r in ("operator", "dispatcher", "handler", "supervisor", "admin")} <= roles
     assert ("110", "police") in roles
     assert all(u["token"].startswith("ld_") for u in users)
+    assert all(u["username"] == u["name"] and len(u["password"]) >= 8 for u in users)
+    operator = next(u for u in users if u["platform"] == "12345" and u["role"] == "operator")
+    assert f"http://127.0.0.1:{port}/console/  登录：{operator['username']} / {operator['password']}" in out
+    assert f"http://127.0.0.1:{port + 1}/console/" in out

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "liandong"
-SHELLS = {"api", "cli", "demo", "app", "storage.migrations"}  # may know every capability
+SHELLS = {"api", "console", "cli", "demo", "app", "storage.migrations"}  # may know every capability
 DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions"}
 LAYERS = {  # package → the liandong packages it may import (besides itself)
     "core": set(),

@@ -42,6 +42,10 @@ def demo(
     typer.echo("【4/4】各平台已启动并互联：")
     for desk in running.values():
         typer.echo(f"  {NAMES[desk.platform]:<22} {desk.url}  （接口文档 {desk.url}/docs）")
+    typer.echo("控制台（浏览器打开，用户名与密码见 var/demo-users.json 的 username / password）：")
+    for desk in running.values():
+        first = next(r for r in rows if r["platform"] == desk.platform)
+        typer.echo(f"  {NAMES[desk.platform]:<22} {desk.url}/console/  登录：{first['username']} / {first['password']}")
     clients: dict[str, DeskClient] = {}
     try:
         if simulate > 0:

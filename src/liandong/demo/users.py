@@ -1,11 +1,17 @@
-"""Demo accounts: one user of every role on each desk, and a handler for every unit that gets orders."""
+"""Demo accounts: one user of every role on each desk, and a handler for every unit that gets orders.
+
+The named desk users can also sign in to the console (`/console/`): each gets a fresh random password,
+written beside its token in var/demo-users.json (`username`, `password`).
+"""
 
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 
 from liandong.app import Liandong
+from liandong.auth import passwords
 from liandong.auth import service as auth
 
 DESK_USERS = {  # role → (name, unit) on each platform
@@ -28,7 +34,10 @@ def create_demo_users(ctx: Liandong, platform_users: dict[str, list] | None = No
             for role, name, unit in users:
                 user = auth.add_user(session, ctx.city, name=name, role=role, platform=platform, unit=unit, region=None, now=now)
                 token = auth.issue_token(session, name, now)
-                rows.append({"name": name, "role": role, "platform": platform, "unit": unit, "region": user.region, "token": token})
+                password = demo_password()
+                passwords.set_password(session, name, password, now)
+                rows.append({"name": name, "role": role, "platform": platform, "unit": unit, "region": user.region,
+                             "token": token, "username": name, "password": password})
                 if unit:
                     unit_tokens[unit] = token
         for unit in ctx.city.city.units:
@@ -39,6 +48,11 @@ def create_demo_users(ctx: Liandong, platform_users: dict[str, list] | None = No
             auth.add_user(session, ctx.city, name=name, role="handler", platform=platform, unit=unit.code, region=None, now=now)
             unit_tokens[unit.code] = auth.issue_token(session, name, now)
     return rows, unit_tokens
+
+
+def demo_password() -> str:
+    """Random per demo run (never a fixed, guessable demo password); passes the strength rule."""
+    return f"Ld-{secrets.token_hex(5)}"
 
 
 def write_users_file(path: Path, rows: list[dict]) -> None:

@@ -4,7 +4,7 @@ The migration environment is a shell like the API or the CLI: it may know every 
 core (`base`, `db`, `ids`) knows none."""
 
 from liandong.appeals.tables import AppealRow  # noqa: F401
-from liandong.auth.tables import TokenRow, UserRow  # noqa: F401
+from liandong.auth.tables import ConsoleSessionRow, LoginThrottleRow, TokenRow, UserRow  # noqa: F401
 from liandong.exchange.tables import ExchangeLink, InboxMessage, OutboxMessage  # noqa: F401
 from liandong.orders.tables import OrderEventRow, OrderRow  # noqa: F401
 from liandong.storage.base import Base

@@ -1,0 +1,23 @@
+"""The console's navigation, by role. Each per-role page adds its entry here when it is built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from liandong.core.actors import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    path: str
+
+
+HOME_LABELS = {  # the order list of the home page, named as each role thinks of it
+    Role.OPERATOR: "受理工单", Role.DISPATCHER: "派单工单", Role.HANDLER: "本单位工单", Role.SUPERVISOR: "辖区工单",
+    Role.POLICE: "警单", Role.ADMIN: "全部工单",
+}
+
+
+def nav_for(role: Role) -> list[NavItem]:
+    return [NavItem(HOME_LABELS.get(role, "工单"), "/console/"), NavItem("修改密码", "/console/password")]

@@ -1,0 +1,294 @@
+"""The console's pages under `/console/`: sign-in, sign-out, password change, the order list and the
+order detail. Pages call the same read functions as the JSON API (`orders.queries`, `orders.present`,
+`orders.service`) and the same scope rule; every refusal is a Chinese page, never a 500.
+
+`ConsoleRoute` wraps every console handler: it reads and CSRF-checks every POST before the handler
+runs (so no form can forget it), turns refusals into pages and a missing session into a redirect to
+the sign-in page, and sets the security headers (CSP 'self' only: no page can load anything from
+another host).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Annotated, Callable
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from starlette.staticfiles import StaticFiles
+
+from liandong.api.errors import STATUS, describe_validation_error
+from liandong.auth import passwords, sessions
+from liandong.auth.tables import UserRow
+from liandong.console.deps import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    ConsoleRefusal,
+    Ctx,
+    CurrentUser,
+    Form,
+    SignInRequired,
+    csrf_refused,
+    login_url,
+    read_form,
+    require_view,
+    resolve_signed_in,
+    safe_next,
+)
+from liandong.console.nav import nav_for
+from liandong.console.templating import STATIC, render
+from liandong.core.errors import InvalidInput, LiandongError
+from liandong.appeals.tables import AppealRow
+from liandong.orders import present, queries
+from liandong.orders import service as orders
+from liandong.orders.states import ACTION_LABELS, STATUS_LABELS, Action, Status
+
+log = logging.getLogger("liandong.console")
+PAGE_SIZE = 20
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+PRE_SESSION_POSTS = {"/console/login"}  # checked against the sign-in form's double-submit cookie instead
+
+
+def page(request: Request, template: str, code: int = 200, **context) -> HTMLResponse:
+    me = getattr(request.state, "signed_in", None)
+    context.setdefault("me", me)
+    context.setdefault("nav", nav_for(me.actor.role) if me else [])
+    context.setdefault("path", request.url.path)
+    return HTMLResponse(render(template, **context), status_code=code)
+
+
+def error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
+    return page(request, "error.html", status, title=title, message=message)
+
+
+_TITLES = {403: "无权访问", 404: "未找到", 409: "操作冲突", 422: "输入有误", 503: "系统繁忙"}
+
+
+class ConsoleRoute(APIRoute):
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+        pre_session = self.path in PRE_SESSION_POSTS
+
+        async def route(request: Request) -> Response:
+            try:
+                if request.method == "POST":
+                    await _check_post(request, pre_session)
+                response = await handler(request)
+            except SignInRequired as exc:
+                response = _to_sign_in(request, exc)
+            except ConsoleRefusal as exc:
+                response = error_page(request, exc.status, exc.title, exc.message)
+            except LiandongError as exc:
+                status = next((s for cls, s, _ in STATUS if isinstance(exc, cls)), 400)
+                status = 500 if status >= 500 and status != 503 else status
+                response = error_page(request, status, _TITLES.get(status, "出错了"), exc.message)
+            except RequestValidationError as exc:
+                message = "；".join(describe_validation_error(_named(e)) for e in exc.errors()[:5])
+                response = error_page(request, 422, "输入有误", message)
+            except Exception:  # the last net: logged, and still a page in Chinese
+                log.exception("console: unexpected error on %s", request.url.path)
+                response = error_page(request, 500, "系统错误", "服务器内部错误，已记录，请稍后重试或联系管理员。")
+            _secure(response)
+            return response
+
+        return route
+
+
+_PARAM_NAMES = {"page": "页码", "status": "状态", "number": "工单编号", "next": "跳转地址"}
+
+
+def _named(err: dict) -> dict:
+    return {**err, "loc": tuple(_PARAM_NAMES.get(str(p), p) for p in err.get("loc", ()))}
+
+
+async def _check_post(request: Request, pre_session: bool) -> None:
+    if pre_session:
+        expected = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
+    else:
+        expected = (await resolve_signed_in(request)).csrf_token
+    form = await read_form(request)
+    request.state.form = form
+    given = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
+    if not expected or not sessions.csrf_ok(expected, given):
+        raise csrf_refused()
+
+
+def _to_sign_in(request: Request, exc: SignInRequired) -> Response:
+    target = login_url(exc.next_url if request.method == "GET" else None, expired=exc.expired)
+    if request.headers.get("hx-request"):  # htmx: a full-page redirect, not the sign-in page inside a table
+        return Response(status_code=200, headers={"HX-Redirect": target})
+    response = RedirectResponse(target, status_code=303)
+    if exc.expired:
+        response.delete_cookie(SESSION_COOKIE, path="/console", httponly=True, samesite="strict")
+    return response
+
+
+def _secure(response: Response) -> None:
+    h = response.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("Cache-Control", "no-store")
+
+
+def _set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None = None) -> None:
+    response.set_cookie(name, value, max_age=max_age, path="/console", httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
+
+
+router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
+
+
+# ── sign-in, sign-out, password ──────────────────────────────────────────────────────────────────
+
+def _login_page(request: Request, status: int = 200, *, error: str = "", notice: str = "", username: str = "",
+                next_url: str = "/console/") -> HTMLResponse:
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    response = page(request, "login.html", status, error=error, notice=notice, username=username,
+                    next_url=safe_next(next_url), csrf_token=token, me=None, nav=[])
+    if request.cookies.get(LOGIN_CSRF_COOKIE) != token:
+        _set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
+    return response
+
+
+@router.get("/login")
+async def login_form(request: Request, next: str | None = None, expired: str | None = None,
+                     out: str | None = None) -> Response:
+    try:
+        await resolve_signed_in(request)
+        return RedirectResponse(safe_next(next), status_code=303)
+    except SignInRequired:
+        pass
+    notice = "登录已超时或已失效，请重新登录。" if expired else "您已安全退出。" if out else ""
+    return _login_page(request, notice=notice, next_url=next or "/console/")
+
+
+@router.post("/login")
+def login_submit(request: Request, ctx: Ctx, form: Form) -> Response:
+    username = form.get("username", "").strip()
+    password = form.get("password", "")
+    next_url = safe_next(form.get("next"))
+    error = ""
+    if not username or not password:
+        error = "请输入用户名和密码"
+    elif len(username) > passwords.MAX_NAME:
+        error = f"用户名不超过 {passwords.MAX_NAME} 个字符"
+    elif len(password) > passwords.MAX_LENGTH:
+        error = f"密码不超过 {passwords.MAX_LENGTH} 个字符"
+    if error:
+        return _login_page(request, 422, error=error, username=username[:64], next_url=next_url)
+    now = ctx.clock.now()
+    with ctx.write() as session:
+        outcome = passwords.attempt_sign_in(session, username, password, now)
+        token = sessions.start_session(session, outcome.user, now) if outcome.ok else None
+    if token is None:
+        status = 429 if outcome.locked_until else 401
+        return _login_page(request, status, error=outcome.message, username=username, next_url=next_url)
+    response = RedirectResponse(next_url, status_code=303)
+    _set_cookie(request, response, SESSION_COOKIE, token)  # a browser-session cookie; the server ends it when idle
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/console", httponly=True, samesite="strict")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, ctx: Ctx, me: CurrentUser) -> Response:
+    with ctx.write() as session:
+        sessions.end_session(session, me.session_id, ctx.clock.now())
+    response = RedirectResponse("/console/login?out=1", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/console", httponly=True, samesite="strict")
+    return response
+
+
+@router.get("/password")
+def password_form(request: Request, me: CurrentUser) -> Response:
+    return page(request, "password.html", error="", notice="", min_length=passwords.MIN_LENGTH)
+
+
+@router.post("/password")
+def password_submit(request: Request, ctx: Ctx, me: CurrentUser, form: Form) -> Response:
+    old, new, again = form.get("old_password", ""), form.get("new_password", ""), form.get("new_password2", "")
+    error = ""
+    if not old or not new:
+        error = "请输入原密码和新密码"
+    elif max(len(old), len(new), len(again)) > passwords.MAX_LENGTH:
+        error = f"密码不超过 {passwords.MAX_LENGTH} 个字符"
+    elif new != again:
+        error = "两次输入的新密码不一致"
+    if not error:
+        now = ctx.clock.now()
+        try:
+            with ctx.write() as session:
+                user = session.get(UserRow, me.user_id)
+                passwords.change_password(session, user, old, new, now)
+                ended = sessions.end_sessions_of(session, me.user_id, now, keep=me.session_id)
+        except InvalidInput as exc:
+            error = exc.message
+        else:
+            notice = "密码已修改。" + (f"其他 {ended} 处登录已退出。" if ended else "")
+            return page(request, "password.html", notice=notice, error="", min_length=passwords.MIN_LENGTH)
+    return page(request, "password.html", 422, error=error, notice="", min_length=passwords.MIN_LENGTH)
+
+
+# ── orders ──────────────────────────────────────────────────────────────────────────────────────
+
+@router.get("/")
+def home(request: Request, ctx: Ctx, me: CurrentUser, status: Annotated[str | None, Query(max_length=24)] = None,
+         page_no: Annotated[int, Query(alias="page", ge=1, le=100000)] = 1) -> Response:
+    f = queries.OrderFilter(status=status or None, page=page_no, page_size=PAGE_SIZE)
+    with ctx.read() as session:  # the same list, the same scope as GET /api/v1/orders
+        rows, total = queries.list_orders(session, me.actor, me.platform, f)
+        items = [present.summary(o, a, ctx.city) for o, a in rows]
+    pages = max(1, -(-total // PAGE_SIZE))
+    context = dict(items=items, total=total, page_no=page_no, pages=pages, status=status or "",
+                   statuses=[(s.value, STATUS_LABELS[s]) for s in Status])
+    if request.headers.get("hx-request") and request.headers.get("hx-target") == "orders":
+        return page(request, "_orders.html", **context)
+    return page(request, "home.html", **context)
+
+
+@router.get("/orders/{number}")
+def order_detail(request: Request, ctx: Ctx, me: CurrentUser,
+                 number: Annotated[str, Path(max_length=40)]) -> Response:
+    with ctx.read() as session:
+        order = orders.get_order(session, number)
+        require_view(me.actor, me.platform, order)
+        appeal = session.get(AppealRow, order.appeal_id)
+        view = present.detail(order, appeal, ctx.city, me.actor)
+        events = [present.event(e) for e in orders.events_of(session, order)]
+    actions = [ACTION_LABELS[Action(a)] for a in view.allowed_actions]
+    return page(request, "order.html", order=view, events=events, actions=actions)
+
+
+@router.get("")
+def console_root() -> Response:
+    return RedirectResponse("/console/", status_code=307)
+
+
+@router.get("/{rest:path}")
+def not_found(request: Request, rest: str) -> Response:
+    return error_page(request, 404, "页面不存在", "您访问的控制台页面不存在，请从导航进入。")
+
+
+class CachedStatic(StaticFiles):
+    """The console's own files (styles, scripts, vendored htmx): URLs carry a content hash, so they
+    may be cached for a year."""
+
+    def file_response(self, *args, **kwargs) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def install(app) -> None:
+    """Mount the console on an API app: static files first, then the pages (whose catch-all 404
+    must come after them)."""
+    app.mount("/console/static", CachedStatic(directory=STATIC), name="console-static")
+    app.include_router(router)
