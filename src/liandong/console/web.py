@@ -21,6 +21,7 @@ from fastapi.routing import APIRoute
 from starlette.staticfiles import StaticFiles
 
 from liandong.api.errors import STATUS, describe_validation_error
+from liandong.appeals.tables import AppealRow
 from liandong.auth import passwords, sessions
 from liandong.auth.tables import UserRow
 from liandong.console.deps import (
@@ -41,9 +42,9 @@ from liandong.console.deps import (
     safe_next,
 )
 from liandong.console.nav import nav_for
+from liandong.console.order_related import related_view
 from liandong.console.templating import STATIC, render
 from liandong.core.errors import InvalidInput, LiandongError
-from liandong.appeals.tables import AppealRow
 from liandong.orders import present, queries
 from liandong.orders import service as orders
 from liandong.orders.states import ACTION_LABELS, STATUS_LABELS, Action, Status
@@ -262,8 +263,10 @@ def order_detail(request: Request, ctx: Ctx, me: CurrentUser,
         appeal = session.get(AppealRow, order.appeal_id)
         view = present.detail(order, appeal, ctx.city, me.actor)
         events = [present.event(e) for e in orders.events_of(session, order)]
+        related = related_view(session, order, appeal, me.actor, me.platform)
     actions = [ACTION_LABELS[Action(a)] for a in view.allowed_actions]
-    return page(request, "order.html", order=view, events=events, actions=actions)
+    return page(request, "order.html", order=view, events=events, actions=actions, related=related,
+                units=ctx.city.units)
 
 
 @router.get("")
