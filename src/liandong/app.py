@@ -32,6 +32,7 @@ from liandong.linkage.rules import load_linkage
 from liandong.linkage.service import Linkage
 from liandong.linkage.watch import watch_once
 from liandong.orders.service import Orders
+from liandong.regions.places import Gazetteer, load_gazetteer
 from liandong.regions.registry import CITIES_DIR, CityRegistry, load_city
 from liandong.storage.db import make_engine, make_session_factory, make_writer_engine
 from liandong.supervision.limits import load_city_time_limits
@@ -101,6 +102,11 @@ class Liandong:
         return load_router(self.settings.city)
 
     @cached_property
+    def places(self) -> Gazetteer:  # 地名库
+        path = CITIES_DIR / self.settings.city / "places.yaml"
+        return load_gazetteer(path, self.city) if path.exists() else Gazetteer([])
+
+    @cached_property
     def related(self) -> RelatedFinder:  # 重复来电 / 群诉 研判
         return RelatedFinder()
 
@@ -134,7 +140,8 @@ class Liandong:
 
     @cached_property
     def intake(self) -> Intake:  # 受理
-        return Intake(self.city, self.router, self.orders, self.linkage, self.related, self.settings.phone_salt)
+        return Intake(self.city, self.router, self.orders, self.linkage, self.related, self.settings.phone_salt,
+                      self.places)
 
     @cached_property
     def intake_queue(self) -> IntakeQueue:

@@ -56,6 +56,7 @@ class RoutingRead(BaseModel):  # 分流结果
     confidence: float
     reasons: list[str]
     review: bool
+    place: dict | None = Field(default=None, description="属地：未填区划代码时由地址和诉求内容识别（region、reason、candidates）")
 
 
 class RelatedRef(BaseModel):

@@ -21,6 +21,7 @@ from liandong.orders.model import ActionCommand
 from liandong.orders.service import Orders, get_order, opened_order
 from liandong.orders.states import Action, Status
 from liandong.orders.tables import OrderRow
+from liandong.regions.places import Gazetteer
 from liandong.regions.registry import CityRegistry
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.text import validate
@@ -39,6 +40,7 @@ class Intake:  # 受理
     linkage: Linkage
     related: RelatedFinder
     phone_salt: str
+    places: Gazetteer  # 地名库 for 属地 when the operator gives no region code
 
     def check(self, body: AppealCreate, *, now: datetime) -> None:
         """Everything that can refuse an appeal (422), checked before it is queued or stored."""
@@ -54,8 +56,10 @@ class Intake:  # 受理
                                             for b in bodies])
         out = []
         for body, decision in zip(bodies, decisions):
-            unit = self.city.unit_for(decision.unit_function, body.region) if decision.unit_function else None
-            out.append(decision.with_unit(unit.code if unit else None))
+            place = None if body.region else self.places.resolve(body.text, body.address)
+            region = body.region or (place.region if place else None)
+            unit = self.city.unit_for(decision.unit_function, region) if decision.unit_function else None
+            out.append(decision.with_unit(unit.code if unit else None, place.to_dict() if place else None))
         return out
 
     def submit(self, session: Session, body: AppealCreate, *, actor: Actor, platform: str, now: datetime,
@@ -69,7 +73,7 @@ class Intake:  # 受理
             id=appeal_id or new_id(), channel=body.channel.value,
             received_at=as_cst(body.received_at) if body.received_at else now, caller_name=body.caller.name,
             caller_phone=body.caller.phone, caller_key=caller_key(body.caller.phone, self.phone_salt), text=body.text,
-            address=body.address, region=body.region, attachments=[a.model_dump() for a in body.attachments],
+            address=body.address, region=body.region or (routing.place or {}).get("region"), attachments=[a.model_dump() for a in body.attachments],
             routing=stored, created_by=actor.name, created_at=now,
         )
         add_appeal(session, appeal)

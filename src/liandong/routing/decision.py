@@ -22,9 +22,10 @@ class RoutingDecision:  # 分流结果
     review: bool = False  # a person must decide (熔断)
     reasons: list[str] = field(default_factory=list)
     unit: str | None = None  # the concrete unit that serves the appeal's place (set at intake from the registry)
+    place: dict | None = None  # 属地: the place resolved from the words (region, reason, candidates), if no code given
 
-    def with_unit(self, unit: str | None) -> "RoutingDecision":
-        return replace(self, unit=unit)
+    def with_unit(self, unit: str | None, place: dict | None = None) -> "RoutingDecision":
+        return replace(self, unit=unit, place=place)
 
     @classmethod
     def from_dict(cls, data: dict) -> "RoutingDecision":

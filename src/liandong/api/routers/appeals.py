@@ -21,7 +21,7 @@ def routing_read(routing: dict) -> RoutingRead:
         category_code=routing.get("category_code"), kind=routing.get("kind"), unit=routing.get("unit"),
         unit_function=routing.get("unit_function"), level=routing.get("level") or "一般",
         level_reasons=list(routing.get("level_reasons") or []), confidence=float(routing.get("confidence") or 0.0),
-        reasons=list(routing.get("reasons") or []), review=bool(routing.get("review")),
+        reasons=list(routing.get("reasons") or []), review=bool(routing.get("review")), place=routing.get("place"),
     )
 
 
@@ -51,7 +51,5 @@ class RouteRequest(BaseModel):
 def route_only(body: RouteRequest, ctx: Ctx, caller: CurrentCaller) -> RoutingRead:
     if body.region:
         ctx.city.region(body.region)
-    decision = ctx.router.route(body.text, body.channel.value, body.region).to_dict()
-    unit = ctx.city.unit_for(decision["unit_function"], body.region) if decision.get("unit_function") else None
-    decision["unit"] = unit.code if unit else None
-    return routing_read(decision)
+    appeal = AppealCreate.model_construct(channel=body.channel, text=body.text, region=body.region, address=None)
+    return routing_read(ctx.intake.route([appeal])[0].to_dict())
