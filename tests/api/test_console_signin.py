@@ -165,7 +165,7 @@ def test_password_change_checks_old_and_new_then_works(web):
     sign_in(c, "operator")
     other = client_of(web)
     sign_in(other, "operator")
-    for old, new, again, text in [("Wrong-pass-1", "Another-2026", "Another-2026", "原密码不正确"),
+    for old, new, again, text in [("Wrong-pass-1", "Another-2026", "Another-2026", "原密码不正确；再错 4 次将暂时锁定"),
                                   (PASSWORD, "Another-2026", "Another-2027", "两次输入的新密码不一致"),
                                   (PASSWORD, "abc", "abc", "新密码至少 8 个字符"),
                                   (PASSWORD, "x" * 10240, "x", "密码不超过 128 个字符")]:

@@ -152,11 +152,27 @@ def test_change_password_needs_the_old_one_and_a_new_strong_one(ctx):
     from liandong.auth.tables import UserRow
     from liandong.core.errors import InvalidInput
 
-    for old, new, message in [("wrong", "Another-2026", "原密码不正确"), (PASSWORD, PASSWORD, "不能与原密码相同"),
-                              (PASSWORD, "short1", "至少 8 个字符")]:
+    for old, new, message in [(PASSWORD, PASSWORD, "不能与原密码相同"), (PASSWORD, "short1", "至少 8 个字符")]:
         with pytest.raises(InvalidInput) as err, ctx.write() as s:
             passwords.change_password(s, s.scalar(select(UserRow).where(UserRow.name == "小王")), old, new, ctx.clock.now())
         assert message in err.value.message
+
+
+def test_guessing_the_old_password_locks_the_account_like_wrong_sign_ins(ctx):
+    """A borrowed session cannot be used to guess the password: wrong old passwords count against the lock."""
+    from liandong.auth.tables import UserRow
+
+    refusals = []
+    for _ in range(5):
+        with ctx.write() as s:
+            user = s.scalar(select(UserRow).where(UserRow.name == "小王"))
+            refusals.append(passwords.change_password(s, user, "wrong-guess", "Another-2026", ctx.clock.now()))
+    assert "原密码不正确" in refusals[0] and "再错 4 次" in refusals[0] and "锁定" in refusals[-1]
+    with ctx.write() as s:
+        user = s.scalar(select(UserRow).where(UserRow.name == "小王"))
+        assert "锁定" in passwords.change_password(s, user, PASSWORD, "Another-2026", ctx.clock.now())
+    outcome = attempt(ctx, "小王", PASSWORD)
+    assert not outcome.ok and "锁定" in outcome.message
 
 
 def test_csrf_tokens_compare_exactly():

@@ -134,6 +134,12 @@ def attempt_sign_in(session: Session, name: str, password: str, now: datetime,
         if _HASHER.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         return SignInOutcome(user)
+    return _failed(session, key, throttle, now, policy, BAD_CREDENTIALS)
+
+
+def _failed(session: Session, key: str, throttle: LoginThrottleRow | None, now: datetime, policy: LockPolicy,
+            message: str) -> SignInOutcome:
+    """Count one wrong password against `key`; lock it once the policy's count is reached."""
     if throttle is None:
         throttle = LoginThrottleRow(key=key, failures=0, locks=0)
         session.add(throttle)
@@ -146,7 +152,7 @@ def attempt_sign_in(session: Session, name: str, password: str, now: datetime,
         throttle.locked_until, throttle.failures, throttle.first_failed_at = until, 0, None
         return SignInOutcome(None, _locked_message(until, now), until)
     left = policy.max_failures - throttle.failures
-    return SignInOutcome(None, f"{BAD_CREDENTIALS}；再错 {left} 次将暂时锁定")
+    return SignInOutcome(None, f"{message}；再错 {left} 次将暂时锁定")
 
 
 def _locked_message(until: datetime, now: datetime) -> str:
@@ -154,13 +160,23 @@ def _locked_message(until: datetime, now: datetime) -> str:
     return f"登录失败次数过多，该账户已暂时锁定，请 {minutes} 分钟后再试"
 
 
-def change_password(session: Session, user: UserRow, old: str, new: str, now: datetime) -> None:
+def change_password(session: Session, user: UserRow, old: str, new: str, now: datetime,
+                    policy: LockPolicy = LockPolicy()) -> str | None:
     """A signed-in person changes their own password: the old one must match; the new one must pass
-    the strength rule and differ from the old."""
+    the strength rule and differ from the old. A wrong old password counts against the same lock as a
+    wrong sign-in (a borrowed session cannot guess it): returns that refusal for the caller to commit,
+    None when the password was changed; a weak new password raises InvalidInput."""
+    key = throttle_key(user.name)
+    throttle = session.get(LoginThrottleRow, key)
+    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
+        return _locked_message(throttle.locked_until, now)
     if not user.password_hash or not verify_password(user.password_hash, old):
-        raise InvalidInput("原密码不正确")
+        return _failed(session, key, throttle, now, policy, "原密码不正确").message
     if new == old:
         raise InvalidInput("新密码不能与原密码相同")
     check_strength(new, username=user.name)
     user.password_hash = hash_password(new)
     user.password_changed_at = now
+    if throttle is not None:
+        session.delete(throttle)
+    return None

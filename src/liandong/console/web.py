@@ -227,11 +227,13 @@ def password_submit(request: Request, ctx: Ctx, me: CurrentUser, form: Form) -> 
         try:
             with ctx.write() as session:
                 user = session.get(UserRow, me.user_id)
-                passwords.change_password(session, user, old, new, now)
-                ended = sessions.end_sessions_of(session, me.user_id, now, keep=me.session_id)
+                refused = passwords.change_password(session, user, old, new, now)
+                ended = 0 if refused else sessions.end_sessions_of(session, me.user_id, now, keep=me.session_id)
         except InvalidInput as exc:
             error = exc.message
         else:
+            if refused:
+                return page(request, "password.html", 422, error=refused, notice="", min_length=passwords.MIN_LENGTH)
             notice = "密码已修改。" + (f"其他 {ended} 处登录已退出。" if ended else "")
             return page(request, "password.html", notice=notice, error="", min_length=passwords.MIN_LENGTH)
     return page(request, "password.html", 422, error=error, notice="", min_length=passwords.MIN_LENGTH)
