@@ -179,3 +179,26 @@ def test_csrf_tokens_compare_exactly():
     assert sessions.csrf_ok("abc", "abc")
     assert not sessions.csrf_ok("abc", "abd") and not sessions.csrf_ok("abc", "") and not sessions.csrf_ok("abc", None)
     assert not sessions.csrf_ok("abc", "中文")
+
+
+def test_first_failures_of_one_name_at_the_same_instant_both_count(ctx):
+    """Two wrong sign-ins for a name with no throttle row yet, at once: both are refused as wrong (no error
+    on the row's key) and both count."""
+    import threading
+
+    from liandong.auth.tables import LoginThrottleRow
+
+    barrier, outcomes = threading.Barrier(2), []
+
+    def wrong():
+        barrier.wait()
+        outcomes.append(attempt(ctx, "同时", "wrong-pass"))
+
+    threads = [threading.Thread(target=wrong) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [o.ok for o in outcomes] == [False, False]
+    with ctx.read() as s:
+        assert s.get(LoginThrottleRow, passwords.throttle_key("同时")).failures == 2

@@ -23,6 +23,8 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from liandong.auth.tables import LoginThrottleRow, UserRow
@@ -141,8 +143,7 @@ def _failed(session: Session, key: str, throttle: LoginThrottleRow | None, now: 
             message: str) -> SignInOutcome:
     """Count one wrong password against `key`; lock it once the policy's count is reached."""
     if throttle is None:
-        throttle = LoginThrottleRow(key=key, failures=0, locks=0)
-        session.add(throttle)
+        throttle = _new_throttle(session, key)
     if throttle.first_failed_at is None or now - throttle.first_failed_at > policy.window:
         throttle.failures, throttle.first_failed_at = 0, now
     throttle.failures += 1
@@ -153,6 +154,15 @@ def _failed(session: Session, key: str, throttle: LoginThrottleRow | None, now: 
         return SignInOutcome(None, _locked_message(until, now), until)
     left = policy.max_failures - throttle.failures
     return SignInOutcome(None, f"{message}；再错 {left} 次将暂时锁定")
+
+
+def _new_throttle(session: Session, key: str) -> LoginThrottleRow:
+    """The throttle row of `key`, created if missing — by INSERT … ON CONFLICT DO NOTHING, so two first
+    failures of one name at the same instant on PostgreSQL both count instead of one failing on the key."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(LoginThrottleRow).values(key=key, failures=0, locks=0).on_conflict_do_nothing())
+    return session.get(LoginThrottleRow, key, populate_existing=True,
+                       with_for_update=session.get_bind().dialect.name == "postgresql")
 
 
 def _locked_message(until: datetime, now: datetime) -> str:
