@@ -150,3 +150,18 @@ def test_the_110_board_answers_204_until_something_changes(web):
         assert incoming[0].number == police_order and incoming[0].peer_platform == "12345"
         assert queries.desk_transfers(s, desk, "110", incoming=False) == []
     assert police.get("/console/police", params={"status": "nonsense"}).status_code == 422
+
+
+def test_the_110_desk_shows_an_overdue_transfer_and_the_feedback_state(web):
+    body = web.post("operator", "/appeals", {"channel": "phone", "text": "有人抢劫", "region": REGION}).json()
+    police_order = next(o["id"] for o in body["orders"] if o["platform"] == "110")
+    with web.ctx.write() as s:
+        s.execute(OrderRow.__table__.update().where(OrderRow.number == police_order).values(transfer_overdue="overdue"))
+    police, _ = signed_in(web, "police")
+    r = police.get("/console/police")
+    overdue = r.text.split('id="overdue"')[1]
+    assert "超时未签收" in overdue and police_order in overdue
+    incoming = r.text.split('id="transfers-in"')[1].split('id="transfers-out"')[0]
+    assert police_order in incoming and "已派警" in incoming
+    r = police.get("/console/police", params={"status": "closed"})
+    assert r.status_code == 200 and "暂无警单" in r.text
