@@ -19,5 +19,14 @@ HOME_LABELS = {  # the order list of the home page, named as each role thinks of
 }
 
 
+ROLE_PAGES = {  # each role's own pages, after its order list
+    Role.OPERATOR: [NavItem("受理台", "/console/intake")],
+    Role.DISPATCHER: [NavItem("受理台", "/console/intake")],
+    Role.POLICE: [NavItem("接警台", "/console/police"), NavItem("受理台", "/console/intake")],
+    Role.ADMIN: [NavItem("受理台", "/console/intake"), NavItem("接警台", "/console/police")],
+}
+
+
 def nav_for(role: Role) -> list[NavItem]:
-    return [NavItem(HOME_LABELS.get(role, "工单"), "/console/"), NavItem("修改密码", "/console/password")]
+    return [NavItem(HOME_LABELS.get(role, "工单"), "/console/"), *ROLE_PAGES.get(role, []),
+            NavItem("修改密码", "/console/password")]

@@ -296,4 +296,9 @@ def install(app) -> None:
     """Mount the console on an API app: static files first, then the pages (whose catch-all 404
     must come after them)."""
     app.mount("/console/static", CachedStatic(directory=STATIC), name="console-static")
+    app.include_router(intake_pages.router)  # role pages before the main router: its catch-all 404 is last
+    app.include_router(police_pages.router)
     app.include_router(router)
+
+
+from liandong.console import intake_pages, police_pages  # noqa: E402 — they import ConsoleRoute and page from here

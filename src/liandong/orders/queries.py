@@ -67,3 +67,34 @@ def list_orders(session: Session, actor: Actor, platform: str, f: OrderFilter) -
         .limit(f.page_size).offset((f.page - 1) * f.page_size)
     ).all()
     return [(o, a) for o, a in rows], total
+
+
+def desk_transfers(session: Session, actor: Actor, platform: str, *, incoming: bool,
+                   limit: int = 50) -> list[tuple[OrderRow, AppealRow]]:
+    """A desk's transfers (转办), scoped: `incoming` — orders opened here from a peer's transfer (转入);
+    otherwise orders this desk handed to a peer (转出), whose status is the peer's feedback (the shadow)."""
+    if incoming:
+        cond = OrderRow.by_transfer.is_(True)
+    else:
+        cond = and_(OrderRow.by_transfer.is_(False), OrderRow.peer_platform.is_not(None))
+    where = and_(scope_filter(actor, platform), OrderRow.platform == platform, cond)
+    rows = session.execute(select(OrderRow, AppealRow).join(AppealRow, AppealRow.id == OrderRow.appeal_id).where(where)
+                           .order_by(OrderRow.updated_at.desc(), OrderRow.id.desc()).limit(limit)).all()
+    return [(o, a) for o, a in rows]
+
+
+def change_key(session: Session, actor: Actor, platform: str) -> str:
+    """A live page's cheap "anything new?" key over the orders a reader sees: the newest `updated_at`,
+    the count and the sum of the audit sequence numbers (which grows with every step, even when two
+    steps share a timestamp)."""
+    newest, count, steps = session.execute(
+        select(func.max(OrderRow.updated_at), func.count(), func.coalesce(func.sum(OrderRow.last_event_seq), 0))
+        .select_from(OrderRow).where(scope_filter(actor, platform))).one()
+    return f"{newest.isoformat() if newest else '-'}|{count}|{steps}"
+
+
+def status_counts(session: Session, actor: Actor, platform: str) -> dict[str, int]:
+    """How many of a desk's orders (inside the reader's scope) stand in each status."""
+    where = and_(scope_filter(actor, platform), OrderRow.platform == platform)
+    rows = session.execute(select(OrderRow.status, func.count()).where(where).group_by(OrderRow.status)).all()
+    return {status: n for status, n in rows}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -57,3 +58,34 @@ def related_of(session: Session, order: OrderRow, appeal: AppealRow) -> dict:
     repeats = [r["order_id"] for r in (appeal.routing or {}).get("related", []) if r["relation"] == "repeat"]
     return {"lead_order": lead, "mass_members": members, "mass_count": len(members) + (1 if lead else 0),
             "repeat_of": repeats}
+
+
+def earlier_calls(session: Session, actor: Actor, platform: str, caller_key: str | None, *,
+                  limit: int = 10) -> list[tuple[OrderRow, AppealRow]]:
+    """The caller's earlier appeals (重复来电), newest first, by the keyed hash of the number — never the
+    number itself — and inside the reader's scope."""
+    if not caller_key:
+        return []
+    where = and_(scope_filter(actor, platform), AppealRow.caller_key == caller_key)
+    rows = session.execute(select(OrderRow, AppealRow).join(AppealRow, AppealRow.id == OrderRow.appeal_id).where(where)
+                           .order_by(AppealRow.received_at.desc(), OrderRow.id.desc()).limit(limit)).all()
+    return [(o, a) for o, a in rows]
+
+
+def mass_leads_near(session: Session, actor: Actor, platform: str, region: str | None, *, since: datetime,
+                    limit: int = 5) -> list[tuple[OrderRow, AppealRow]]:
+    """Possible 群诉 clusters near a place: lead orders in the same street (the first 9 digits of a
+    street or community code) opened since `since`, inside the reader's scope."""
+    if not region or len(region) < 9:
+        return []
+    street = region[:9]
+    where = and_(scope_filter(actor, platform), OrderRow.mass_lead.is_(True), OrderRow.region.startswith(street),
+                 OrderRow.created_at >= since)
+    rows = session.execute(select(OrderRow, AppealRow).join(AppealRow, AppealRow.id == OrderRow.appeal_id).where(where)
+                           .order_by(OrderRow.created_at.desc()).limit(limit)).all()
+    return [(o, a) for o, a in rows]
+
+
+def mass_size(session: Session, lead: str) -> int:
+    """How many orders a 群诉 lead gathers, itself included."""
+    return 1 + (session.scalar(select(func.count()).select_from(OrderRow).where(OrderRow.lead_order == lead)) or 0)
