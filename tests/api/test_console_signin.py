@@ -104,8 +104,8 @@ def test_sign_in_refuses_what_is_not_a_form(web):
     r = c.post("/console/login", content=b"csrf_token=" + token.encode() + b"&username=%FF%FE&password=x",
                headers={"content-type": "application/x-www-form-urlencoded"})
     assert r.status_code == 400 and "UTF-8" in message(r)
-    r = c.post("/console/login", data={"csrf_token": token, "username": "operator", "password": "p" * 20000})
-    assert r.status_code == 413 and "不超过 16 KB" in message(r)
+    r = c.post("/console/login", data={"csrf_token": token, "username": "operator", "password": "p" * 70000})
+    assert r.status_code == 413 and "不超过 64 KB" in message(r)
 
 
 def test_sign_in_form_without_its_csrf_token_is_refused(web):

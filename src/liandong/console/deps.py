@@ -15,14 +15,14 @@ from starlette.concurrency import run_in_threadpool
 
 from liandong.app import Liandong
 from liandong.auth import sessions
-from liandong.orders.scope import can_view, require_view, scope_filter  # noqa: F401 — the console's one import of the scope rules
 from liandong.auth.sessions import SignedIn
+from liandong.orders.scope import can_view, require_view, scope_filter  # noqa: F401 — the console's one import of the scope rules
 
 SESSION_COOKIE = "ld_session"
 LOGIN_CSRF_COOKIE = "ld_login_csrf"  # before sign-in there is no session: the sign-in form is double-submit
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-MAX_FORM = 16 * 1024  # bytes; a console form is a few fields
+MAX_FORM = 64 * 1024  # bytes: an appeal of 5,000 characters (9 bytes each once URL-encoded) and its fields
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from liandong.api.errors import describe_validation_error
 from liandong.api.routers.appeals import INTAKE_ROLES, routing_read
 from liandong.console.deps import Ctx, CurrentUser, Form
-from liandong.console.web import ConsoleRoute, page
+from liandong.console.pages import ConsoleRoute, page
 from liandong.core.actors import require_role
 from liandong.core.errors import InvalidInput
 from liandong.core.masking import caller_key

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from liandong.console.deps import Ctx, CurrentUser
-from liandong.console.web import ConsoleRoute, page
+from liandong.console.pages import ConsoleRoute, page
 from liandong.core.actors import Role, require_role
 from liandong.core.errors import InvalidInput
 from liandong.core.types import Platform

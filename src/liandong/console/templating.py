@@ -9,8 +9,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from liandong.core.clock import CST
 from liandong.core.actors import ROLE_LABELS, Role
+from liandong.core.clock import CST
 from liandong.orders.states import STATUS_LABELS, Status
 
 HERE = Path(__file__).resolve().parent
