@@ -19,5 +19,13 @@ HOME_LABELS = {  # the order list of the home page, named as each role thinks of
 }
 
 
+EXTRA = [  # (label, path, roles) of the per-role pages, after the home list
+    ("督办台", "/console/board", {Role.SUPERVISOR, Role.DISPATCHER, Role.ADMIN}),
+    ("城运大屏", "/console/wall", {Role.SUPERVISOR, Role.ADMIN}),
+    ("查询", "/console/search", set(Role) - {Role.SYSTEM}),
+]
+
+
 def nav_for(role: Role) -> list[NavItem]:
-    return [NavItem(HOME_LABELS.get(role, "工单"), "/console/"), NavItem("修改密码", "/console/password")]
+    extra = [NavItem(label, path) for label, path, roles in EXTRA if role in roles]
+    return [NavItem(HOME_LABELS.get(role, "工单"), "/console/"), *extra, NavItem("修改密码", "/console/password")]

@@ -1,0 +1,123 @@
+"""The supervisor's board, the operations-centre wall and the search page in a real browser."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_console_browser import APPEAL, appeal, sign_in
+from tests.console_kit import give_passwords
+
+
+@pytest.fixture
+def staff(desk):
+    """The supervisor and the dispatcher may sign in too (the shared fixture gives five users passwords)."""
+    give_passwords(desk.ctx, "supervisor", "dispatcher")
+    return desk
+
+
+def returned(desk, text: str) -> str:
+    """An order the urban unit signed and returned (退单待审核)."""
+    number = appeal(desk, text)
+    assert desk.act("handler_urban", number, "sign").status_code == 200
+    r = desk.act("handler_urban", number, "return", reason="not_our_duty", note="不属于本单位职责")
+    assert r.json()["status"] == "return_pending", r.text
+    return number
+
+
+def extension_asked(desk, text: str) -> str:
+    number = appeal(desk, text)
+    assert desk.act("handler_urban", number, "sign").status_code == 200
+    r = desk.act("handler_urban", number, "request_extension", days=5, reason="需协调多部门")
+    assert r.json()["status"] == "extension_pending", r.text
+    return number
+
+
+def bounced(desk, text: str) -> str:
+    """Returned twice by the urban unit: 推诿 at the demo threshold (2 returns)."""
+    number = appeal(desk, text)
+    for _ in range(2):
+        assert desk.act("handler_urban", number, "sign").status_code == 200
+        assert desk.act("handler_urban", number, "return", reason="not_our_duty", note="非本单位").status_code == 200
+        assert desk.act("supervisor", number, "approve_return").status_code == 200
+        assert desk.act("dispatcher", number, "dispatch", unit="URBAN").status_code == 200
+    assert "bounce" in desk.get("supervisor", f"/orders/{number}").json()["flags"]
+    return number
+
+
+def test_supervisor_approves_rejects_supervises_and_opens_a_bounce_chain(staff, new_page, shots):
+    desk = staff
+    back = returned(desk, "小区门口占道经营，已经三天了")
+    late = extension_asked(desk, "背街小巷垃圾堆积无人清运")
+    chain = bounced(desk, "人行道上违章搭建棚子")
+    page = new_page()
+    sign_in(page, "supervisor", path="/console/board")
+    expect(page).to_have_url(f"{desk.url}/console/board")
+    expect(page.locator("#count-return_pending .n")).to_have_text("1")
+    expect(page.locator("#count-extension_pending .n")).to_have_text("1")
+    expect(page.locator("#count-bounce .n")).to_have_text("1")
+    expect(page.locator("#count-pending .n")).to_have_text("2")
+    expect(page.locator("#board-list")).to_contain_text("李**")
+    expect(page.locator("#board-list")).not_to_contain_text("13812345678")
+    page.screenshot(path=str(shots / "board.png"), full_page=True)
+
+    page.evaluate("window.__same_page = true")
+    page.locator(f"#row-{back} button[value=approve_return]").click()  # 退单审核通过, inline
+    expect(page.locator("#board-notice")).to_have_text(f"工单 {back} 已退单审核通过")
+    expect(page.locator("#count-return_pending .n")).to_have_text("0")
+    assert page.evaluate("window.__same_page") is True
+    assert desk.get("supervisor", f"/orders/{back}").json()["status"] == "received"  # 已受理, to be dispatched again
+
+    page.click("#count-extension_pending")
+    row = page.locator(f"#row-{late}")
+    expect(row).to_contain_text("申请延期 5 个工作日")
+    row.locator("button[value=reject_extension]").click()  # no note: refused in Chinese, nothing written
+    expect(page.locator("#board-error")).to_contain_text("说明")
+    assert desk.get("supervisor", f"/orders/{late}").json()["status"] == "extension_pending"
+    row.locator("input[name=note]").fill("现有时限足够，请按期办结")
+    row.locator("button[value=reject_extension]").click()
+    expect(page.locator("#board-notice")).to_have_text(f"工单 {late} 已延期审批驳回")
+    order = desk.get("supervisor", f"/orders/{late}").json()
+    assert order["status"] == "handling" and order["extension_days"] == 0
+    events = desk.get("supervisor", f"/orders/{late}/events").json()
+    assert events[-1]["action"] == "reject_extension" and events[-1]["note"] == "现有时限足够，请按期办结"
+
+    page.click("#count-bounce")
+    row = page.locator(f"#row-{chain}")
+    row.locator("input[name=note]").fill("多次退单，请街道牵头限期办结")
+    row.locator("button[value=supervise]").click()  # 督办 with its note
+    expect(page.locator("#board-notice")).to_have_text(f"工单 {chain} 已督办")
+    expect(page.locator("#count-supervised .n")).to_have_text("1")
+    assert desk.get("supervisor", f"/orders/{chain}").json()["supervised"] is True
+
+    page.locator(f"#row-{chain} a.chain-link").click()
+    expect(page.locator("#chain-verdict")).to_contain_text("判定为推诿")
+    steps = page.locator("#chain li")
+    expect(steps).to_have_count(5)  # 派单, 退单, 派单, 退单, 派单
+    expect(steps.nth(1)).to_contain_text("退单")
+    expect(steps.nth(1)).to_contain_text("城市管理")
+    page.screenshot(path=str(shots / "board-chain.png"), full_page=True)
+
+
+def test_board_is_for_supervisors_and_refuses_a_forged_action(staff, new_page):
+    desk = staff
+    number = appeal(desk)
+    page = new_page()
+    sign_in(page, "operator", path="/console/board")
+    expect(page.locator("h1")).to_have_text("无权访问")
+    expect(page.locator("main")).to_contain_text("督办员")
+    sup = new_page()
+    sign_in(sup, "supervisor", path="/console/board?kind=nonsense")
+    expect(sup.locator("#board-list")).to_contain_text("退单待审核")  # an unknown tab falls back to the first
+    token = sup.locator("input[name=csrf_token]").first.input_value()
+    r = sup.request.post("/console/board/act", form={"csrf_token": token, "number": number, "action": "close",
+                                                       "version": "1", "kind": "warning"})
+    assert r.status == 422 and "督办台不提供该操作" in r.text()
+    r = sup.request.post("/console/board/act", form={"csrf_token": token, "number": number, "action": "urge",
+                                                       "version": "999", "kind": "warning"})
+    assert r.status == 409 and "已被他人更新，请刷新后重试" in r.text()
+    assert desk.get("supervisor", f"/orders/{number}").json()["urge_count"] == 0
