@@ -121,3 +121,33 @@ def test_board_is_for_supervisors_and_refuses_a_forged_action(staff, new_page):
                                                        "version": "999", "kind": "warning"})
     assert r.status == 409 and "已被他人更新，请刷新后重试" in r.text()
     assert desk.get("supervisor", f"/orders/{number}").json()["urge_count"] == 0
+
+
+def test_wall_shows_live_counts_and_refreshes_by_itself(staff, new_page, shots):
+    desk = staff
+    for text in ("小区门口占道经营", "幸福路路灯不亮了", "有人要跳楼，情绪激动"):
+        appeal(desk, text)
+    appeal(desk, "路边井盖丢失很危险", region="148802002001")  # another street of 东城区
+    page = new_page()
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    sign_in(page, "supervisor", path="/console/wall")
+    expect(page.locator("h1")).to_contain_text("城运中心")
+    before = int(page.locator("#wall-desk-12345 .n").inner_text())
+    assert before >= 4
+    expect(page.locator("#wall-level-较大 .n")).to_have_text("1")
+    expect(page.locator("#wall-emergencies")).to_contain_text("跳楼")
+    streets = page.locator("#wall-streets li")
+    expect(streets.first).to_contain_text("东门街道")
+    expect(streets.first.locator(".n")).to_have_text("3")
+    assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight")  # one screen, no scrolling
+    page.screenshot(path=str(shots / "wall.png"))
+
+    page.evaluate("window.__same_page = true")
+    appeal(desk, "楼道里堆满杂物堵塞消防通道")  # through the API, while the wall is open
+    expect(page.locator("#wall-desk-12345 .n")).to_have_text(str(before + 1), timeout=25_000)
+    expect(streets.first.locator(".n")).to_have_text("4", timeout=25_000)
+    assert page.evaluate("window.__same_page") is True  # refreshed by htmx, not reloaded
+
+    other = new_page()
+    sign_in(other, "handler_urban", path="/console/wall")
+    expect(other.locator("h1")).to_have_text("无权访问")
