@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -151,3 +152,70 @@ def test_wall_shows_live_counts_and_refreshes_by_itself(staff, new_page, shots):
     other = new_page()
     sign_in(other, "handler_urban", path="/console/wall")
     expect(other.locator("h1")).to_have_text("无权访问")
+
+
+def test_search_by_number_phone_and_text_then_export_csv_and_xlsx(staff, new_page, shots):
+    desk = staff
+    first = appeal(desk, "幸福路路灯不亮了，晚上很黑")
+    zhang = appeal(desk, "楼上漏水到我家天花板 100%_湿透", caller={"name": "张三丰", "phone": "13900001111"})
+    third = appeal(desk, "小区门口占道经营")
+    sup = new_page()
+    sign_in(sup, "supervisor", path="/console/search")
+    expect(sup.locator("#q-phone")).to_be_disabled()  # a supervisor may not search by phone
+    sup.fill("#q-number", first)
+    sup.click("#search-go")
+    expect(sup.locator("#search-total")).to_have_text("1")
+    expect(sup.locator("#search-results")).to_contain_text("幸福路路灯不亮了")
+    sup.goto("/console/search?phone=13900001111")
+    expect(sup.locator("h1")).to_have_text("无权按电话号码查询")
+    expect(sup.locator("main")).to_contain_text("仅限话务员")
+
+    op = new_page()
+    sign_in(op, "operator", path="/console/search")
+    op.fill("#q-phone", "139 0000 1111")
+    op.click("#search-go")
+    expect(op.locator("#search-total")).to_have_text("1")
+    expect(op.locator(f"a[href='/console/orders/{zhang}']")).to_be_visible()
+    expect(op.locator("#search-results")).to_contain_text("张**")
+    expect(op.locator("#search-results")).not_to_contain_text("13900001111")
+    op.fill("#q-phone", "")
+    op.fill("#q-text", "100%_")  # LIKE wildcards are literal
+    op.click("#search-go")
+    expect(op.locator("#search-total")).to_have_text("1")
+    op.fill("#q-text", "")
+    op.select_option("#q-status", "dispatched")
+    op.click("#search-go")
+    expect(op.locator("#search-total")).to_have_text("3")
+    op.screenshot(path=str(shots / "search.png"), full_page=True)
+
+    with op.expect_download() as csv_download:
+        op.click("#export-csv")
+    assert csv_download.value.suggested_filename.endswith(".csv")
+    text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "工单编号" and len(rows) == 4
+    assert {r[0] for r in rows[1:]} == {first, zhang, third}
+    row = next(r for r in rows if r[0] == zhang)
+    assert row[8:10] == ["张**", "139****1111"]
+    assert "13900001111" not in text and "13812345678" not in text
+
+    with op.expect_download() as xlsx_download:
+        op.click("#export-xlsx")
+    assert xlsx_download.value.suggested_filename.endswith(".xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes())).active
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[0][0] == "工单编号" and len(values) == 4
+    assert [r for r in values if r[0] == zhang][0][8:10] == ["张**", "139****1111"]
+    assert all("13812345678" not in str(cell) for r in values for cell in r)
+
+
+def test_search_refuses_bad_input_in_chinese(staff, new_page):
+    page = new_page()
+    sign_in(page, "operator", path="/console/search?date_from=2026-13-01")
+    expect(page.locator("main")).to_contain_text("起始日期「2026-13-01」格式错误")
+    page.goto("/console/search?phone=abc1234567")
+    expect(page.locator("main")).to_contain_text("电话号码格式不正确")
+    page.goto("/console/search?region=99")
+    expect(page.locator("main")).to_contain_text("行政区划代码「99」格式错误")
+    page.goto("/console/search?date_from=2026-11-30&date_to=2026-11-01")
+    expect(page.locator("main")).to_contain_text("起始日期不能晚于结束日期")

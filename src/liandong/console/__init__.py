@@ -5,9 +5,9 @@ modules import `console.web` (its route class and `page`), so they are included 
 `web.install` adds the main router whose catch-all 404 must stay last.
 """
 
-from liandong.console import board_pages, wall_pages, web
+from liandong.console import board_pages, search_pages, wall_pages, web
 
-PAGE_ROUTERS = (board_pages.router, wall_pages.router)
+PAGE_ROUTERS = (board_pages.router, wall_pages.router, search_pages.router)
 
 
 def install(app) -> None:

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from liandong.app import Liandong
 from liandong.auth import sessions
-from liandong.orders.scope import can_view, require_view, scope_filter  # noqa: F401 — the console's one import of the scope rules
+from liandong.orders.scope import can_view, may_search_by_phone, require_view, scope_filter  # noqa: F401 — the console's one import of the scope rules
 from liandong.auth.sessions import SignedIn
 
 SESSION_COOKIE = "ld_session"
