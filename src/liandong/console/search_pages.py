@@ -142,10 +142,11 @@ def export_csv(request: Request, ctx: Ctx, me: CurrentUser) -> Response:
 
 @router.get("/search/export.xlsx")
 def export_xlsx(request: Request, ctx: Ctx, me: CurrentUser) -> Response:
+    rows = _export_rows(ctx, me, request)  # refused (too many, bad input) before a workbook is begun
     book = Workbook(write_only=True)
     sheet = book.create_sheet("工单")
     sheet.append(list(COLUMNS))
-    for row in _export_rows(ctx, me, request):
+    for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
