@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Literal
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -87,7 +88,9 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-Grouping = str  # "platform" | "status" | "level"
+Grouping = Literal["platform", "status", "level"]
+_FINISHED = (Status.CLOSED.value, Status.VISITED.value, Status.EVALUATED.value, Status.CANCELLED.value,
+             Status.MERGED.value)  # no longer 在办
 _GROUPS = {"platform": OrderRow.platform, "status": OrderRow.status, "level": OrderRow.level}
 STREET_DIGITS = 9  # 街道/乡镇: the first nine digits of a GB/T 2260 extended region code
 
@@ -101,10 +104,6 @@ def counts_by(session: Session, actor: Actor, platform: str, grouping: Grouping,
         conds.append(OrderRow.status.not_in(_FINISHED))
     rows = session.execute(select(column, func.count()).where(and_(*conds)).group_by(column)).all()
     return {key: n for key, n in rows}
-
-
-_FINISHED = (Status.CLOSED.value, Status.VISITED.value, Status.EVALUATED.value, Status.CANCELLED.value,
-             Status.MERGED.value)
 
 
 def busiest_streets(session: Session, actor: Actor, platform: str, since: datetime,
