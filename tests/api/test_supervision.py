@@ -163,3 +163,21 @@ def test_an_order_left_for_a_person_still_has_its_deadlines(world):
     assert order["status"] == "received" and order["review"] is True  # not dispatched by the machine
     assert order["sign_due"] is None  # the 签收 clock starts at 派单
     assert order["reply_due"].startswith("2026-10-10T17:30") and order["close_due"].startswith("2026-10-27T17:30")
+
+
+def test_pending_approvals_are_kinds_of_their_own(world):
+    back, late, plain = (appeal(world, text=f"占道经营{i}号", phone=f"1390000000{i}")["orders"][0]["id"] for i in range(3))
+    for number in (back, late):
+        assert world.act("handler_urban", number, "sign").status_code == 200
+    assert world.act("handler_urban", back, "return", reason="not_our_duty", note="非本单位").status_code == 200
+    assert world.act("handler_urban", late, "request_extension", days=3, reason="需协调").status_code == 200
+    overview = world.get("supervisor", "/supervision/overview").json()
+    assert overview["return_pending"] == 1 and overview["extension_pending"] == 1
+    for kind, number in (("return_pending", back), ("extension_pending", late)):
+        listed = world.get("supervisor", "/supervision/orders", params={"kind": kind}).json()
+        assert [i["id"] for i in listed["items"]] == [number] and listed["total"] == 1
+    assert world.get("dispatcher_west", "/supervision/overview").json()["return_pending"] == 0  # another district
+    assert world.act("supervisor", back, "approve_return").status_code == 200
+    assert world.get("supervisor", "/supervision/overview").json()["return_pending"] == 0
+    assert plain not in {i["id"] for i in world.get("supervisor", "/supervision/orders",
+                                                    params={"kind": "extension_pending"}).json()["items"]}

@@ -19,14 +19,17 @@ HOME_LABELS = {  # the order list of the home page, named as each role thinks of
 }
 
 
-ROLE_PAGES = {  # each role's own pages, after its order list
-    Role.OPERATOR: [NavItem("受理台", "/console/intake")],
-    Role.DISPATCHER: [NavItem("受理台", "/console/intake")],
-    Role.POLICE: [NavItem("接警台", "/console/police"), NavItem("受理台", "/console/intake")],
-    Role.ADMIN: [NavItem("受理台", "/console/intake"), NavItem("接警台", "/console/police")],
-}
+EXTRA = [  # (label, path, roles) of the per-role pages, after the home list
+    ("受理台", "/console/intake", {Role.OPERATOR, Role.DISPATCHER, Role.POLICE, Role.ADMIN}),
+    ("接警台", "/console/police", {Role.POLICE, Role.ADMIN}),
+    ("督办台", "/console/board", {Role.SUPERVISOR, Role.DISPATCHER, Role.ADMIN}),
+    ("城运大屏", "/console/wall", {Role.SUPERVISOR, Role.ADMIN}),
+    ("查询", "/console/search", set(Role) - {Role.SYSTEM}),
+]
 
 
 def nav_for(role: Role) -> list[NavItem]:
-    return [NavItem(HOME_LABELS.get(role, "工单"), "/console/"), *ROLE_PAGES.get(role, []),
-            NavItem("修改密码", "/console/password")]
+    extra = [NavItem(label, path) for label, path, roles in EXTRA if role in roles]
+    if role is Role.POLICE:  # the 110 desk comes first for the police
+        extra.sort(key=lambda item: item.path != "/console/police")
+    return [NavItem(HOME_LABELS.get(role, "工单"), "/console/"), *extra, NavItem("修改密码", "/console/password")]

@@ -21,7 +21,7 @@ CHANNEL_LABELS = {
     "phone": "电话", "web": "网站", "app": "移动端", "wechat": "微信", "sms": "短信", "email": "邮件",
     "12345": "12345 热线", "110": "110 报警台", "110-transfer": "110 转来", "12345-transfer": "12345 转来",
 }
-WARNING_LABELS = {"warning": "黄灯", "overdue": "红灯"}  # supervision.warnings.LIGHT_LABELS, as stored on orders
+WARNING_LABELS = {"yellow": "黄灯", "red": "红灯"}  # orders.warning as supervision stores it (LIGHT_FLAG)
 PLATFORM_LABELS = {"12345": "12345 政务服务便民热线", "110": "110 报警服务台", "119": "119 消防", "120": "120 急救"}
 
 

@@ -16,7 +16,6 @@ from starlette.staticfiles import StaticFiles
 from liandong.appeals.tables import AppealRow
 from liandong.auth import passwords, sessions
 from liandong.auth.tables import UserRow
-from liandong.console import intake_pages, police_pages
 from liandong.console.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -191,10 +190,7 @@ class CachedStatic(StaticFiles):
 
 
 def install(app) -> None:
-    """Mount the console on an API app: static files first, then the pages (whose catch-all 404
-    must come after them)."""
+    """Mount the static files and this module's pages (after the per-role pages: its catch-all 404 is last)."""
     app.mount("/console/static", CachedStatic(directory=STATIC), name="console-static")
-    app.include_router(intake_pages.router)  # role pages before the main router: its catch-all 404 is last
-    app.include_router(police_pages.router)
     app.include_router(router)
 

@@ -1,11 +1,13 @@
-"""Read side: the order list with filters and paging, scoped to the caller. Two queries a page."""
+"""Read side: the order list with filters and paging, scoped to the caller (two queries a page), and the
+operations centre's counts (城运中心大屏): grouped in SQL, never by looping over rows."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Literal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from liandong.appeals.tables import AppealRow
@@ -29,6 +31,9 @@ class OrderFilter:
     date_from: date | None = None
     date_to: date | None = None
     warning: str | None = None
+    number: str | None = None  # 工单编号, exact
+    caller_key: str | None = None  # the stored keyed hash of the caller's phone (`core.masking.caller_key`), exact
+    text: str | None = None  # words in the appeal text (LIKE, wildcards escaped)
     page: int = 1
     page_size: int = 20
 
@@ -59,8 +64,17 @@ def list_orders(session: Session, actor: Actor, platform: str, f: OrderFilter) -
         conds.append(OrderRow.created_at < datetime.combine(f.date_to + timedelta(days=1), time.min, CST))
     if f.date_from and f.date_to and f.date_from > f.date_to:
         raise InvalidInput("起始日期不能晚于结束日期")
+    if f.number:
+        conds.append(OrderRow.number == f.number.strip())
+    if f.caller_key:
+        conds.append(AppealRow.caller_key == f.caller_key)
+    if f.text and f.text.strip():
+        conds.append(AppealRow.text.like(f"%{escape_like(f.text.strip())}%", escape="\\"))
     where = and_(*conds)
-    total = session.scalar(select(func.count()).select_from(OrderRow).where(where)) or 0
+    counted = select(func.count()).select_from(OrderRow)
+    if f.caller_key or f.text:
+        counted = counted.join(AppealRow, AppealRow.id == OrderRow.appeal_id)
+    total = session.scalar(counted.where(where)) or 0
     rows = session.execute(
         select(OrderRow, AppealRow).join(AppealRow, AppealRow.id == OrderRow.appeal_id).where(where)
         .order_by(OrderRow.created_at.desc(), OrderRow.id.desc())
@@ -98,3 +112,53 @@ def status_counts(session: Session, actor: Actor, platform: str) -> dict[str, in
     where = and_(scope_filter(actor, platform), OrderRow.platform == platform)
     rows = session.execute(select(OrderRow.status, func.count()).where(where).group_by(OrderRow.status)).all()
     return {status: n for status, n in rows}
+
+
+def escape_like(text: str) -> str:
+    """The text as a literal inside a LIKE pattern (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+Grouping = Literal["platform", "status", "level"]
+_FINISHED = (Status.CLOSED.value, Status.VISITED.value, Status.EVALUATED.value, Status.CANCELLED.value,
+             Status.MERGED.value)  # no longer 在办
+_GROUPS = {"platform": OrderRow.platform, "status": OrderRow.status, "level": OrderRow.level}
+STREET_DIGITS = 9  # 街道/乡镇: the first nine digits of a GB/T 2260 extended region code
+
+
+def counts_by(session: Session, actor: Actor, platform: str, grouping: Grouping, *,
+              open_only: bool = False) -> dict[str, int]:
+    """Orders in scope counted per platform, status or level (one GROUP BY)."""
+    column = _GROUPS[grouping]
+    conds = [scope_filter(actor, platform)]
+    if open_only:
+        conds.append(OrderRow.status.not_in(_FINISHED))
+    rows = session.execute(select(column, func.count()).where(and_(*conds)).group_by(column)).all()
+    return {key: n for key, n in rows}
+
+
+def busiest_streets(session: Session, actor: Actor, platform: str, since: datetime,
+                    limit: int = 10) -> list[tuple[str, int]]:
+    """The streets (9-digit prefix of the order's region) with the most orders since `since`, busiest first."""
+    street = func.substr(OrderRow.region, 1, STREET_DIGITS)
+    n = func.count()
+    where = and_(scope_filter(actor, platform), OrderRow.created_at >= since,
+                 func.length(OrderRow.region) >= STREET_DIGITS)
+    rows = session.execute(select(street, n).where(where).group_by(street).order_by(n.desc(), street)
+                           .limit(limit)).all()
+    return [(code, count) for code, count in rows]
+
+
+def _emergency() -> ColumnElement[bool]:  # 紧急: a police order, or any level above 一般
+    return or_(OrderRow.platform == Platform.POLICE, OrderRow.level != "一般")
+
+
+def _joint() -> ColumnElement[bool]:  # 联动: the same appeal has an order on the other platform
+    return OrderRow.linked_order.is_not(None)
+
+
+def latest(session: Session, actor: Actor, platform: str, which: str, limit: int = 8) -> list[OrderRow]:
+    """The newest emergencies (`which="emergency"`) or joint orders (`"joint"`) in scope."""
+    cond = {"emergency": _emergency, "joint": _joint}[which]()
+    return list(session.scalars(select(OrderRow).where(and_(scope_filter(actor, platform), cond))
+                                .order_by(OrderRow.created_at.desc(), OrderRow.id.desc()).limit(limit)))

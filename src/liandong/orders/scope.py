@@ -44,3 +44,14 @@ def scope_filter(actor: Actor, platform: str) -> ColumnElement[bool]:
 def may_see_contact(actor: Actor, order: OrderRow) -> bool:
     """The handler whose unit holds the order must phone the citizen back; an admin may; nobody else."""
     return actor.role is Role.ADMIN or (actor.role is Role.HANDLER and order.unit == actor.unit)
+
+
+PHONE_SEARCH_ROLES = frozenset({Role.OPERATOR, Role.POLICE, Role.HANDLER, Role.ADMIN})
+
+
+def may_search_by_phone(actor: Actor) -> bool:
+    """Who may look orders up by the caller's phone number (exact): the call-takers (话务员, 110 接警员),
+    who hear the number and must find the caller's earlier appeals; the handler, who phones the citizen
+    back (their scope is their unit's orders); an admin. Dispatchers and supervisors work on orders, not
+    on callers: they may not. The number is matched by its keyed hash; results stay masked in lists."""
+    return actor.role in PHONE_SEARCH_ROLES

@@ -15,7 +15,7 @@ from liandong.orders.states import Status
 from liandong.orders.tables import OrderRow, RepeatCall
 
 Kind = Literal["warning", "overdue", "chased", "supervised", "bounce", "repeat", "repeat_unresolved", "mass", "harass",
-               "review"]
+               "review", "return_pending", "extension_pending"]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 
 
@@ -31,6 +31,8 @@ def kind_filter(kind: str) -> ColumnElement[bool]:
         "mass": OrderRow.mass.is_(True),  # 群诉成员
         "harass": OrderRow.harass.is_(True),  # 疑似骚扰
         "review": and_(OrderRow.review.is_(True), OrderRow.status == Status.RECEIVED.value),  # 待人工复核
+        "return_pending": OrderRow.status == Status.RETURN_PENDING.value,  # 退单待审核
+        "extension_pending": OrderRow.status == Status.EXTENSION_PENDING.value,  # 延期待审批
     }[kind]
 
 
