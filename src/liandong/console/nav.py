@@ -19,5 +19,14 @@ HOME_LABELS = {  # the order list of the home page, named as each role thinks of
 }
 
 
+ROLE_PAGES = {  # each role's own pages, after its order list
+    Role.DISPATCHER: [NavItem("派单台", "/console/dispatch")],
+    Role.SUPERVISOR: [NavItem("派单台", "/console/dispatch")],
+    Role.ADMIN: [NavItem("派单台", "/console/dispatch")],
+    Role.HANDLER: [NavItem("本单位待办", "/console/inbox")],
+}
+
+
 def nav_for(role: Role) -> list[NavItem]:
-    return [NavItem(HOME_LABELS.get(role, "工单"), "/console/"), NavItem("修改密码", "/console/password")]
+    return [NavItem(HOME_LABELS.get(role, "工单"), "/console/"), *ROLE_PAGES.get(role, []),
+            NavItem("修改密码", "/console/password")]

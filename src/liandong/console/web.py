@@ -40,6 +40,7 @@ from liandong.console.deps import (
     resolve_signed_in,
     safe_next,
 )
+from liandong.console import action_forms
 from liandong.console.nav import nav_for
 from liandong.console.templating import STATIC, render
 from liandong.core.errors import InvalidInput, LiandongError
@@ -254,16 +255,27 @@ def home(request: Request, ctx: Ctx, me: CurrentUser, status: Annotated[str | No
 
 
 @router.get("/orders/{number}")
-def order_detail(request: Request, ctx: Ctx, me: CurrentUser,
-                 number: Annotated[str, Path(max_length=40)]) -> Response:
+def order_detail(request: Request, ctx: Ctx, me: CurrentUser, number: Annotated[str, Path(max_length=40)],
+                 done: Annotated[str | None, Query(max_length=24)] = None) -> Response:
+    notice = f"已完成「{ACTION_LABELS[Action(done)]}」。" if done in Action._value2member_map_ else ""
+    return detail_page(request, ctx, me, number, action_notice=notice)
+
+
+def detail_page(request: Request, ctx, me, number: str, code: int = 200, **extra) -> HTMLResponse:
+    """The order detail with its action forms (`action_forms.forms_for`); `extra` may carry a refusal
+    (`action_error`), the form to reopen (`open_action`) and what was typed in it (`form_values`)."""
     with ctx.read() as session:
         order = orders.get_order(session, number)
         require_view(me.actor, me.platform, order)
         appeal = session.get(AppealRow, order.appeal_id)
         view = present.detail(order, appeal, ctx.city, me.actor)
         events = [present.event(e) for e in orders.events_of(session, order)]
+        unit = action_forms.suggested_unit(order, action_forms.suggestion(appeal.routing), ctx.city, ctx.categories)
+        forms = action_forms.forms_for(order, me.actor.role, ctx.city, ctx.categories, unit)
     actions = [ACTION_LABELS[Action(a)] for a in view.allowed_actions]
-    return page(request, "order.html", order=view, events=events, actions=actions)
+    context = dict(action_error="", action_notice="", open_action="", form_values={}, back=f"/console/orders/{number}")
+    context.update(extra)
+    return page(request, "order.html", code, order=view, events=events, actions=actions, forms=forms, **context)
 
 
 @router.get("")
@@ -287,8 +299,15 @@ class CachedStatic(StaticFiles):
         return response
 
 
+# the per-role page modules build on ConsoleRoute and page() above, so they are imported after them
+from liandong.console import action_pages, dispatch_pages, inbox_pages  # noqa: E402
+
+
 def install(app) -> None:
     """Mount the console on an API app: static files first, then the pages (whose catch-all 404
     must come after them)."""
     app.mount("/console/static", CachedStatic(directory=STATIC), name="console-static")
+    app.include_router(action_pages.router)
+    app.include_router(dispatch_pages.router)
+    app.include_router(inbox_pages.router)
     app.include_router(router)
