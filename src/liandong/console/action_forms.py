@@ -29,7 +29,7 @@ DANGER = {Action.CANCEL, Action.RETURN, Action.REJECT_RETURN, Action.REJECT_EXTE
 class Field:  # one input of an action form
     name: str  # the ActionRequest field it fills
     label: str
-    kind: str  # select, text, textarea, number
+    kind: str  # select, text, textarea, number, list (a text input over the page's datalist of that name)
     required: bool = True
     options: tuple[tuple[str, str], ...] = ()  # (value, label)
     groups: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # optgroups: (label, options)

@@ -63,10 +63,18 @@ def _item(ctx, me, order, appeal) -> QueueItem:
     decision = action_forms.suggestion(appeal.routing)
     unit = action_forms.suggested_unit(order, decision, ctx.city, ctx.categories)
     forms = {Action(f.action): f for f in action_forms.forms_for(order, me.actor.role, ctx.city, ctx.categories, unit)}
-    row = tuple(replace(forms[a], label=ROW_LABELS.get(a, forms[a].label)) for a in ROW_ACTIONS if a in forms)
+    row = tuple(_compact(replace(forms[a], label=ROW_LABELS.get(a, forms[a].label))) for a in ROW_ACTIONS if a in forms)
     text = appeal.text if len(appeal.text) <= 140 else appeal.text[:140] + "…"
     return QueueItem(present.summary(order, appeal, ctx.city), order.version, text,
                      ctx.city.region_path(order.region) if order.region else "", decision, unit, row)
+
+
+def _compact(form: action_forms.ActionForm) -> action_forms.ActionForm:
+    """A queue row picks its category from the page's one list of the city's items (a datalist), not
+    from a select of its own: a page of rows stays small."""
+    fields = tuple(replace(f, kind="list", options=(), groups=(), placeholder="输入事项名称或编码")
+                   if f.name == "category" else f for f in form.fields)
+    return replace(form, fields=fields)
 
 
 def queue_page(request: Request, ctx, me, code: int = 200, **extra) -> Response:
@@ -79,7 +87,7 @@ def queue_page(request: Request, ctx, me, code: int = 200, **extra) -> Response:
         other_items = [_item(ctx, me, o, a) for o, a in other]
     units = action_forms.dispatchable_units(ctx.city, me.platform)
     context = dict(review=review_items, other=other_items, review_total=review_total, other_total=other_total,
-                   units=units, notice="", error="", can_dispatch=Action.DISPATCH in
+                   units=units, categories=ctx.categories, notice="", error="", can_dispatch=Action.DISPATCH in
                    allowed_actions(me.platform, Status.RECEIVED, me.actor.role))
     context.update(extra)
     return page(request, "dispatch_queue.html", code, **context)
