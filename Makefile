@@ -35,7 +35,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 screenshots: $(STAMP)  # the console's screenshots in docs/console/, taken by the browser tests
-	LIANDONG_CONSOLE_SHOTS=docs/console $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser -k "order_list_then_the_detail or street_light or knife_fight or bounce_chain or refreshes_by_itself or export_csv_and_xlsx or shadow_shows"
+	LIANDONG_CONSOLE_SHOTS=docs/console $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser -k "order_list_then_the_detail or street_light or knife_fight or bounce_chain or refreshes_by_itself or export_csv_and_xlsx or shadow_shows or clears_the_review_queue or signs_and_replies_from_the_inbox"
 
 bench: $(STAMP)
 	$(BIN)/python bench/intake.py

@@ -34,6 +34,7 @@ from liandong.linkage.watch import watch_once
 from liandong.orders.service import Orders
 from liandong.regions.places import Gazetteer, load_gazetteer
 from liandong.regions.registry import CITIES_DIR, CityRegistry, load_city
+from liandong.routing.lists import load_city_routing
 from liandong.storage.db import make_engine, make_session_factory, make_writer_engine
 from liandong.supervision.limits import load_city_time_limits
 from liandong.supervision.related_service import RelatedFinder
@@ -92,6 +93,11 @@ class Liandong:
         return load_city(self.settings.city)
 
     @cached_property
+    def categories(self) -> dict:
+        """The city's reference-list items by code (分流转办事项清单), for 改分类 and its picker."""
+        return {item.code: item for item in load_city_routing(self.settings.city).items}
+
+    @cached_property
     def router(self) -> Router:
         if self.router_override is not None:
             return self.router_override
@@ -117,7 +123,7 @@ class Liandong:
     # -- the capabilities, wired ---------------------------------------------------------------
     @cached_property
     def _core(self) -> "Core":
-        orders = Orders(self.city)
+        orders = Orders(self.city, categories=self.categories)
         supervision = Supervision(self.time_policy, self.calendar, orders)
         rules = self.exchange.rules if self.exchange is not None \
             else load_linkage(CITIES_DIR / self.settings.city / "linkage.yaml")

@@ -63,7 +63,7 @@ _FIELD_NAMES = {
     "channel": "受理渠道", "text": "诉求内容", "received_at": "受理时间", "caller": "诉求人", "name": "姓名",
     "phone": "联系电话", "address": "地址", "region": "行政区划代码", "attachments": "附件", "action": "操作",
     "note": "说明", "unit": "承办单位", "reason": "原因", "satisfied": "是否满意", "rating": "评价分值",
-    "days": "延期天数", "target": "目标", "body": "请求体",
+    "days": "延期天数", "target": "目标", "category": "分类", "level": "事件等级", "body": "请求体",
 }
 
 

@@ -5,9 +5,20 @@ has its router (built with `console.pages.ConsoleRoute`); they are included firs
 the static files and the main router, whose catch-all 404 must stay last.
 """
 
-from liandong.console import board_pages, intake_pages, police_pages, search_pages, wall_pages, web
+from liandong.console import (
+    action_pages,
+    board_pages,
+    dispatch_pages,
+    inbox_pages,
+    intake_pages,
+    police_pages,
+    search_pages,
+    wall_pages,
+    web,
+)
 
-PAGE_ROUTERS = (intake_pages.router, police_pages.router, board_pages.router, wall_pages.router, search_pages.router)
+PAGE_ROUTERS = (intake_pages.router, police_pages.router, dispatch_pages.router, inbox_pages.router, action_pages.router,
+                board_pages.router, wall_pages.router, search_pages.router)
 
 
 def install(app) -> None:

@@ -21,7 +21,13 @@ from liandong.core.errors import LiandongError
 from liandong.orders import present
 from liandong.orders import service as orders
 from liandong.orders.model import ActionCommand
-from liandong.orders.states import ACTION_LABELS, Action, Status, allowed_actions, rule_for
+from liandong.orders.states import (
+    ACTION_LABELS,
+    Action,
+    Status,
+    allowed_actions,
+    rule_for,
+)
 from liandong.supervision import queries
 from liandong.supervision.bounces import ChainKind, detect_bounce
 from liandong.supervision.service import bounce_chain

@@ -15,8 +15,13 @@ from starlette.concurrency import run_in_threadpool
 
 from liandong.app import Liandong
 from liandong.auth import sessions
-from liandong.orders.scope import can_view, may_search_by_phone, require_view, scope_filter  # noqa: F401 — the console's one import of the scope rules
 from liandong.auth.sessions import SignedIn
+from liandong.orders.scope import (  # noqa: F401 — the console's one import of the scope rules
+    can_view,
+    may_search_by_phone,
+    require_view,
+    scope_filter,
+)
 
 SESSION_COOKIE = "ld_session"
 LOGIN_CSRF_COOKIE = "ld_login_csrf"  # before sign-in there is no session: the sign-in form is double-submit

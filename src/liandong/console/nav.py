@@ -20,6 +20,8 @@ HOME_LABELS = {  # the order list of the home page, named as each role thinks of
 
 
 EXTRA = [  # (label, path, roles) of the per-role pages, after the home list
+    ("派单台", "/console/dispatch", {Role.DISPATCHER, Role.SUPERVISOR, Role.POLICE, Role.ADMIN}),
+    ("本单位待办", "/console/inbox", {Role.HANDLER}),
     ("受理台", "/console/intake", {Role.OPERATOR, Role.DISPATCHER, Role.POLICE, Role.ADMIN}),
     ("接警台", "/console/police", {Role.POLICE, Role.ADMIN}),
     ("督办台", "/console/board", {Role.SUPERVISOR, Role.DISPATCHER, Role.ADMIN}),

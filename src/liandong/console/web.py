@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from liandong.appeals.tables import AppealRow
 from liandong.auth import passwords, sessions
 from liandong.auth.tables import UserRow
+from liandong.console import action_forms
 from liandong.console.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -154,8 +155,15 @@ def home(request: Request, ctx: Ctx, me: CurrentUser, status: Annotated[str | No
 
 
 @router.get("/orders/{number}")
-def order_detail(request: Request, ctx: Ctx, me: CurrentUser,
-                 number: Annotated[str, Path(max_length=40)]) -> Response:
+def order_detail(request: Request, ctx: Ctx, me: CurrentUser, number: Annotated[str, Path(max_length=40)],
+                 done: Annotated[str | None, Query(max_length=24)] = None) -> Response:
+    notice = f"已完成「{ACTION_LABELS[Action(done)]}」。" if done in Action._value2member_map_ else ""
+    return detail_page(request, ctx, me, number, action_notice=notice)
+
+
+def detail_page(request: Request, ctx, me, number: str, code: int = 200, **extra) -> HTMLResponse:
+    """The order detail with its action forms (`action_forms.forms_for`); `extra` may carry a refusal
+    (`action_error`), the form to reopen (`open_action`) and what was typed in it (`form_values`)."""
     with ctx.read() as session:
         order = orders.get_order(session, number)
         require_view(me.actor, me.platform, order)
@@ -163,9 +171,13 @@ def order_detail(request: Request, ctx: Ctx, me: CurrentUser,
         view = present.detail(order, appeal, ctx.city, me.actor)
         events = [present.event(e) for e in orders.events_of(session, order)]
         related = related_view(session, order, appeal, me.actor, me.platform)
+        unit = action_forms.suggested_unit(order, action_forms.suggestion(appeal.routing), ctx.city, ctx.categories)
+        forms = action_forms.forms_for(order, me.actor.role, ctx.city, ctx.categories, unit)
     actions = [ACTION_LABELS[Action(a)] for a in view.allowed_actions]
-    return page(request, "order.html", order=view, events=events, actions=actions, related=related,
-                units=ctx.city.units)
+    context = dict(action_error="", action_notice="", open_action="", form_values={}, back=f"/console/orders/{number}")
+    context.update(extra)
+    return page(request, "order.html", code, order=view, events=events, actions=actions, forms=forms, related=related,
+                units=ctx.city.units, **context)
 
 
 @router.get("")
@@ -187,6 +199,7 @@ class CachedStatic(StaticFiles):
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
+
 
 
 def install(app) -> None:

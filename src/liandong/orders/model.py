@@ -13,7 +13,7 @@ from datetime import datetime
 
 from liandong.core.actors import ROLE_LABELS, Actor, Role
 from liandong.core.errors import Conflict, Forbidden, InvalidInput
-from liandong.core.types import TRANSFER_TARGETS
+from liandong.core.types import TRANSFER_TARGETS, Level
 from liandong.orders.states import ACTION_LABELS, MILESTONES, STATUS_LABELS, Action, Status, dispatch_refusal, rule_for
 
 RETURN_REASONS = {  # 退单原因
@@ -40,6 +40,9 @@ class OrderFacts:
     urge_count: int = 0
     extension_days: int = 0
     pending_extension_days: int | None = None
+    category_code: str | None = None
+    category_name: str | None = None
+    level: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,10 @@ class ActionCommand:  # 操作指令
     step: str | None = None  # 办理 sub-step: 核实/派遣/处置
     unit_platform: str | None = None  # 派单: the platform of the target unit (the service looks it up)
     unit_name: str | None = None
+    category: str | None = None  # 改分类: a category code of the city's reference lists
+    level: str | None = None  # 定级: 一般/较大/重大/特别重大
+    category_name: str | None = None  # 改分类: the list item's name and group (the service looks them up)
+    category_group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ class Decision:
 
 
 _FIELD_LABELS = {"unit": "承办单位", "reason": "原因", "satisfied": "是否满意", "rating": "评价分值", "days": "延期天数",
-                 "target": "目标", "note": "说明"}
+                 "target": "目标", "note": "说明", "category": "分类", "level": "事件等级"}
 
 
 def decide(order: OrderFacts, cmd: ActionCommand, actor: Actor, now: datetime) -> Decision:
@@ -78,6 +85,9 @@ def decide(order: OrderFacts, cmd: ActionCommand, actor: Actor, now: datetime) -
         value = getattr(cmd, name)
         if value is None or (isinstance(value, str) and not value.strip()):
             raise InvalidInput(f"「{ACTION_LABELS[cmd.action]}」必须填写{_FIELD_LABELS[name]}")
+    if rule.needs_one_of and all(_blank(getattr(cmd, name)) for name in rule.needs_one_of):
+        names = "或".join(_FIELD_LABELS[n] for n in rule.needs_one_of)
+        raise InvalidInput(f"「{ACTION_LABELS[cmd.action]}」至少要填写{names}")
     changes: dict = {}
     data: dict = {}
     to = rule.to or order.status
@@ -146,6 +156,8 @@ def decide(order: OrderFacts, cmd: ActionCommand, actor: Actor, now: datetime) -
         case Action.HANDLE:
             if cmd.step:
                 data["step"] = cmd.step
+        case Action.RECLASSIFY:
+            changes.update(_reclassify(order, cmd, data))
     stamp = MILESTONES.get(cmd.action)
     if stamp:
         changes[stamp] = now
@@ -154,6 +166,28 @@ def decide(order: OrderFacts, cmd: ActionCommand, actor: Actor, now: datetime) -
     changes["status"] = to.value
     changes["updated_at"] = now
     return Decision(order.status, to, changes, data)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _reclassify(order: OrderFacts, cmd: ActionCommand, data: dict) -> dict:
+    """改分类定级: the new category (a list item the service found) and/or level; the review is done."""
+    changes: dict = {"review": False}
+    if not _blank(cmd.category):
+        if cmd.category_name is None:
+            raise InvalidInput(f"分类「{cmd.category}」不在本市分流转办事项清单中")
+        changes.update(category_code=cmd.category, category_name=cmd.category_name,
+                       category_group=cmd.category_group)
+        data["category"] = {"from": order.category_code, "to": cmd.category}
+        data["category_name"] = {"from": order.category_name, "to": cmd.category_name}
+    if not _blank(cmd.level):
+        if cmd.level not in Level._value2member_map_:
+            raise InvalidInput(f"事件等级「{cmd.level}」无效，可选：{'、'.join(lv.value for lv in Level)}")
+        changes["level"] = cmd.level
+        data["level"] = {"from": order.level, "to": cmd.level}
+    return changes
 
 
 def describe(decision: Decision, action: Action) -> str:

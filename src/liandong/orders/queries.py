@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from liandong.appeals.tables import AppealRow
@@ -162,3 +162,44 @@ def latest(session: Session, actor: Actor, platform: str, which: str, limit: int
     cond = {"emergency": _emergency, "joint": _joint}[which]()
     return list(session.scalars(select(OrderRow).where(and_(scope_filter(actor, platform), cond))
                                 .order_by(OrderRow.created_at.desc(), OrderRow.id.desc()).limit(limit)))
+
+
+INBOX_STATUSES = (Status.DISPATCHED, Status.SIGNED, Status.HANDLING, Status.ON_SCENE, Status.RETURN_PENDING,
+                  Status.EXTENSION_PENDING)  # the unit still holds the order: 承办单位待办
+
+
+def _open_due(due, done):
+    return case((and_(done.is_(None), due.is_not(None)), due), else_=None)
+
+
+def next_due_column():
+    """The nearest deadline of the order still open (签收 until signed, 答复 until replied, 办结 until
+    closed), as SQL; NULL when none is."""
+    s = _open_due(OrderRow.sign_due, OrderRow.signed_at)
+    r = _open_due(OrderRow.reply_due, OrderRow.replied_at)
+    c = _open_due(OrderRow.close_due, OrderRow.closed_at)
+    return case(
+        (and_(s.is_not(None), (r.is_(None)) | (s <= r), (c.is_(None)) | (s <= c)), s),
+        (and_(r.is_not(None), (c.is_(None)) | (r <= c)), r),
+        else_=c,
+    )
+
+
+def inbox(session: Session, actor: Actor, platform: str, *, limit: int = 200) -> list[tuple[OrderRow, AppealRow]]:
+    """A unit's open orders in scope, the least time left first (no deadline last)."""
+    due = next_due_column()
+    where = and_(scope_filter(actor, platform), OrderRow.status.in_([s.value for s in INBOX_STATUSES]))
+    rows = session.execute(
+        select(OrderRow, AppealRow).join(AppealRow, AppealRow.id == OrderRow.appeal_id).where(where)
+        .order_by(due.is_(None), due, OrderRow.id).limit(limit)
+    ).all()
+    return [(o, a) for o, a in rows]
+
+
+def next_due(order: OrderRow) -> tuple[str, datetime] | None:
+    """The same rule as `next_due_column`, on a loaded row: (时限 label, due) of the nearest open deadline."""
+    open_ = [(label, due) for label, due, done in (("签收", order.sign_due, order.signed_at),
+                                                   ("答复", order.reply_due, order.replied_at),
+                                                   ("办结", order.close_due, order.closed_at))
+             if due is not None and done is None]
+    return min(open_, key=lambda pair: pair[1]) if open_ else None

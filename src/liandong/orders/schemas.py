@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from liandong.orders.model import ActionCommand
 from liandong.orders.states import Action
 
 
@@ -95,7 +96,16 @@ class ActionRequest(BaseModel):  # 操作
     days: int | None = None
     target: str | None = Field(default=None, max_length=40)
     step: str | None = Field(default=None, max_length=16)
+    category: str | None = Field(default=None, max_length=32, description="改分类定级：本市分流转办事项清单的事项编码")
+    level: str | None = Field(default=None, max_length=8, description="改分类定级：一般/较大/重大/特别重大")
     expected_version: int | None = Field(default=None, description="乐观锁：读取时的版本号，不一致则返回409")
+
+
+    def command(self) -> ActionCommand:
+        """The order core's command (the console builds it through this same shape)."""
+        return ActionCommand(action=self.action, note=self.note, unit=self.unit, reason=self.reason,
+                             satisfied=self.satisfied, rating=self.rating, days=self.days, target=self.target,
+                             step=self.step, category=self.category, level=self.level)
 
 
 class EventRead(BaseModel):  # 审计记录

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Mapping, Protocol
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
@@ -33,12 +34,18 @@ OPENED = "opened_orders"  # orders opened in the current transaction, by number
 RECEIVE = "receive"  # 受理: the event that opens an order (not a transition in the table)
 
 
+class Category(Protocol):  # an item of the city's reference lists (`routing.lists.Item`)
+    name: str
+    group: str
+
+
 @dataclass
 class Orders:  # 工单/警单
     """The order book of one desk: the city it serves and who listens to what happens to its orders."""
 
     city: CityRegistry
     listeners: list[Listener] = field(default_factory=list)
+    categories: Mapping[str, Category] = field(default_factory=dict)  # 分流转办事项清单: code → item (改分类)
 
     def subscribe(self, listener: Listener) -> None:
         self.listeners.append(listener)
@@ -86,6 +93,9 @@ class Orders:  # 工单/警单
         unit = self.city.units.get(cmd.unit) if cmd.action is Action.DISPATCH and cmd.unit else None
         if unit is not None:
             cmd = _with_unit(cmd, unit)
+        category = self.categories.get(cmd.category or "") if cmd.action is Action.RECLASSIFY else None
+        if category is not None:
+            cmd = replace(cmd, category_name=category.name, category_group=category.group)
         decision = decide(_facts(order), cmd, actor, now)
         if cmd.action is Action.DISPATCH and unit is None:
             self.city.unit(cmd.unit or "")  # refuses the unknown unit with the registry's message
@@ -141,7 +151,8 @@ def _facts(order: OrderRow) -> OrderFacts:
     return OrderFacts(number=order.number, platform=order.platform, status=Status(order.status), unit=order.unit,
                       last_visit_satisfied=order.satisfied, return_count=order.return_count,
                       transfer_count=order.transfer_count, urge_count=order.urge_count,
-                      extension_days=order.extension_days or 0, pending_extension_days=order.pending_extension_days)
+                      extension_days=order.extension_days or 0, pending_extension_days=order.pending_extension_days,
+                      category_code=order.category_code, category_name=order.category_name, level=order.level)
 
 
 def _with_unit(cmd: ActionCommand, unit) -> ActionCommand:

@@ -66,6 +66,7 @@ class Action(StrEnum):
     PEER_PROGRESS = "peer_progress"  # 对方进展
     PEER_RESULT = "peer_result"  # 对方办结反馈
     NEGOTIATED = "negotiated"  # 协商结果（含首接负责）
+    RECLASSIFY = "reclassify"  # 改分类定级（派单员复核智能分流）
 
 
 STATUS_LABELS = {
@@ -83,7 +84,7 @@ ACTION_LABELS = {
     Action.SUPERVISE: "督办", Action.REOPEN: "重办", Action.CANCEL: "撤销", Action.MERGE: "合并",
     Action.TRANSFER: "转办", Action.RECALL: "撤回", Action.NEGOTIATE: "在线协商", Action.PEER_ACCEPT: "对方签收",
     Action.PEER_RETURN: "对方退回", Action.PEER_PROGRESS: "对方进展", Action.PEER_RESULT: "对方办结反馈",
-    Action.NEGOTIATED: "协商确定",
+    Action.NEGOTIATED: "协商确定", Action.RECLASSIFY: "改分类定级",
 }
 
 
@@ -112,10 +113,11 @@ class Rule:
     to: Status | None  # None: the order stays where it is (催办, 督办, progress notes)
     roles: frozenset[Role]
     needs: tuple[str, ...] = ()  # command fields that must be present: unit, reason, satisfied, days, target, rating
+    needs_one_of: tuple[str, ...] = ()  # of these command fields at least one must be present (改分类定级)
 
 
-def _r(to, *roles, needs=()):
-    return Rule(to, frozenset(roles), tuple(needs))
+def _r(to, *roles, needs=(), needs_one_of=()):
+    return Rule(to, frozenset(roles), tuple(needs), tuple(needs_one_of))
 
 
 O, D, H, S, P, A, SYS = Role.OPERATOR, Role.DISPATCHER, Role.HANDLER, Role.SUPERVISOR, Role.POLICE, Role.ADMIN, Role.SYSTEM
@@ -143,6 +145,8 @@ WORK_ORDER_TRANSITIONS: dict[tuple[Status, Action], Rule] = {
     (Status.RECEIVED, Action.REPLY): _r(Status.REPLIED, O, D, A, needs=("note",)),  # 即问即答: answered on the call
     (Status.RECEIVED, Action.CANCEL): _r(Status.CANCELLED, O, D, S, A, SYS, needs=("reason",)),  # SYS: a peer's recall
     (Status.RECEIVED, Action.MERGE): _r(Status.MERGED, O, D, S, A, SYS, needs=("target", "reason")),
+    # the dispatcher corrects the machine's routing (熔断复核): a category of the city's lists and/or a level
+    (Status.RECEIVED, Action.RECLASSIFY): _r(None, D, S, A, needs_one_of=("category", "level")),
     (Status.DISPATCHED, Action.SIGN): _r(Status.SIGNED, H, A),
     (Status.DISPATCHED, Action.RETURN): _r(Status.RETURN_PENDING, H, A, needs=("reason",)),
     (Status.DISPATCHED, Action.CANCEL): _r(Status.CANCELLED, D, S, A, SYS, needs=("reason",)),

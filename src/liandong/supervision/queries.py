@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, not_, select
 from sqlalchemy.orm import Session
 
 from liandong.appeals.tables import AppealRow
@@ -42,6 +42,18 @@ def list_kind(session: Session, actor: Actor, platform: str, kind: str, *, page:
     total = session.scalar(select(func.count()).select_from(OrderRow).where(where)) or 0
     rows = session.execute(select(OrderRow, AppealRow).join(AppealRow, AppealRow.id == OrderRow.appeal_id).where(where)
                            .order_by(OrderRow.created_at.desc()).limit(page_size).offset((page - 1) * page_size)).all()
+    return [(o, a) for o, a in rows], total
+
+
+def received_queue(session: Session, actor: Actor, platform: str, *, review: bool, page: int = 1,
+                   page_size: int = 50) -> tuple[list[tuple[OrderRow, AppealRow]], int]:
+    """The dispatch queue (派单队列), oldest first: the received orders waiting for a person's review (熔断,
+    `review=True`), or the other received orders in scope."""
+    kind = kind_filter("review")
+    where = and_(scope_filter(actor, platform), OrderRow.status == Status.RECEIVED.value, kind if review else not_(kind))
+    total = session.scalar(select(func.count()).select_from(OrderRow).where(where)) or 0
+    rows = session.execute(select(OrderRow, AppealRow).join(AppealRow, AppealRow.id == OrderRow.appeal_id).where(where)
+                           .order_by(OrderRow.created_at, OrderRow.id).limit(page_size).offset((page - 1) * page_size)).all()
     return [(o, a) for o, a in rows], total
 
 

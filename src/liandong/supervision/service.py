@@ -89,7 +89,7 @@ class Supervision:  # 督办
             self._mark_stale(session, event.order)
             return
         if isinstance(event, OrderChanged):
-            if event.action in MILESTONES or event.action is Action.APPROVE_EXTENSION:
+            if event.action in MILESTONES or event.action in (Action.APPROVE_EXTENSION, Action.RECLASSIFY):
                 self._mark_stale(session, event.order)
             if event.action in REASSIGNING:
                 self.flag_bounce(session, event.order)

@@ -136,3 +136,36 @@ def test_dispatch_guard_keeps_police_and_work_orders_apart():
     d = decide(facts(Status.RECEIVED), to_dept, dispatcher, NOW)
     assert d.changes["unit"] == "CG-1" and d.changes["dispatched_at"] == NOW
     assert d.changes["transfer_count"] == 1  # it was with URBAN before: passed on from one unit to another
+
+
+def test_reclassify_changes_category_and_level_and_ends_the_review():
+    order = OrderFacts(number="GD-1", platform="12345", status=Status.RECEIVED, unit=None, category_code="T-其他",
+                       category_name="其他", level="一般")
+    cmd = ActionCommand(Action.RECLASSIFY, category="JC-B65", category_name="垃圾清运", category_group="城市管理类",
+                        level="较大")
+    d = decide(order, cmd, DISPATCHER, NOW)
+    assert d.to_status is Status.RECEIVED
+    assert {k: d.changes[k] for k in ("category_code", "category_name", "category_group", "level", "review")} == {
+        "category_code": "JC-B65", "category_name": "垃圾清运", "category_group": "城市管理类", "level": "较大",
+        "review": False}
+    assert d.event_data["category"] == {"from": "T-其他", "to": "JC-B65"}
+    assert d.event_data["level"] == {"from": "一般", "to": "较大"}
+    only_level = decide(order, ActionCommand(Action.RECLASSIFY, level="重大"), SUPERVISOR, NOW)
+    assert only_level.changes["level"] == "重大" and "category_code" not in only_level.changes
+    assert only_level.changes["review"] is False
+
+
+def test_reclassify_needs_a_known_category_or_a_level_and_the_right_role():
+    order = facts(Status.RECEIVED)
+    with pytest.raises(InvalidInput, match="至少要填写分类或事件等级"):
+        decide(order, ActionCommand(Action.RECLASSIFY), DISPATCHER, NOW)
+    with pytest.raises(InvalidInput, match="不在本市分流转办事项清单中"):  # the service found no such item
+        decide(order, ActionCommand(Action.RECLASSIFY, category="NO-SUCH"), DISPATCHER, NOW)
+    with pytest.raises(InvalidInput, match="事件等级"):
+        decide(order, ActionCommand(Action.RECLASSIFY, level="很大"), DISPATCHER, NOW)
+    with pytest.raises(Forbidden):
+        decide(order, ActionCommand(Action.RECLASSIFY, level="较大"), HANDLER, NOW)
+    with pytest.raises(IllegalTransition):  # only before dispatch
+        decide(facts(Status.DISPATCHED), ActionCommand(Action.RECLASSIFY, level="较大"), DISPATCHER, NOW)
+    assert Action.RECLASSIFY in allowed_actions("12345", Status.RECEIVED, Role.DISPATCHER)
+    assert Action.RECLASSIFY not in allowed_actions("12345", Status.RECEIVED, Role.OPERATOR)

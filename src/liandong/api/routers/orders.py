@@ -11,7 +11,6 @@ from liandong.api.deps import Ctx, CurrentCaller
 from liandong.appeals.tables import AppealRow
 from liandong.orders import present, queries
 from liandong.orders import service as orders
-from liandong.orders.model import ActionCommand
 from liandong.orders.schemas import ActionRequest, EventRead, OrderPage, OrderRead
 from liandong.orders.scope import require_view
 
@@ -46,8 +45,7 @@ def get_order(number: str, ctx: Ctx, caller: CurrentCaller) -> OrderRead:
 
 @router.post("/orders/{number}/actions", response_model=OrderRead, summary="办理操作（派单、签收、答复、办结、退单…）")
 def act_on_order(number: str, body: ActionRequest, ctx: Ctx, caller: CurrentCaller) -> OrderRead:
-    cmd = ActionCommand(action=body.action, note=body.note, unit=body.unit, reason=body.reason, satisfied=body.satisfied,
-                        rating=body.rating, days=body.days, target=body.target, step=body.step)
+    cmd = body.command()
     now = ctx.clock.now()
     with ctx.write() as session:
         order = ctx.orders.act(session, number=number, cmd=cmd, actor=caller.actor, platform=caller.platform, now=now,
