@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.appeals.tables import AppealRow
-from liandong.orders import present, queries
+from liandong.orders import audit, present, queries
 from liandong.orders import service as orders
 from liandong.orders.model import ActionCommand
 from liandong.orders.schemas import ActionRequest, EventRead, OrderPage, OrderRead
@@ -56,9 +56,13 @@ def act_on_order(number: str, body: ActionRequest, ctx: Ctx, caller: CurrentCall
         return present.detail(order, appeal, ctx.city, caller.actor)
 
 
-@router.get("/orders/{number}/events", response_model=list[EventRead], summary="审计记录（只增不改）")
-def order_events(number: str, ctx: Ctx, caller: CurrentCaller) -> list[EventRead]:
+@router.get("/orders/{number}/events", response_model=list[EventRead], summary="审计记录（只增不改）",
+            description="响应头 `X-Audit-Chain`：`verified` 表示该单的哈希链核验一致；`broken; seq=N` 表示第 N 条起被改动。")
+def order_events(number: str, ctx: Ctx, caller: CurrentCaller, response: Response) -> list[EventRead]:
     with ctx.read() as session:
         order = orders.get_order(session, number)
         require_view(caller.actor, caller.platform, order)
-        return [present.event(e) for e in orders.events_of(session, order)]
+        events = orders.events_of(session, order)
+        broken = audit.check_chain(order.number, order.last_event_seq, events)
+        response.headers["X-Audit-Chain"] = "verified" if broken is None else f"broken; seq={broken.seq}"
+        return [present.event(e) for e in events]
