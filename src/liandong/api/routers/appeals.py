@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.core.actors import Role, require_role
 from liandong.core.types import Channel
-from liandong.intake.schemas import MAX_TEXT, AppealCreate, AppealCreated, RelatedRef, RoutingRead
+from liandong.intake.schemas import MAX_TEXT, AppealCreate, AppealCreated, RelatedRef, RoutingRead, no_region_if_blank
 from liandong.orders import present
 
 router = APIRouter(tags=["诉求受理 intake"])
@@ -45,6 +45,8 @@ class RouteRequest(BaseModel):
     text: str = Field(min_length=1, max_length=MAX_TEXT)
     channel: Channel = Channel.DESK_12345
     region: str | None = None
+
+    _region = field_validator("region", mode="before")(no_region_if_blank)
 
 
 @router.post("/route", response_model=RoutingRead, summary="试分流：只给出分流结果，不开单")

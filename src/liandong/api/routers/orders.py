@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from liandong.api.deps import Ctx, CurrentCaller
+from liandong.api.paging import Paging
 from liandong.appeals.tables import AppealRow
 from liandong.orders import audit, present, queries
 from liandong.orders import service as orders
@@ -20,13 +19,12 @@ router = APIRouter(tags=["工单 orders"])
 
 @router.get("/orders", response_model=OrderPage, summary="工单/警单列表（按权限范围）")
 def list_orders(
-    ctx: Ctx, caller: CurrentCaller,
+    ctx: Ctx, caller: CurrentCaller, paged: Paging,
     status: str | None = None, platform: str | None = None, unit: str | None = None,
     region: str | None = None, category: str | None = None, warning: str | None = None,
     date_from: date | None = None, date_to: date | None = None,
-    page: Annotated[int, Query(ge=1, le=100000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> OrderPage:
+    page, page_size = paged.page, paged.page_size
     f = queries.OrderFilter(status=status, platform=platform, unit=unit, region=region, category=category,
                             warning=warning, date_from=date_from, date_to=date_to, page=page, page_size=page_size)
     with ctx.read() as session:
