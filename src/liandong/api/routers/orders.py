@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+
 from fastapi import APIRouter, Response
+from sqlalchemy.exc import IntegrityError
 
 from liandong.api.deps import Ctx, CurrentCaller
+from liandong.api.idempotent import IDEMPOTENCY_DOC, IdempotencyKey, replayed
 from liandong.api.paging import Paging
 from liandong.appeals.tables import AppealRow
+from liandong.core.errors import Conflict
 from liandong.orders import audit, present, queries
 from liandong.orders import service as orders
 from liandong.orders.model import ActionCommand
 from liandong.orders.schemas import ActionRequest, EventRead, OrderPage, OrderRead
 from liandong.orders.scope import require_view
+from liandong.storage import idempotency
 
 router = APIRouter(tags=["工单 orders"])
 
@@ -42,16 +47,37 @@ def get_order(number: str, ctx: Ctx, caller: CurrentCaller) -> OrderRead:
         return present.detail(order, appeal, ctx.city, caller.actor)
 
 
-@router.post("/orders/{number}/actions", response_model=OrderRead, summary="办理操作（派单、签收、答复、办结、退单…）")
-def act_on_order(number: str, body: ActionRequest, ctx: Ctx, caller: CurrentCaller) -> OrderRead:
+@router.post("/orders/{number}/actions", response_model=OrderRead, summary="办理操作（派单、签收、答复、办结、退单…）",
+             description=IDEMPOTENCY_DOC)
+def act_on_order(number: str, body: ActionRequest, ctx: Ctx, caller: CurrentCaller,
+                 key: IdempotencyKey = None) -> OrderRead:
     cmd = ActionCommand(action=body.action, note=body.note, unit=body.unit, reason=body.reason, satisfied=body.satisfied,
                         rating=body.rating, days=body.days, target=body.target, step=body.step)
     now = ctx.clock.now()
-    with ctx.write() as session:
-        order = ctx.orders.act(session, number=number, cmd=cmd, actor=caller.actor, platform=caller.platform, now=now,
-                               expected_version=body.expected_version)
-        appeal = session.get(AppealRow, order.appeal_id)
-        return present.detail(order, appeal, ctx.city, caller.actor)
+    k = idempotency.keyed(key, user=caller.actor.name, endpoint=f"POST /orders/{number}/actions",
+                          request=body.model_dump_json())
+    try:
+        with ctx.write() as session:
+            replay = idempotency.find(session, k, now) if k is not None else None
+            if replay is not None:
+                return replayed(replay)
+            order = ctx.orders.act(session, number=number, cmd=cmd, actor=caller.actor, platform=caller.platform,
+                                   now=now, expected_version=body.expected_version)
+            appeal = session.get(AppealRow, order.appeal_id)
+            detail = present.detail(order, appeal, ctx.city, caller.actor)
+            if k is None:
+                return detail
+            answer = idempotency.Answer(200, detail.model_dump_json())
+            idempotency.remember(session, k, answer, now)
+    except (Conflict, IntegrityError):
+        if k is None:
+            raise
+        with ctx.read() as session:  # the same key, committed meanwhile by another worker: its answer
+            replay = idempotency.find(session, k, now)
+        if replay is None:
+            raise
+        return replayed(replay)
+    return replayed(answer)
 
 
 @router.get("/orders/{number}/events", response_model=list[EventRead], summary="审计记录（只增不改）",

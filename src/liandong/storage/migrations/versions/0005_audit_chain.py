@@ -1,4 +1,5 @@
-"""audit chain: a hash per order event chained to the order's previous one; SQLite refuses REPLACE
+"""audit chain: a hash per order event chained to the order's previous one; SQLite refuses REPLACE;
+idempotency keys of POSTs (stored with what the request wrote)
 
 Revision ID: 0005
 Revises: 0004
@@ -7,6 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from liandong.orders.audit import GENESIS, digest
+from liandong.storage.base import Moment
 
 revision = "0005"
 down_revision = "0004"
@@ -29,6 +31,16 @@ NO_REPLACE = (
 
 
 def upgrade() -> None:
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("scope", sa.String(96), nullable=False),
+        sa.Column("key", sa.String(128), nullable=False),
+        sa.Column("request_hash", sa.String(64), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=False),
+        sa.Column("response", sa.Text(), nullable=False),
+        sa.Column("created_at", Moment(), nullable=False),
+        sa.PrimaryKeyConstraint("scope", "key", name="pk_idempotency_keys"),
+    )
     op.add_column("order_events", sa.Column("prev_hash", sa.String(64), nullable=True))
     op.add_column("order_events", sa.Column("hash", sa.String(64), nullable=True))
     sqlite = op.get_bind().dialect.name == "sqlite"
@@ -63,6 +75,7 @@ class _Row:
 
 
 def downgrade() -> None:
+    op.drop_table("idempotency_keys")
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS order_events_no_replace")
         op.execute("DROP TRIGGER IF EXISTS order_events_no_update")
