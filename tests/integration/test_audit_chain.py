@@ -21,7 +21,8 @@ DAY = "2026-11-23"  # the test clock's day
 
 
 @pytest.fixture
-def world(db_url, clock):
+def world(db_url, clock, monkeypatch):
+    monkeypatch.setenv("LIANDONG_DATABASE_URL", db_url)  # the CLI sets it for its sub-processes; restored after
     w = make_world(db_url, clock, router=ScriptedRouter())
     for text_ in ("占道经营，堵住了人行道", "小区门口路灯不亮了"):
         r = w.post("operator", "/appeals", {"channel": "phone", "text": text_, "region": "148802001"})

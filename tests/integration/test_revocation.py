@@ -19,7 +19,8 @@ from tests.fakes import ScriptedRouter
 APPEAL = {"channel": "phone", "text": "幸福路3号门口占道经营", "region": "148802001"}
 
 
-def test_a_revoked_token_is_refused_by_another_worker_within_one_second(db_url, clock):
+def test_a_revoked_token_is_refused_by_another_worker_within_one_second(db_url, clock, monkeypatch):
+    monkeypatch.setenv("LIANDONG_DATABASE_URL", db_url)  # the CLI sets it for its sub-processes; restored after
     first = make_world(db_url, clock, router=ScriptedRouter())
     ctx = Liandong(Settings(database_url=db_url), clock=clock, router_override=ScriptedRouter())
     second = World(ctx=ctx, client=TestClient(create_app(ctx)), tokens=first.tokens)
