@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.concurrency import run_in_threadpool
 
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.api.idempotent import IDEMPOTENCY_DOC, IdempotencyKey, replayed
@@ -38,9 +39,8 @@ async def create_appeal(body: AppealCreate, ctx: Ctx, caller: CurrentCaller, key
     now = ctx.clock.now()
     k = idempotency.keyed(key, user=caller.actor.name, endpoint="POST /appeals", request=body.model_dump_json(),
                           answer=_created)
-    if k is not None:
-        with ctx.read() as session:  # a retry answered without queueing (checked again in the transaction)
-            replay = idempotency.find(session, k, now)
+    if k is not None:  # a retry answered without queueing (checked again in the transaction), off the event loop
+        replay = await run_in_threadpool(_stored_answer, ctx, k, now)
         if replay is not None:
             return replayed(replay)
     ctx.intake.check(body, now=now)
@@ -49,6 +49,11 @@ async def create_appeal(body: AppealCreate, ctx: Ctx, caller: CurrentCaller, key
         return replayed(result)
     status, text = _created(result)
     return Response(text, status_code=status, media_type="application/json")
+
+
+def _stored_answer(ctx, k, now):
+    with ctx.read() as session:
+        return idempotency.find(session, k, now)
 
 
 def _created(result) -> tuple[int, str]:
