@@ -6,6 +6,7 @@
     LIANDONG_PEERS_FILE     peers.yaml of the exchange (平台互通); unset: one process hosts both 12345 and 110
     LIANDONG_RELAY_BASE_DELAY_S  first retry delay of the exchange relay (default 1 s; tests use less)
     LIANDONG_PHONE_SALT     secret for the keyed hash of callers' phone numbers (repeat-call lookups)
+    LIANDONG_AUDIT_KEY      secret for the HMAC signing the daily audit roots (`liandong audit seal/verify`)
     LIANDONG_CONSOLE_IDLE_MINUTES  a console (web) session ends after this many idle minutes (default 30)
 """
 
@@ -30,6 +31,7 @@ class Settings:
     phone_salt: str = "liandong-demo-salt"
     peers_file: Path | None = None
     console_idle_minutes: int = 30
+    audit_key: str = "liandong-demo-audit-key"
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -58,6 +60,7 @@ def settings_from_env(env: dict[str, str] | None = None, **overrides) -> Setting
         phone_salt=env.get("LIANDONG_PHONE_SALT", "liandong-demo-salt"),
         peers_file=Path(peers) if peers else None,
         console_idle_minutes=_minutes(env.get("LIANDONG_CONSOLE_IDLE_MINUTES", "30")),
+        audit_key=env.get("LIANDONG_AUDIT_KEY", "liandong-demo-audit-key"),
         extra={"relay": {"base_delay_s": float(env["LIANDONG_RELAY_BASE_DELAY_S"])}}
         if env.get("LIANDONG_RELAY_BASE_DELAY_S") else {},
     )

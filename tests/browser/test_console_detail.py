@@ -31,3 +31,13 @@ def test_a_repeat_call_links_the_earlier_order_and_the_trail_names_units(desk, n
     page.click(f"#repeat-of a[href='/console/orders/{first}']")
     expect(page.locator("#appeal-text")).to_have_text(APPEAL["text"])
     expect(page.locator("#timeline")).to_contain_text("智能派单")
+
+
+def test_the_order_list_shows_a_new_order_without_a_reload(desk, new_page):
+    page = new_page()
+    sign_in(page, "operator")
+    expect(page.locator("h1")).to_have_text("受理工单")
+    page.evaluate("window.__same_page = true")
+    number = desk.post("operator", "/appeals", {**APPEAL, "text": "幸福路的路灯坏了好几盏"}).json()["orders"][0]["id"]
+    expect(page.locator(f"a[href='/console/orders/{number}']")).to_be_visible(timeout=15000)  # the list polls every 10 s
+    assert page.evaluate("window.__same_page") is True

@@ -34,8 +34,9 @@ async def current_caller(request: Request, ctx: Annotated[Liandong, Depends(get_
     key = digest(token) if token else ""
     hit = cache.get(key) if key else None
     if hit is None:
+        started = cache.started()  # the entry's life counts from before the read: revocation within the TTL
         actor, platform = await run_in_threadpool(_lookup, ctx, token or None)
-        cache.put(key, actor, platform)
+        cache.put(key, actor, platform, started)
     else:
         actor, platform = hit
     return Caller(actor, platform)

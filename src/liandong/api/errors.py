@@ -58,12 +58,15 @@ _PYDANTIC_MESSAGES = {
     "dict_type": "应为 JSON 对象",
     "list_type": "应为列表",
     "value_error": "{msg}",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
 }
 _FIELD_NAMES = {
     "channel": "受理渠道", "text": "诉求内容", "received_at": "受理时间", "caller": "诉求人", "name": "姓名",
     "phone": "联系电话", "address": "地址", "region": "行政区划代码", "attachments": "附件", "action": "操作",
     "note": "说明", "unit": "承办单位", "reason": "原因", "satisfied": "是否满意", "rating": "评价分值",
     "days": "延期天数", "target": "目标", "category": "分类", "level": "事件等级", "body": "请求体",
+    "page": "页码", "page_size": "每页条数",
 }
 
 

@@ -1,47 +1,79 @@
-"""Refuse oversized request bodies before they are read into memory (413, with a message)."""
+"""Refuse oversized request bodies before they reach the app (413, with a Chinese message), readably for
+every client.
+
+- The body is read here, up to `max_body`, and handed to the app whole: a chunked body over the limit
+  is refused the same as a declared one (the app's own body reading turned the error into FastAPI's
+  English 400).
+- A refused body is read and thrown away, up to `DRAIN_MAX`, between the 413's bytes and the end of the
+  response: a client that sends the whole body before it reads (Python's urllib) would otherwise have
+  its unread bytes answered by a TCP reset that destroys the 413 it was about to read. Beyond the bound
+  the connection is closed (`connection: close`). A client that asked `Expect: 100-continue` has sent
+  nothing yet and is answered at once.
+"""
 
 from __future__ import annotations
 
 import json
 
 MAX_BODY = 256 * 1024
+DRAIN_MAX = 16 * 1024 * 1024  # read and discard at most this much of a refused body
 
 
 class BodyLimit:
-    def __init__(self, app, max_body: int = MAX_BODY) -> None:
+    def __init__(self, app, max_body: int = MAX_BODY, drain_max: int = DRAIN_MAX) -> None:
         self.app = app
         self.max_body = max_body
+        self.drain_max = drain_max
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        declared = dict(scope.get("headers") or []).get(b"content-length")
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        waiting = headers.get(b"expect", b"").lower() == b"100-continue"
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
-            return await self._refuse(send)
-        seen = 0
-
-        async def limited_receive():
-            nonlocal seen
+            return await self._refuse(receive, send, drain=not waiting and int(declared) <= self.drain_max)
+        if declared is None and b"chunked" not in headers.get(b"transfer-encoding", b"").lower():
+            return await self.app(scope, receive, send)  # no body (GET, …)
+        chunks, seen = [], 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_body:
-                    raise _TooLarge()
-            return message
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.max_body:
+                return await self._refuse(receive, send, drain=message.get("more_body", False), seen=seen)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, _replay(b"".join(chunks), receive), send)
 
-        try:
-            await self.app(scope, limited_receive, send)
-        except _TooLarge:
-            await self._refuse(send)
-
-    async def _refuse(self, send) -> None:
+    async def _refuse(self, receive, send, *, drain: bool, seen: int = 0) -> None:
         body = json.dumps({"error": "payload_too_large",
                            "message": f"请求体过大：不超过 {self.max_body // 1024} KB", "details": {}},
                           ensure_ascii=False).encode()
         await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body, "more_body": True})
+        while drain and seen <= self.drain_max:  # the answer is out; now let the client finish sending
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            seen += len(message.get("body", b""))
+            drain = message.get("more_body", False)
+        await send({"type": "http.response.body", "body": b""})
 
 
-class _TooLarge(Exception):
-    pass
+def _replay(body: bytes, receive):
+    sent = False
+
+    async def replay():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # after the body: the disconnect, when it comes
+
+    return replay

@@ -75,9 +75,12 @@ def revoke(name: str, db: Annotated[Optional[str], typer.Option()] = None) -> No
     """Revoke every token of a user."""
     with friendly_errors():
         ctx = Liandong(settings(db))
-        with ctx.write() as session:
-            n = auth.revoke_tokens(session, name, ctx.clock.now())
-        typer.echo(f"已吊销 {name} 的 {n} 个令牌")
+        try:
+            with ctx.write() as session:
+                n = auth.revoke_tokens(session, name, ctx.clock.now())
+        finally:
+            ctx.close()
+        typer.echo(f"已吊销 {name} 的 {n} 个令牌：{auth.REVOCATION_BOUND_S:g} 秒内在所有工作进程生效，此后使用这些令牌的请求一律拒绝（401）")
 
 
 def token(

@@ -6,6 +6,11 @@ submit at once, one writer thread takes everything queued at that moment (up to 
 it in one model call and stores it in one transaction. It never waits to fill a batch: a lone appeal
 is stored at once, so batching costs a caller nothing when the desk is quiet.
 
+An appeal with an idempotency key (`storage.idempotency`) is looked up in the batch's transaction first:
+a key already stored, or taken by an earlier appeal of the same batch, gets that first answer and
+stores nothing; otherwise its key is stored with the appeal. A key raced in by another worker makes
+the batch fail on the unique key, and the one-by-one retry then finds it and replays it.
+
 Nothing is lost or stored twice when a batch fails: its transaction rolls back, and each of its
 appeals is stored again in a transaction of its own (with the id it was given on arrival), so a bad
 appeal fails alone with its own error and the others are stored.
@@ -30,6 +35,8 @@ from liandong.core.errors import Busy
 from liandong.core.ids import new_id
 from liandong.intake.schemas import AppealCreate
 from liandong.intake.service import Intake
+from liandong.storage import idempotency
+from liandong.storage.idempotency import Keyed
 
 log = logging.getLogger("liandong.intake")
 MAX_BATCH = 64
@@ -44,6 +51,7 @@ class Pending:  # 待入库的诉求
     now: datetime
     appeal_id: str = field(default_factory=new_id)
     future: Future = field(default_factory=Future)
+    keyed: Keyed | None = None  # with an Idempotency-Key: the result is the `Answer` (status and JSON body)
 
 
 class IntakeQueue:
@@ -57,9 +65,11 @@ class IntakeQueue:
         self.batches = 0  # batches stored whole, and the appeals in them (figures for tests and profiling)
         self.appeals = 0
 
-    async def submit(self, body: AppealCreate, *, actor: Actor, platform: str, now: datetime):
-        """Queue a checked appeal (see `Intake.check`); returns `(AppealRow, [OrderRow])` once committed."""
-        return await asyncio.wrap_future(self.put(Pending(body, actor, platform, now)))
+    async def submit(self, body: AppealCreate, *, actor: Actor, platform: str, now: datetime,
+                     keyed: Keyed | None = None):
+        """Queue a checked appeal (see `Intake.check`); returns `(AppealRow, [OrderRow])` once committed,
+        or with `keyed` the `idempotency.Answer` (the first one given for that key)."""
+        return await asyncio.wrap_future(self.put(Pending(body, actor, platform, now, keyed=keyed)))
 
     def put(self, item: Pending) -> Future:
         self._ensure_started()
@@ -137,7 +147,16 @@ class IntakeQueue:
             self.intake.related.forget_all()
 
     def _submit(self, session, p: Pending, routing: dict):
+        if p.keyed is not None:
+            replay = idempotency.find(session, p.keyed, p.now)
+            if replay is not None:
+                return replay
         appeal, orders = self.intake.submit(session, p.body, actor=p.actor, platform=p.platform, now=p.now,
                                             routing=routing, appeal_id=p.appeal_id)
         self.intake.related.add(appeal)  # the next appeal of this batch must see this one
-        return appeal, orders
+        if p.keyed is None:
+            return appeal, orders
+        status, body = p.keyed.answer((appeal, orders))
+        answer = idempotency.Answer(status, body)
+        idempotency.remember(session, p.keyed, answer, p.now)
+        return answer

@@ -6,10 +6,27 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from liandong.core.clock import CST, as_cst
 from liandong.core.types import Channel
 from liandong.orders.schemas import OrderRef
 
 MAX_TEXT = 5000  # characters; a phone transcript is rarely over 1,000
+EARLIEST = datetime(2000, 1, 1, tzinfo=CST)  # 受理时间 before this is a typo, not a call (year 1 overflowed later sums)
+LATEST_AHEAD_S = 300  # how far a caller's clock may run ahead of ours (checked against the desk's clock in Intake.check)
+
+
+def no_region_if_blank(v):
+    """One meaning for "no region": absent, null, "" and "   " alike (an empty code made an invisible order)."""
+    if isinstance(v, str):
+        v = v.strip()
+        return v or None
+    return v
+
+
+def sane_received_at(v: datetime | None) -> datetime | None:
+    if v is not None and as_cst(v) < EARLIEST:
+        raise ValueError("受理时间不能早于 2000-01-01")
+    return v
 
 
 class Caller(BaseModel):  # 诉求人
@@ -34,6 +51,9 @@ class AppealCreate(BaseModel):  # 诉求登记
     address: str | None = Field(default=None, max_length=256, description="事发地址")
     region: str | None = Field(default=None, description="行政区划代码（6/9/12位）")
     attachments: list[AttachmentRef] = Field(default_factory=list, max_length=20)
+
+    _region = field_validator("region", mode="before")(no_region_if_blank)
+    _received_at = field_validator("received_at")(sane_received_at)
 
     @field_validator("text")
     @classmethod

@@ -15,7 +15,7 @@ from liandong.core.clock import as_cst
 from liandong.core.errors import InvalidInput
 from liandong.core.ids import new_id
 from liandong.core.masking import caller_key
-from liandong.intake.schemas import AppealCreate
+from liandong.intake.schemas import LATEST_AHEAD_S, AppealCreate, sane_received_at
 from liandong.linkage.service import Linkage
 from liandong.orders.model import ActionCommand
 from liandong.orders.service import Orders, get_order, opened_order
@@ -46,8 +46,10 @@ class Intake:  # 受理
         """Everything that can refuse an appeal (422), checked before it is queued or stored."""
         if body.region:
             self.city.region(body.region)
-        if body.received_at and (as_cst(body.received_at) - now).total_seconds() > 300:
-            raise InvalidInput("受理时间不能晚于当前时间")
+        if body.received_at and (as_cst(body.received_at) - now).total_seconds() > LATEST_AHEAD_S:
+            raise InvalidInput(f"受理时间不能晚于当前时间（最多允许超前 {LATEST_AHEAD_S // 60} 分钟）")
+        if body.received_at:
+            sane_received_at(body.received_at)  # a body built in code, not parsed, gets the same bound
         validate(body.text, body.channel.value)
 
     def route(self, bodies: list[AppealCreate]) -> list[RoutingDecision]:

@@ -20,6 +20,7 @@ from liandong.core.actors import SYSTEM, Actor
 from liandong.core.errors import NotFound, StaleUpdate
 from liandong.core.ids import order_number
 from liandong.core.types import Level
+from liandong.orders import audit
 from liandong.orders.events import Listener, OrderChanged, OrderEvent, OrderOpened
 from liandong.orders.model import ActionCommand, OrderFacts, decide, describe
 from liandong.orders.scope import require_view
@@ -31,6 +32,7 @@ from liandong.storage.ids import next_id, this_transaction
 
 __all__ = ["SYSTEM", "Orders", "events_of", "find_order", "get_order", "opened_here", "opened_order"]
 OPENED = "opened_orders"  # orders opened in the current transaction, by number
+AUDIT_HEADS = "audit_heads"
 RECEIVE = "receive"  # 受理: the event that opens an order (not a transition in the table)
 
 
@@ -140,11 +142,24 @@ class Orders:  # 工单/警单
                      now: datetime, note: str = "", data: dict | None = None, seq: int | None = None) -> None:
         if seq is None:
             order.last_event_seq = seq = (order.last_event_seq or 0) + 1
-        session.add(OrderEventRow(
+        row = OrderEventRow(
             id=next_id(session, OrderEventRow.__table__), order_id=order.id, seq=seq, action=action,
             from_status=from_status, to_status=order.status, actor=actor.name, role=actor.role.value, unit=actor.unit,
-            at=now, note=note, data=data or {},
-        ))
+            at=now, note=note or "", data=data or {},
+        )
+        heads = this_transaction(session, AUDIT_HEADS)  # order id → hash of its newest event in this transaction
+        row.prev_hash = heads.get(order.id) or _stored_hash(session, order.id, seq - 1)
+        row.hash = heads[order.id] = audit.digest(row, row.prev_hash)
+        session.add(row)
+
+
+def _stored_hash(session: Session, order_id: int, seq: int) -> str:
+    """The hash of an event written by an earlier transaction (not session.execute: no early flush)."""
+    if seq < 1:
+        return audit.GENESIS
+    stored = session.connection().execute(select(OrderEventRow.hash).where(
+        OrderEventRow.order_id == order_id, OrderEventRow.seq == seq)).scalar()
+    return stored or audit.GENESIS
 
 
 def _facts(order: OrderRow) -> OrderFacts:

@@ -7,7 +7,8 @@ not raise it, so it never invalidates what a person is doing on the order.
 
 The marks a supervisor filters on (推诿, 重复来电, 群诉, 骚扰) and the state of a link to a peer desk are
 named columns, each with its meaning beside it; `orders.present.marks` shows them as a list of labels.
-`order_events` is append-only; the migration adds triggers that refuse UPDATE and DELETE on it.
+`order_events` is append-only; the migrations add triggers that refuse UPDATE, DELETE and (SQLite) REPLACE on
+it, and each event carries a hash chained to the order's previous one (`orders.audit`).
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ class OrderEventRow(Base):
     at: Mapped[datetime] = mapped_column(Moment())
     note: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))  # the order's previous event's hash (orders.audit)
+    hash: Mapped[str | None] = mapped_column(String(64))  # SHA-256 over this event's content and prev_hash
     order: Mapped[OrderRow] = relationship(lazy="raise", cascade="")  # flush order only, as OrderRow.appeal
 
     __table_args__ = (UniqueConstraint("order_id", "seq", name="uq_order_events_order_seq"),)

@@ -176,12 +176,33 @@ class RelatedFinder:
         """What the new appeal is related to, and what that means for its order."""
         if self._looker is None or self._watermark is None:
             self.sync(session, now)
+        self._top_up_caller(session, appeal)
         with self._lock:
             report = relate(self.index, appeal_id=appeal.id, text=appeal.text, caller_key=appeal.caller_key or "",
                             region=appeal.region or "", at=appeal.received_at, policy=self.policy)
         if not report.mass:
             report = self._same_matter_same_place(appeal, report)
         return _outcome(session, report)
+
+    def _top_up_caller(self, session: Session, appeal: AppealRow) -> None:
+        """The caller's own earlier appeals, read from the database whatever the index has seen: a repeat
+        taken a moment ago by another worker is not yet in this worker's index (its look comes every
+        `SYNC_EVERY` s, a fresh desk's first look may precede the commit). One look-up on the caller
+        index (ix_appeals_caller_key_received), Core so that the intake batch is not flushed."""
+        if not appeal.caller_key:
+            return
+        t = AppealRow.__table__
+        since = appeal.received_at - timedelta(days=self.policy.repeat_window_days)
+        rows = session.connection().execute(
+            select(t.c.id, t.c.text, t.c.caller_key, t.c.region, t.c.received_at, t.c.routing)
+            .where(t.c.caller_key == appeal.caller_key, t.c.received_at >= since, t.c.id != appeal.id)).all()
+        with self._lock:
+            fresh = sorted((r for r in rows if r.id not in self._seen), key=lambda r: r.received_at)
+            if fresh:
+                self.index.add_many([(r.id, r.text, r.caller_key or "", r.region or "", r.received_at) for r in fresh])
+                self._seen.update(r.id for r in fresh)
+                for r in fresh:
+                    self._file_matter(r.id, r.routing, r.region, r.caller_key, r.received_at)
 
     def _same_matter_same_place(self, appeal: AppealRow, report: RelatedReport) -> RelatedReport:
         """群诉 told in many words: the same reference-list item, in the same community (or street),

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.concurrency import run_in_threadpool
 
 from liandong.api.deps import Ctx, CurrentCaller
+from liandong.api.idempotent import IDEMPOTENCY_DOC, IdempotencyKey, replayed
 from liandong.core.actors import Role, require_role
 from liandong.core.types import Channel
-from liandong.intake.schemas import MAX_TEXT, AppealCreate, AppealCreated, RelatedRef, RoutingRead
+from liandong.intake.schemas import (
+    MAX_TEXT,
+    AppealCreate,
+    AppealCreated,
+    RelatedRef,
+    RoutingRead,
+    no_region_if_blank,
+)
 from liandong.orders import present
+from liandong.storage import idempotency
 
 router = APIRouter(tags=["诉求受理 intake"])
 INTAKE_ROLES = (Role.OPERATOR, Role.DISPATCHER, Role.POLICE)
@@ -25,19 +35,40 @@ def routing_read(routing: dict) -> RoutingRead:
     )
 
 
-@router.post("/appeals", status_code=201, response_model=AppealCreated, summary="受理诉求：分流并开单")
-async def create_appeal(body: AppealCreate, ctx: Ctx, caller: CurrentCaller) -> Response:
+@router.post("/appeals", status_code=201, response_model=AppealCreated, summary="受理诉求：分流并开单",
+             description=IDEMPOTENCY_DOC)
+async def create_appeal(body: AppealCreate, ctx: Ctx, caller: CurrentCaller, key: IdempotencyKey = None) -> Response:
     """Checked here (a refusal costs no queueing), then stored by the intake queue with whatever
     else arrived at the same moment (`intake.queue`). The answer is built as `AppealCreated` and
-    serialised once, by pydantic, not validated a second time against the response model."""
+    serialised once, by pydantic, not validated a second time against the response model.
+    With an Idempotency-Key the answer is built in the intake transaction and stored with the key."""
     require_role(caller.actor, *INTAKE_ROLES)
     now = ctx.clock.now()
+    k = idempotency.keyed(key, user=caller.actor.name, endpoint="POST /appeals", request=body.model_dump_json(),
+                          answer=_created)
+    if k is not None:  # a retry answered without queueing (checked again in the transaction), off the event loop
+        replay = await run_in_threadpool(_stored_answer, ctx, k, now)
+        if replay is not None:
+            return replayed(replay)
     ctx.intake.check(body, now=now)
-    appeal, orders = await ctx.intake_queue.submit(body, actor=caller.actor, platform=caller.platform, now=now)
+    result = await ctx.intake_queue.submit(body, actor=caller.actor, platform=caller.platform, now=now, keyed=k)
+    if k is not None:
+        return replayed(result)
+    status, text = _created(result)
+    return Response(text, status_code=status, media_type="application/json")
+
+
+def _stored_answer(ctx, k, now):
+    with ctx.read() as session:
+        return idempotency.find(session, k, now)
+
+
+def _created(result) -> tuple[int, str]:
+    appeal, orders = result
     related = [RelatedRef(**r) for r in (appeal.routing or {}).get("related", [])]
     created = AppealCreated(appeal_id=appeal.id, routing=routing_read(appeal.routing),
                             orders=[present.ref(o) for o in orders], related=related)
-    return Response(created.model_dump_json(), status_code=201, media_type="application/json")
+    return 201, created.model_dump_json()
 
 
 class RouteRequest(BaseModel):
@@ -45,6 +76,8 @@ class RouteRequest(BaseModel):
     text: str = Field(min_length=1, max_length=MAX_TEXT)
     channel: Channel = Channel.DESK_12345
     region: str | None = None
+
+    _region = field_validator("region", mode="before")(no_region_if_blank)
 
 
 @router.post("/route", response_model=RoutingRead, summary="试分流：只给出分流结果，不开单")

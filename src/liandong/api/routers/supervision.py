@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from liandong.api.deps import Ctx, CurrentCaller
+from liandong.api.paging import Paging
 from liandong.appeals.tables import AppealRow
 from liandong.core.actors import Role, require_role
 from liandong.orders import present
@@ -23,13 +23,13 @@ SUPERVISING = (Role.SUPERVISOR, Role.DISPATCHER)
 
 
 @router.get("/supervision/orders", response_model=OrderPage, summary="督办清单：预警、超期、催办、推诿、重复来电、群诉、骚扰")
-def supervision_list(ctx: Ctx, caller: CurrentCaller, kind: queries.Kind,
-                     page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int, Query(ge=1, le=200)] = 20) -> OrderPage:
+def supervision_list(ctx: Ctx, caller: CurrentCaller, kind: queries.Kind, paged: Paging) -> OrderPage:
     require_role(caller.actor, *SUPERVISING)
     with ctx.read() as session:
-        rows, total = queries.list_kind(session, caller.actor, caller.platform, kind, page=page, page_size=page_size)
+        rows, total = queries.list_kind(session, caller.actor, caller.platform, kind, page=paged.page,
+                                        page_size=paged.page_size)
         items = [present.summary(o, a, ctx.city) for o, a in rows]
-    return OrderPage(items=items, total=total, page=page, page_size=page_size)
+    return OrderPage(items=items, total=total, page=paged.page, page_size=paged.page_size)
 
 
 @router.get("/supervision/overview", summary="督办概览")

@@ -8,5 +8,6 @@ from liandong.auth.tables import ConsoleSessionRow, LoginThrottleRow, TokenRow, 
 from liandong.exchange.tables import ExchangeLink, InboxMessage, OutboxMessage  # noqa: F401
 from liandong.orders.tables import OrderEventRow, OrderRow  # noqa: F401
 from liandong.storage.base import Base
+from liandong.storage.idempotency import IdempotencyRow  # noqa: F401
 
 metadata = Base.metadata
