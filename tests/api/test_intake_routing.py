@@ -91,3 +91,24 @@ def test_near_identical_appeals_get_the_same_list_item_when_routing_is_confident
     assert len({b["routing"]["category_code"] for b in confident}) == 1
     orders = [world.get("admin", f"/orders/{b['orders'][0]['id']}").json() for b in confident]
     assert len({(o["category_code"], o["category"], o["category_group"]) for o in orders}) == 1
+
+
+def test_a_consultation_answered_on_the_call_is_replied_not_dispatched(world):
+    """即问即答: with the operator's answer the confident routing does not dispatch; the order is 已答复."""
+    body = submit(world, "请问社保卡丢了怎么补办，需要带什么材料")
+    assert body["orders"][0]["status"] == "dispatched"  # without an answer it goes to the department
+    r = world.post("operator", "/appeals", {"channel": "phone", "text": "请问社保卡丢了怎么补办，需要带什么材料",
+                                            "region": "148802001002", "answer": "携带身份证到社保服务大厅补办，当场可取"})
+    assert r.status_code == 201, r.text
+    (order,) = r.json()["orders"]
+    assert order["status"] == "replied" and order["unit"] is None
+    trail = [e["action"] for e in world.get("operator", f"/orders/{order['id']}/events").json()]
+    assert trail == ["receive", "reply"]
+
+
+def test_an_emergency_cannot_be_answered_on_the_call_and_nothing_is_stored(world):
+    before = world.get("admin", "/orders").json()["total"]
+    r = world.post("operator", "/appeals", {"channel": "phone", "text": "有人持刀抢劫，刚刚往东边跑了",
+                                            "region": "148802001002", "answer": "请您注意安全"})
+    assert r.status_code == 422 and "不能当场答复" in r.json()["message"]
+    assert world.get("admin", "/orders").json()["total"] == before

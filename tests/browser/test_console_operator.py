@@ -127,6 +127,20 @@ def test_a_consultation_answered_on_the_call_ends_replied(desk, new_page):
     assert [e["action"] for e in events][-1] == "reply"
 
 
+def test_a_consultation_a_department_would_take_is_answered_on_the_call_without_dispatch(desk, new_page):
+    """The routing would dispatch this question to the social-security office; answered on the call it is not."""
+    page = new_page()
+    sign_in(page, "operator", "/console/intake")
+    take_call(page, "请问社保卡丢了怎么补办，需要带什么材料")
+    expect(page.locator("#consult-hint")).to_be_visible()
+    page.keyboard.press("Alt+7")
+    page.keyboard.type("携带身份证到社保服务大厅补办，当场可取。")
+    page.keyboard.press("Alt+Y")
+    expect(page.locator("#intake-result .status")).to_have_text("已答复")
+    number = page.locator("#intake-result .number").inner_text()
+    assert [e["action"] for e in desk.get("operator", f"/orders/{number}/events").json()] == ["receive", "reply"]
+
+
 def test_an_empty_answer_is_refused_in_chinese_and_nothing_is_stored(desk, new_page):
     page = new_page()
     sign_in(page, "operator", "/console/intake")

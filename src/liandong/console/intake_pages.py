@@ -26,8 +26,6 @@ from liandong.core.masking import caller_key
 from liandong.core.types import Channel, Platform
 from liandong.intake.schemas import AppealCreate
 from liandong.orders import present
-from liandong.orders.model import ActionCommand
-from liandong.orders.states import Action, Status, allowed_actions
 from liandong.supervision import queries as attention
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
@@ -88,10 +86,9 @@ def intake_suggest(request: Request, ctx: Ctx, me: CurrentUser, form: Form) -> R
     if text:
         channel = form.get("channel") or Channel.PHONE.value
         channel = channel if channel in Channel.__members__.values() else Channel.PHONE.value
-        decision = ctx.router.route(text, channel, region).to_dict()
-        unit = ctx.city.unit_for(decision["unit_function"], region) if decision.get("unit_function") else None
-        decision["unit"] = unit.code if unit else None
-        suggestion = routing_read(decision)
+        probe = AppealCreate.model_construct(channel=Channel(channel), text=text, region=region,
+                                             address=form.get("address", "").strip() or None)
+        suggestion = routing_read(ctx.intake.route([probe])[0].to_dict())
     key = caller_key(form.get("phone", "").strip(), ctx.settings.phone_salt)
     digits = sum(ch.isdigit() for ch in form.get("phone", ""))
     with ctx.read() as session:
@@ -117,7 +114,8 @@ async def intake_submit(request: Request, ctx: Ctx, me: CurrentUser, form: Form)
     try:
         body = AppealCreate(channel=kept["channel"] or Channel.PHONE.value, text=kept["text"],
                             caller={"name": kept["caller_name"].strip() or None, "phone": kept["phone"].strip() or None},
-                            address=kept["address"].strip() or None, region=_region_of(ctx, kept["region"]))
+                            address=kept["address"].strip() or None, region=_region_of(ctx, kept["region"]),
+                            answer=answer if mode == "answer" else None)
         now = ctx.clock.now()
         ctx.intake.check(body, now=now)
     except ValidationError as exc:
@@ -125,26 +123,15 @@ async def intake_submit(request: Request, ctx: Ctx, me: CurrentUser, form: Form)
         return _intake_page(request, ctx, me, 422, form=kept, errors=errors)
     except InvalidInput as exc:
         return _intake_page(request, ctx, me, 422, form=kept, errors=[exc.message])
-    appeal, orders = await ctx.intake_queue.submit(body, actor=me.actor, platform=me.platform, now=now)
+    try:
+        appeal, orders = await ctx.intake_queue.submit(body, actor=me.actor, platform=me.platform, now=now)
+    except InvalidInput as exc:  # e.g. 即问即答 on an appeal that must be dispatched: nothing was stored
+        return _intake_page(request, ctx, me, 422, form=kept, errors=[exc.message])
     refs = [present.ref(o) for o in orders]
-    notice = ""
-    if mode == "answer":
-        refs, notice = _answer_on_call(ctx, me, refs, answer)
+    notice = "已当场答复来电人（即问即答）。" if mode == "answer" else ""
     services = list((appeal.routing or {}).get("services") or [])
     return _intake_page(request, ctx, me, result=dict(orders=refs, notice=notice, mode=mode, services=services,
                                                       emergency=bool(set(services) & set(EMERGENCY))))
-
-
-def _answer_on_call(ctx, me, refs: list, answer: str) -> tuple[list, str]:
-    """即问即答: REPLY on the received work order, where the table allows it for this role."""
-    for i, ref in enumerate(refs):
-        if Action.REPLY in allowed_actions(ref.platform, Status(ref.status), me.actor.role):
-            with ctx.write() as session:
-                order = ctx.orders.act(session, number=ref.id, cmd=ActionCommand(Action.REPLY, note=answer),
-                                       actor=me.actor, platform=me.platform, now=ctx.clock.now())
-                refs[i] = present.ref(order)
-            return refs, "已当场答复来电人（即问即答）。"
-    return refs, "该诉求已按分流派出，不能当场答复：请告知来电人工单编号，由承办单位答复。"
 
 
 _FIELD_NAMES = {"text": "诉求内容", "channel": "受理渠道", "phone": "联系电话", "name": "来电人姓名", "address": "事发地址",

@@ -51,6 +51,8 @@ class AppealCreate(BaseModel):  # 诉求登记
     address: str | None = Field(default=None, max_length=256, description="事发地址")
     region: str | None = Field(default=None, description="行政区划代码（6/9/12位）")
     attachments: list[AttachmentRef] = Field(default_factory=list, max_length=20)
+    answer: str | None = Field(default=None, max_length=2000, description=(
+        "即问即答：话务员当场答复的内容。给出时工单不派单，直接记为已答复；需要派单或转办的诉求不能当场答复（422）"))
 
     _region = field_validator("region", mode="before")(no_region_if_blank)
     _received_at = field_validator("received_at")(sane_received_at)

@@ -19,7 +19,7 @@ from liandong.intake.schemas import LATEST_AHEAD_S, AppealCreate, sane_received_
 from liandong.linkage.service import Linkage
 from liandong.orders.model import ActionCommand
 from liandong.orders.service import Orders, get_order, opened_order
-from liandong.orders.states import Action, Status
+from liandong.orders.states import Action, Status, allowed_actions
 from liandong.orders.tables import OrderRow
 from liandong.regions.places import Gazetteer
 from liandong.regions.registry import CityRegistry
@@ -85,6 +85,9 @@ class Intake:  # 受理
         plan = self.linkage.plan(routing.services, platform, level=routing.level,
                                  review=routing.review or related.to_supervisor, now=now)
         orders = plan.orders
+        answer = (body.answer or "").strip()
+        if answer:
+            _check_answerable(orders, plan, actor)
         primary = self.orders.open(session, appeal=appeal, platform=orders.primary, routing=routing, actor=actor, now=now)
         opened = [primary]
         primary.notified = list(orders.notify)
@@ -101,13 +104,24 @@ class Intake:  # 受理
             primary.linked_order = parallel.number
             opened.append(parallel)
         _mark_related(session, opened, related)
-        if orders.auto_dispatch:
+        if answer:  # 即问即答: answered on the call, RECEIVED → REPLY, nothing to dispatch
+            self.orders.act(session, number=primary.number, platform=platform, now=now, actor=actor, order=primary,
+                            check_scope=False, cmd=ActionCommand(Action.REPLY, note=answer))
+        elif orders.auto_dispatch:
             for order in opened:
                 if order.status == Status.RECEIVED.value:
                     self.orders.auto_dispatch(session, order, routing.unit_function, now)
         if plan.sends or plan.escalate:
             self.linkage.send_plan(session, order=primary, plan=plan, actor=actor, now=now)
         return appeal, opened
+
+
+def _check_answerable(orders, plan, actor: Actor) -> None:
+    """即问即答 only for an appeal that stays one live order here and that this role may answer (the table)."""
+    if orders.transfer_to or orders.parallel or plan.sends:
+        raise InvalidInput("该诉求需要派单或转办处置，不能当场答复：请提交后告知来电人工单编号")
+    if Action.REPLY not in allowed_actions(orders.primary, Status.RECEIVED, actor.role):
+        raise InvalidInput("当前平台或角色不能当场答复（即问即答）")
 
 
 def _mark_related(session: Session, opened: list[OrderRow], related: RelatedOutcome) -> None:
