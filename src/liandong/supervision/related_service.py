@@ -132,12 +132,7 @@ class RelatedFinder:
                 for start in range(0, len(unseen), 500):
                     rows += session.execute(select(*columns).where(AppealRow.id.in_(unseen[start:start + 500]))).all()
         with self._lock:
-            fresh = sorted((r for r in rows if r.id not in self._seen), key=lambda r: r.received_at)
-            if fresh:
-                self.index.add_many([(r.id, r.text, r.caller_key or "", r.region or "", r.received_at) for r in fresh])
-                self._seen.update(r.id for r in fresh)
-                for r in fresh:
-                    self._file_matter(r.id, r.routing, r.region, r.caller_key, r.received_at)
+            self._file_unseen(rows)
             if newest is not None:
                 self._watermark = max(self._watermark or newest, newest)
             elif self._watermark is None:
@@ -197,12 +192,16 @@ class RelatedFinder:
             select(t.c.id, t.c.text, t.c.caller_key, t.c.region, t.c.received_at, t.c.routing)
             .where(t.c.caller_key == appeal.caller_key, t.c.received_at >= since, t.c.id != appeal.id)).all()
         with self._lock:
-            fresh = sorted((r for r in rows if r.id not in self._seen), key=lambda r: r.received_at)
-            if fresh:
-                self.index.add_many([(r.id, r.text, r.caller_key or "", r.region or "", r.received_at) for r in fresh])
-                self._seen.update(r.id for r in fresh)
-                for r in fresh:
-                    self._file_matter(r.id, r.routing, r.region, r.caller_key, r.received_at)
+            self._file_unseen(rows)
+
+    def _file_unseen(self, rows) -> None:
+        """Index the rows (id, text, caller_key, region, received_at, routing) not seen yet; the lock is held."""
+        fresh = sorted((r for r in rows if r.id not in self._seen), key=lambda r: r.received_at)
+        if fresh:
+            self.index.add_many([(r.id, r.text, r.caller_key or "", r.region or "", r.received_at) for r in fresh])
+            self._seen.update(r.id for r in fresh)
+            for r in fresh:
+                self._file_matter(r.id, r.routing, r.region, r.caller_key, r.received_at)
 
     def _same_matter_same_place(self, appeal: AppealRow, report: RelatedReport) -> RelatedReport:
         """群诉 told in many words: the same reference-list item, in the same community (or street),
