@@ -14,13 +14,16 @@ class Role(StrEnum):
     HANDLER = "handler"  # 承办人
     SUPERVISOR = "supervisor"  # 督办员
     POLICE = "police"  # 110 接警员
+    KNOWLEDGE_ADMIN = "knowledge_admin"  # 知识库管理员
+    INSPECTOR = "inspector"  # 质检员
     ADMIN = "admin"  # 管理员
     SYSTEM = "system"  # 平台对接（交换报文、定时任务）
 
 
 ROLE_LABELS = {
     Role.OPERATOR: "话务员", Role.DISPATCHER: "派单员", Role.HANDLER: "承办人", Role.SUPERVISOR: "督办员",
-    Role.POLICE: "110接警员", Role.ADMIN: "管理员", Role.SYSTEM: "系统",
+    Role.POLICE: "110接警员", Role.KNOWLEDGE_ADMIN: "知识库管理员", Role.INSPECTOR: "质检员", Role.ADMIN: "管理员",
+    Role.SYSTEM: "系统",
 }
 
 
