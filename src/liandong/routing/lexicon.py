@@ -22,6 +22,8 @@ class SignalSpec:  # 紧急信号
     report_when_past: bool = False  # a past crime is still a report to 110 (报案), not an emergency
     strong: bool = True  # strong signals outrank the model; weak ones only add services
     tags: tuple[str, ...] = field(default=())
+    base: str = ""  # a composed pattern (danger.py) counts as this signal
+    review: bool = False  # a hit is plausible, not certain: a person checks it
 
 
 _PERSON = r"(人|老人|老太太|老大爷|大爷|大妈|老人家|女孩|男孩|小姑娘|小伙子|孕妇|学生|小孩|孩子|行人|路人|服务员|司机)"
@@ -115,8 +117,8 @@ SIGNALS: tuple[SignalSpec, ...] = (
     ),
     SignalSpec(
         "missing_person", "人员走失", ("110",),
-        (r"(孩子|小孩|儿子|女儿|闺女|孙子|孙女|老人|我爸|我妈|父亲|母亲|老太太|老爷子|老头|老伴|爷爷|奶奶|姥姥|姥爷|外公|外婆)[^。！？]{0,20}"
-         r"(走丢|走失|丢了|不见了|找不到了|找不到(她|他|人)|找不着|失踪|一直没回|没回来|没回家|还没回|联系不上|没到校)",
+        (r"(孩子|小孩|儿子|女儿|闺女|孙子|孙女|老人|我爸|我妈|父亲|母亲|老太太|老爷子|老头|老伴|爷爷|奶奶|姥姥|姥爷|外公|外婆|老公|丈夫|老婆|妻子|爱人|家人)[^。！？]{0,20}"
+         r"(走丢|走失|丢了|不见了|找不到了|找不到(她|他|人)|找不着|失踪|一直没回|没回来|没回家|还没回|联系不上|没到校|手机(也)?打不通)",
          r"走失", r"走丢", r"失踪"),
         exclude=(r"没(有)?(走丢|走失|丢|失踪)", r"(狗|猫|宠物).{0,4}(走丢|丢了|不见)", r"(钱包|手机|身份证|卡|钥匙|快递|包裹|证件).{0,4}(丢了|不见了|找不到)"),
     ),

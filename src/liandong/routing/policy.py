@@ -127,9 +127,12 @@ def decide(
     fired = {h.signal for h in hits if h.state == ACTIVE}
     active = [s for s in lexicon.PRIORITY if s in fired] if fired else []
     strong = [s for s in active if lexicon.BY_ID[s].strong]
+    composed = [h for h in hits if h.state == ACTIVE and h.composed]
     for h in hits:
         spec = lexicon.BY_ID[h.signal]
-        if h.state == ACTIVE:
+        if h.state == ACTIVE and h.composed:
+            reasons.append(f"组合研判：{h.composed}「{h.phrase}」→ {'+'.join(sorted(set(spec.services) | set(h.adds)))}")
+        elif h.state == ACTIVE:
             reasons.append(f"规则：{spec.label}「{h.phrase}」→ {'+'.join(spec.services)}")
         elif h.state == NEGATED:
             reasons.append(f"否定：「{h.cue}…{h.phrase}」不计为{spec.label}")
@@ -216,6 +219,11 @@ def decide(
         if confidence < index.review_below:
             review = True
             reasons.append(f"熔断：把握不足（{confidence:.2f} < {index.review_below:.2f}），需人工确认")
+    if composed:
+        services |= {s for h in composed for s in h.adds}
+        if not any(h.state == ACTIVE and not h.composed and h.signal == c.signal for h in hits for c in composed):
+            review = True
+            reasons.append("熔断：人身危险为组合研判所得（无明确报警用语），先按紧急派警/派车并人工复核")
     if any(h.state == ACTIVE for h in hits) and any(h.state in (NEGATED,) and h.signal in active for h in hits):
         review = True
         reasons.append("熔断：同一信号既有肯定又有否定表述，需人工确认")

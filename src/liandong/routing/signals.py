@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from liandong.routing import lexicon
+from liandong.routing import danger, lexicon
 from liandong.routing.firstchars import compile_gated
 from liandong.routing.text import clauses
 
@@ -24,6 +24,8 @@ class Hit:  # 信号命中
     start: int
     state: str
     cue: str = ""  # the words that changed the state (没有, 上个月)
+    composed: str = ""  # the label of the composed danger pattern that found it (danger.py), if any
+    adds: tuple[str, ...] = ()  # services a composed hit brings besides its signal's
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,10 @@ def _compile(spec: lexicon.SignalSpec) -> _Compiled:
     return _Compiled(spec, pattern, gate, exclude)
 
 
-_COMPILED = tuple(_compile(s) for s in lexicon.SIGNALS)
+_COMPILED = tuple(_compile(s) for s in lexicon.SIGNALS + danger.COMPOSED)
+_ANIMAL_SUBJECT = re.compile(danger.ANIMAL + r"(?!.*" + danger.PERSON + r")")  # an animal, and no person after it
+_ANIMAL_AGENT = re.compile(r"被[^，。]{0,4}" + danger.ANIMAL)  # 被狗咬伤: the animal did it, a person was hurt
+_PEOPLE_ONLY = frozenset({"injury", "trapped", "medical", "traffic_accident", "electrocution", "drowning"})
 _NEG_BEFORE = re.compile(lexicon.NEGATION_BEFORE)
 _HYPO_BEFORE = re.compile(lexicon.HYPOTHETICAL_BEFORE)
 _HYPO_AFTER = re.compile(lexicon.HYPOTHETICAL_AFTER)
@@ -92,20 +97,26 @@ def detect(text: str) -> list[Hit]:
             after = text[e : e + 6]
             neg = _NEG_BEFORE.search(before)
             hypo = _HYPO_BEFORE.search(before) or _HYPO_AFTER.search(after) or _HYPO_INSIDE.search(m.group(0))
+            signal = c.spec.base or c.spec.id
+            extra = {"composed": c.spec.label, "adds": c.spec.services} if c.spec.base else {}
+            window = text[max(0, s - 20) : s] + m.group(0)
+            animal = signal in _PEOPLE_ONLY and not _ANIMAL_AGENT.search(window) and _ANIMAL_SUBJECT.search(window)
             if neg:
-                hits.append(Hit(c.spec.id, m.group(0), s, NEGATED, neg.group(0)))
-            elif c.spec.id in ("injury", "medical") and injury_denied:
-                hits.append(Hit(c.spec.id, m.group(0), s, NEGATED, injury_denied.group(0)))
-            elif c.spec.id in _RESOLVED and (done := _RESOLVED[c.spec.id].search(text)):
-                hits.append(Hit(c.spec.id, m.group(0), s, PAST, done.group(0)))
-            elif (c.spec.id in ("injury", "medical", "electrocution", "traffic_accident", "dog_attack") or c.spec.id == "crime" and "砸" in m.group(0)) and (claim := _INJURY_CLAIM.search(text)):
-                hits.append(Hit(c.spec.id, m.group(0), s, PAST, claim.group(0)))
+                hits.append(Hit(signal, m.group(0), s, NEGATED, neg.group(0), **extra))
+            elif animal:
+                hits.append(Hit(signal, m.group(0), s, NEGATED, animal.group(1), **extra))
+            elif signal in ("injury", "medical") and injury_denied:
+                hits.append(Hit(signal, m.group(0), s, NEGATED, injury_denied.group(0), **extra))
+            elif signal in _RESOLVED and (done := _RESOLVED[signal].search(text)):
+                hits.append(Hit(signal, m.group(0), s, PAST, done.group(0), **extra))
+            elif (signal in ("injury", "medical", "electrocution", "traffic_accident", "dog_attack") or signal == "crime" and "砸" in m.group(0)) and (claim := _INJURY_CLAIM.search(text)):
+                hits.append(Hit(signal, m.group(0), s, PAST, claim.group(0), **extra))
             elif hypo:
-                hits.append(Hit(c.spec.id, m.group(0), s, HYPOTHETICAL, hypo.group(0)))
+                hits.append(Hit(signal, m.group(0), s, HYPOTHETICAL, hypo.group(0), **extra))
             elif after.startswith("过") or past_cue:
-                hits.append(Hit(c.spec.id, m.group(0), s, PAST, past_cue or "过"))
+                hits.append(Hit(signal, m.group(0), s, PAST, past_cue or "过", **extra))
             else:
-                hits.append(Hit(c.spec.id, m.group(0), s, ACTIVE))
+                hits.append(Hit(signal, m.group(0), s, ACTIVE, **extra))
     return hits
 
 
