@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Check the two blind sets' form (never their scores): well-formed JSON, unique ids, gold values in the
+allowed set, codes present in the demo city's regions (city.yaml) and consistent with the gazetteer.
+
+    python tests/data/validate_blind_sets.py
+"""
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+CITY = ROOT / "src" / "liandong" / "cities" / "demo"
+SERVICES = {"110", "119", "120", "12345"}
+
+
+def load(path):
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError as e:
+            sys.exit(f"{path.name}:{n}: {e}")
+    ids = Counter(r["id"] for r in rows)
+    dup = [i for i, k in ids.items() if k > 1]
+    if dup:
+        sys.exit(f"{path.name}: duplicate ids {dup}")
+    return rows
+
+
+def main():
+    errors = []
+    routing = load(DATA / "routing_blind.jsonl")
+    for r in routing:
+        if set(r) != {"id", "channel", "text", "gold"}:
+            errors.append(f"{r['id']}: keys {sorted(r)}")
+        if r["channel"] not in ("12345", "110"):
+            errors.append(f"{r['id']}: channel {r['channel']}")
+        if not isinstance(r["gold"], list) or not set(r["gold"]) <= SERVICES or len(set(r["gold"])) != len(r["gold"]):
+            errors.append(f"{r['id']}: gold {r['gold']}")
+        if not r["text"].strip():
+            errors.append(f"{r['id']}: empty text")
+    regions = {x["code"] for x in yaml.safe_load((CITY / "city.yaml").read_text(encoding="utf-8"))["regions"]}
+    gaz = {x["region"] for x in yaml.safe_load((CITY / "places.yaml").read_text(encoding="utf-8"))["places"]}
+    places = load(DATA / "places_labelled.jsonl")
+    for p in places:
+        if set(p) != {"id", "text", "address", "gold_region", "gold_street", "single"}:
+            errors.append(f"{p['id']}: keys {sorted(p)}")
+        g, s = p["gold_region"], p["gold_street"]
+        if g == "":
+            if s != "":
+                errors.append(f"{p['id']}: gold_street without gold_region")
+            continue
+        if len(g) not in (9, 12) or g not in regions:
+            errors.append(f"{p['id']}: gold_region {g} not a street/community of the city")
+        if len(s) != 9 or s not in regions or g[:9] != s:
+            errors.append(f"{p['id']}: gold_street {s} does not contain {g}")
+        if g not in gaz and g not in regions:
+            errors.append(f"{p['id']}: {g} unknown")
+        if not isinstance(p["single"], bool):
+            errors.append(f"{p['id']}: single not a bool")
+    if errors:
+        sys.exit("\n".join(errors))
+    print(f"routing_blind.jsonl: {len(routing)} cases, "
+          + ", ".join(f"{k or '[]'}={v}" for k, v in Counter('+'.join(r['gold']) for r in routing).most_common()))
+    print(f"places_labelled.jsonl: {len(places)} appeals, single={sum(p['single'] for p in places)}, "
+          f"no place={sum(not p['gold_region'] for p in places)}")
+
+
+if __name__ == "__main__":
+    main()
