@@ -36,8 +36,10 @@ TEMPLATES = (
 PER_ITEM = 44
 
 
-def build_corpus(items: tuple[Item, ...] | list[Item], *, seed: int = 12345) -> tuple[list[str], list[str]]:
-    """(texts, labels): hand examples verbatim, keywords alone, then templated sentences per item."""
+def build_corpus(items: tuple[Item, ...] | list[Item], *, seed: int = 12345,
+                 phrasings: dict[str, tuple[str, ...]] | None = None) -> tuple[list[str], list[str]]:
+    """(texts, labels): hand examples verbatim, keywords alone, templated sentences per item, then the city's
+    hand-written phrasings (`corpus.yaml`), each twice: once as written, once after an opener."""
     rng = random.Random(seed)
     texts: list[str] = []
     labels: list[str] = []
@@ -54,7 +56,9 @@ def build_corpus(items: tuple[Item, ...] | list[Item], *, seed: int = 12345) -> 
             generated.append(
                 tpl.format(opener=rng.choice(OPENERS), place=rng.choice(PLACES), kw=kws[i % len(kws)], tail=rng.choice(TAILS))
             )
-        for t in own + generated:
+        written = (phrasings or {}).get(item.code, ())
+        written = list(written) + [rng.choice(OPENERS[1:]) + t for t in written]
+        for t in own + generated + written:
             texts.append(t)
             labels.append(item.code)
     return texts, labels

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from liandong.core.errors import ConfigError
 from liandong.core.yamlfile import LINE_KEY, load_yaml, strip_lines
 from liandong.routing.lexicon import BY_ID as SIGNAL_IDS
+from liandong.routing.phrasings import load_phrasings
 
 CITIES_DIR = Path(__file__).resolve().parent.parent / "cities"
 LISTS_DIR = CITIES_DIR / "lists"
@@ -175,6 +176,7 @@ class CityRouting:  # 城市分流配置（已校验）
     city: str
     items: tuple[Item, ...]
     review_below: float
+    phrasings: dict[str, tuple[str, ...]] = None  # item code → hand-written phrasings (corpus.yaml), for training
 
 
 def load_city_routing(city: str, *, cities_dir: Path = CITIES_DIR) -> CityRouting:
@@ -204,4 +206,5 @@ def load_city_routing(city: str, *, cities_dir: Path = CITIES_DIR) -> CityRoutin
                 raise ConfigError(str(list_path), f"事项编号 {it.code} 与其他清单重复", line=it.line)
             codes.add(it.code)
             items.append(it)
-    return CityRouting(spec.city, tuple(items), spec.review_below)
+    phrasings = load_phrasings(cities_dir / city / "corpus.yaml", codes)
+    return CityRouting(spec.city, tuple(items), spec.review_below, phrasings)

@@ -39,14 +39,14 @@ def corpus_items(city: CityRouting):
 
 
 def train_city_model(city: CityRouting) -> TextClassifier:
-    texts, labels = build_corpus(corpus_items(city))
+    texts, labels = build_corpus(corpus_items(city), phrasings=city.phrasings)
     words = domain_dictionary(texts, [k for it in city.items for k in it.keywords])
     return TextClassifier.fit(texts, labels, analyzer=Analyzer(words, char_max=2), c=0.5, calibrate=True)
 
 
 def city_model(city: CityRouting) -> TextClassifier:
     """The cached model for this city's corpus, trained (once, under a file lock) if absent."""
-    texts, labels = build_corpus(corpus_items(city))
+    texts, labels = build_corpus(corpus_items(city), phrasings=city.phrasings)
     key = fingerprint(texts, labels, sklearn.__version__, jieba.__version__, PIPELINE_VERSION)
     directory = var_dir() / "models" / f"routing-{city.city}-{key}"
     if (directory / "model.pkl").exists():
