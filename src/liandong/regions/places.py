@@ -8,6 +8,8 @@ best first, each with its confidence and the words that matched:
     exact name or alias          compound/landmark/community 0.95, road 0.90, street 0.85, district 0.50
     two roads of a crossroad     the crossroad, 0.95 (whatever the order or the connecting words)
     near miss (one char wrong)   0.85, names of four or more characters, where no exact place of that kind was found
+    said as it sounds (同音)      0.85, names of three or more characters heard by a transcriber as homophones (幸福丽)
+    the name without its kind    0.82, 锦绣 for 锦绣家园, when no other place shares that core name
     in the address field         +0.03 (the operator typed it)
 
 `Resolution.region` is the answer when one candidate is confident (≥ 0.8) and no other street comes close
@@ -19,10 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pypinyin import Style, lazy_pinyin
 
 from liandong.core.errors import ConfigError
 from liandong.core.yamlfile import LINE_KEY, load_yaml, validate
@@ -33,6 +37,9 @@ Kind = Literal["compound", "road", "crossroad", "village", "water", "market", "s
 EXACT = {"road": 0.90, "street": 0.85, "district": 0.50}  # every other kind: 0.95
 CONFIDENT, CLOSE = 0.8, 0.1
 NEAR_MISS = 0.85  # a name said with one character wrong
+HOMOPHONE = 0.85  # a name written with characters that sound the same
+CORE = 0.82  # a name without its generic kind (锦绣 for 锦绣家园)
+_NO_CORE = frozenset({"street", "district", "crossroad", "road", "community"})
 GENERIC = ("小区", "花园", "家园", "新村", "社区", "街道", "大街", "大道", "市场", "小学", "中学", "医院", "公园", "广场",
            "中心", "村")  # what a place is: a near miss must say it exactly (东门小区 is not 东门小学)
 _SPACE = re.compile(r"\s+")
@@ -110,8 +117,10 @@ class Gazetteer:  # 地名库
     _by_road: dict[str, list[Place]] = field(default_factory=dict, init=False)
     _fuzzy: list[tuple[str, Place]] = field(default_factory=list, init=False)  # forms tried for near misses
     _by_char: dict[str, list[int]] = field(default_factory=dict, init=False)  # character → indexes in _fuzzy
+    _sounds: dict[str, list[tuple[tuple[str, ...], str, Place]]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
+        self._index_sounds_and_cores()
         for p in self.places:
             for form in (p.name, *p.aliases):
                 self._forms.setdefault(form[:2], []).append((form, p))
@@ -135,12 +144,49 @@ class Gazetteer:  # 地名库
         ranked = _rank({**said, **{k: m for k, m in typed.items() if m.confidence >= said.get(k, m).confidence}})
         return Resolution(ranked, _answer(ranked))
 
+    def _index_sounds_and_cores(self) -> None:
+        """Homophone keys of every name of three or more characters, and core names (the name without its
+        generic kind) that belong to one place only, added as weaker forms."""
+        forms = [(form, p) for p in self.places for form in (p.name, *p.aliases)]
+        cores: dict[str, set[int]] = {}
+        for form, p in forms:
+            if p.kind not in _NO_CORE and (suffix := _suffix(form)) and len(form) - len(suffix) >= 2:
+                cores.setdefault(form[: -len(suffix)], set()).add(id(p))
+        owner = {id(p): p for p in self.places}
+        self._cores = {}
+        for core, ids in cores.items():
+            (pid,) = ids if len(ids) == 1 else (None,)
+            if pid is not None and not any(core in form and id(p) != pid for form, p in forms):
+                self._cores[core] = owner[pid]
+        for form, p in forms:
+            if len(form) >= 3 and p.kind not in ("street", "district", "crossroad"):
+                key = _sound(form)
+                self._sounds.setdefault(key[0], []).append((key, form, p))
+
+    def _heard(self, text: str, found: set[str]) -> list[tuple[Place, float, str]]:
+        """Names written as they sound (幸福丽小区 for 幸福里小区) and core names (锦绣 for 锦绣家园)."""
+        out = []
+        syllables = _sound(text)
+        for i, syl in enumerate(syllables):
+            for key, form, p in self._sounds.get(syl, ()):
+                words = text[i:i + len(key)]
+                if syllables[i:i + len(key)] == key and words != form and form not in found:
+                    out.append((p, HOMOPHONE, words))
+        for core, p in self._cores.items():
+            if core in text and not any(core in f for f in found):
+                out.append((p, CORE, core))
+        return out
+
     def _candidates(self, text: str, *, bonus: float) -> dict[int, PlaceMatch]:
         scores: dict[int, PlaceMatch] = {}
         hits = self._exact(text)
+        found = {form for form, _ in hits}
+        heard = self._heard(text, found) if text else []
         for form, p in hits:
             _keep(scores, PlaceMatch(p, min(1.0, EXACT.get(p.kind, 0.95) + bonus), (form,)))
-        for crossing, roads in self._crossings(hits):
+        for p, confidence, words in heard:
+            _keep(scores, PlaceMatch(p, min(1.0, confidence + bonus), (words,)))
+        for crossing, roads in self._crossings(hits + [(words, p) for p, _, words in heard if p.kind == "road"]):
             _keep(scores, PlaceMatch(crossing, min(1.0, 0.95 + bonus), roads))
         kinds = {p.kind for _, p in hits}
         if not kinds - {"district", "street"}:
@@ -185,6 +231,15 @@ class Gazetteer:  # 地名库
             if matched >= len(form) - 1 and words != form and words.endswith(_suffix(form)):
                 out.append((form, p, NEAR_MISS, words))
         return out
+
+
+@lru_cache(maxsize=None)
+def _syllable(ch: str) -> str:
+    return lazy_pinyin(ch, style=Style.NORMAL)[0] if "\u4e00" <= ch <= "\u9fff" else ch
+
+
+def _sound(text: str) -> tuple[str, ...]:
+    return tuple(_syllable(ch) for ch in text)
 
 
 def _suffix(form: str) -> str:

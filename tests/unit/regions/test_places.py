@@ -70,3 +70,14 @@ def test_a_place_in_an_unknown_region_is_refused_with_file_and_line(tmp_path):
                    encoding="utf-8")
     with pytest.raises(ConfigError, match="别名太短"):
         load_gazetteer(bad, CITY)
+
+
+def test_a_name_written_as_it_sounds_is_found():
+    r = GAZ.resolve("幸福丽小区门口的路灯坏了")  # 丽 for 里: a transcriber's homophone
+    assert r.region == "148802001001", r.reason
+    assert r.candidates[0].matched == ("幸福丽小区",)
+
+
+def test_a_name_without_its_kind_is_found_when_no_other_place_shares_it():
+    r = GAZ.resolve("锦绣那边垃圾好几天没人收")
+    assert r.region == "148802001003", r.reason
