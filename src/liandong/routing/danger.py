@@ -45,7 +45,19 @@ _FUME_SIGNS = r"(头晕|头疼|头痛|恶心|想吐|吐了|晕倒|昏|没力气|
 
 def _spec(id_: str, base: str, label: str, services: tuple[str, ...], *patterns: str, exclude: tuple[str, ...] = (),
           strong: bool = True) -> SignalSpec:
-    return SignalSpec(id_, label, services, patterns, exclude=exclude, strong=strong, base=base, review=True)
+    return SignalSpec(id_, label, services, patterns, exclude=exclude, strong=strong, base=base, review=True,
+                      anchor=ANCHORS[id_])
+
+
+# The harm part of each composed pattern, searched first: most texts name no harm, and then the person and
+# exposure parts (which start with any of a hundred characters) are never tried.
+ANCHORS = {
+    "pinned": r"[压埋卡砸]", "unresponsive": r"反应|答应|不醒|不动|吭声|出声|声音", "locked_in": r"打不开|开不了|出不|关上|锁|困",
+    "welfare": r"没(见|看到|看见|出门|露面|动静|开门|下楼|人影|出来)|不开|不接|打不通|反应|答应|不醒|不动|吭声|出声",
+    "fell_in": r"[摔掉跌滑栽翻冲]|上不来|够不着", "child_alone": r"一个人|自己|独自|大人|没人", "stranger_child": r"陌生",
+    "self_harm_intent": r"拖累|连累|麻烦|活着|遗书|后事|告别|永别|药|[伸悬探挂]", "overhead": r"[脱松晃摇歪斜裂翘悬吊挂倒掉]|耷拉|井盖",
+    "hazard_goods": _GOODS, "natural_hazard": _NATURAL, "fumes": _FUME_SIGNS,
+}
 
 
 COMPOSED: tuple[SignalSpec, ...] = (

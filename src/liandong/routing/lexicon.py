@@ -24,6 +24,7 @@ class SignalSpec:  # 紧急信号
     tags: tuple[str, ...] = field(default=())
     base: str = ""  # a composed pattern (danger.py) counts as this signal
     review: bool = False  # a hit is plausible, not certain: a person checks it
+    anchor: str = ""  # a cheap pattern the text must contain before the (costlier) patterns are tried
 
 
 _PERSON = r"(人|老人|老太太|老大爷|大爷|大妈|老人家|女孩|男孩|小姑娘|小伙子|孕妇|学生|小孩|孩子|行人|路人|服务员|司机)"

@@ -34,12 +34,13 @@ class _Compiled:
     pattern: re.Pattern
     gate: frozenset[str] | None  # a match must start with one of these characters
     exclude: re.Pattern | None
+    anchor: re.Pattern | None  # must be found in the text for the patterns to be tried
 
 
 def _compile(spec: lexicon.SignalSpec) -> _Compiled:
     pattern, gate = compile_gated(spec.patterns)
     exclude = re.compile("|".join(f"(?:{p})" for p in spec.exclude)) if spec.exclude else None
-    return _Compiled(spec, pattern, gate, exclude)
+    return _Compiled(spec, pattern, gate, exclude, re.compile(spec.anchor) if spec.anchor else None)
 
 
 _COMPILED = tuple(_compile(s) for s in lexicon.SIGNALS + danger.COMPOSED)
@@ -75,7 +76,8 @@ def _clause_times(text: str) -> list[tuple[int, int, str]]:
 def detect(text: str) -> list[Hit]:
     """All signal hits in normalised `text`, each with its state."""
     chars = set(text)
-    candidates = [c for c in _COMPILED if c.gate is None or not c.gate.isdisjoint(chars)]
+    candidates = [c for c in _COMPILED if (c.gate is None or not c.gate.isdisjoint(chars))
+                  and (c.anchor is None or c.anchor.search(text))]
     if not candidates:
         return []
     times: list | None = None
