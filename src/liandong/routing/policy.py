@@ -22,6 +22,7 @@ SAFETY_NET = 0.65  # the model alone may call an emergency (with review) from th
 MODEL_TRUST = 0.8  # below this, the model alone does not refer a caller away
 MODEL_ALONE = 0.8  # below this, an item picked by the model alone (no keyword) goes to review
 POLICE_TRUST = 0.9  # below this, a police item picked by the model alone (no keyword, no signal) is not trusted
+DANGER_PLAUSIBLE = 0.35  # from this, the model's emergency item is dispatched (with review) rather than dropped
 _KIND_RULES = (
     ("举报", re.compile(r"举报|检举|有人(在|正在)?[^，。,]{0,8}(偷|卖|赌|吸毒|电鱼|排污|偷排|砍树|盗|传销|非法)")),
     ("投诉", re.compile(r"投诉|不给|不管|不处理|没人管|没人修|不修|态度(很|太|特别)?(差|恶劣)|乱收费|一直不|也不|不退|拖欠|欠.{0,4}不|推诿|扰民|太吵|吵得|不作为")),
@@ -297,6 +298,10 @@ def _pick_item(
             conf = min(conf, 0.5)
         return index.items[best], conf
     item = index.items[model_code]
+    if _is_emergency_item(item) and model_p >= DANGER_PLAUSIBLE and not any(_about(item, h) for h in denied):
+        reasons.append(f"模型倾向紧急事项（{model_code} p={model_p:.2f}），无明确报警用语：人身安全可能受威胁，"
+                       "先按紧急派警/派车并人工复核")
+        return item, min(model_p, 0.45)
     if {"119", "120"} & set(item.services) or item.signals and model_p < MODEL_TRUST:
         alt = next(((c, p) for c, p in ranked if index.items[c].services and not _needs_evidence(index.items[c])), None)
         if alt:
