@@ -204,7 +204,8 @@ def decide(
                 reasons.append(f"安全网：模型判为紧急事项（{model_code} p={model_p:.2f}），规则未命中，先按紧急派警/派车并人工复核")
         if item is None:
             denied = [h for h in hits if h.state != ACTIVE]
-            item, confidence = _pick_item(kw, ranked, index, reasons, denied)
+            asking = bool(_KIND_RULES[3][1].search(text))
+            item, confidence = _pick_item(kw, ranked, index, reasons, denied, asking=asking)
         services |= set(item.services)
         if past_reports and topic_kw:
             reasons.append("过去发生的警情仅作背景，按所反映的事项办理")
@@ -270,6 +271,7 @@ def _needs_evidence(item: Item) -> bool:
 
 def _pick_item(
     kw: dict[str, list[str]], ranked: list[tuple[str, float]], index: CityIndex, reasons: list[str], denied: list[Hit] = (),
+    *, asking: bool = False,
 ) -> tuple[Item, float]:
     """The list item for a non-emergency appeal: keywords and model together; police only when sure.
 
@@ -298,7 +300,7 @@ def _pick_item(
             conf = min(conf, 0.5)
         return index.items[best], conf
     item = index.items[model_code]
-    if _is_emergency_item(item) and model_p >= DANGER_PLAUSIBLE and not any(_about(item, h) for h in denied):
+    if _is_emergency_item(item) and model_p >= DANGER_PLAUSIBLE and not asking and not any(_about(item, h) for h in denied):
         reasons.append(f"模型倾向紧急事项（{model_code} p={model_p:.2f}），无明确报警用语：人身安全可能受威胁，"
                        "先按紧急派警/派车并人工复核")
         return item, min(model_p, 0.45)
