@@ -1,7 +1,11 @@
 """Regression on the project's own cases, and the shared dev cases when present."""
 
+import json
+
 import pytest
 
+from liandong.regions.places import load_gazetteer
+from liandong.regions.registry import CITIES_DIR, load_city
 from liandong.routing.evaluate import read_cases, score
 
 from .conftest import CASES, SHARED
@@ -43,3 +47,21 @@ def test_holdout_cases_meet_targets(router, name):
     assert s["emergency_hit_rate"] == 1.0, s["misses"]
     assert s["exact_set"] >= 0.90, s["misses"]
     assert s["off_110"] >= 0.95, s["misses"]
+
+
+def test_the_blind_set_does_not_regress(router):
+    """The blind set (tests/data/BLIND_SETS.md) is never tuned on; this only guards its last measured figures
+    (docs/routing.md) against a change that makes calls the router has never seen go worse."""
+    s = score(router, read_cases(CASES.with_name("routing_blind.jsonl")))
+    assert s["cases"] >= 400
+    assert s["emergency_hit_rate"] >= 0.78
+    assert s["exact_set"] >= 0.73
+    assert s["off_110"] >= 0.95
+
+
+def test_the_blind_place_set_does_not_regress():
+    gazetteer = load_gazetteer(CITIES_DIR / "demo" / "places.yaml", load_city("demo"))
+    rows = [json.loads(line) for line in CASES.with_name("places_labelled.jsonl").read_text(encoding="utf-8").splitlines()]
+    single = [r for r in rows if r["single"] and r["gold_street"]]
+    right = sum((gazetteer.resolve(r["text"], r["address"]).region or "")[:9] == r["gold_street"] for r in single)
+    assert len(rows) >= 300 and right / len(single) >= 0.95
