@@ -69,13 +69,15 @@ class Knowledge:  # 知识库
 
     # -- writing ----------------------------------------------------------------------------------------
     def create(self, session: Session, content: Content, *, actor: Actor, now: datetime, note: str = "",
-               publish: bool = False) -> KnowledgeEntryRow:
+               publish: bool = False, entry_id: str | None = None) -> KnowledgeEntryRow:
         """A new entry as a draft (version 1); `publish` (a reviewer importing an approved list) publishes it."""
         content = self._checked(content, actor)
         if actor.role not in (Role.HANDLER, Role.KNOWLEDGE_ADMIN, Role.SUPERVISOR, Role.ADMIN):
             raise Forbidden("只有责任单位承办人、知识库管理员或督办员可以新建知识条目")
         self._unique(session, content, None)
-        entry = KnowledgeEntryRow(id=new_id(), state=EntryState.DRAFT.value, latest_version=1, served_version=None,
+        if entry_id is not None and (len(entry_id) > 32 or session.get(KnowledgeEntryRow, entry_id) is not None):
+            raise Conflict(f"条目编号「{entry_id[:40]}」已存在或过长（最多 32 个字符）")
+        entry = KnowledgeEntryRow(id=entry_id or new_id(), state=EntryState.DRAFT.value, latest_version=1, served_version=None,
                                   question_key=question_key(content.question, content.region), question=content.question,
                                   unit=content.unit, region=content.region, usage_count=0, solved_count=0,
                                   unsolved_count=0, created_by=actor.name, created_at=now, updated_at=now)
