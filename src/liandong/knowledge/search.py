@@ -19,10 +19,10 @@ from datetime import date, datetime
 import bm25s
 import numpy as np
 
-from liandong.knowledge.text import Segmenter, char_grams, pinyin_grams
+from liandong.knowledge.text import INTENTS, Segmenter, char_grams, pinyin_grams
 
-WEIGHTS = {"words": 0.35, "chars": 0.25, "pinyin": 0.30, "answer": 0.10}
-THRESHOLD = 0.25
+WEIGHTS = {"words": 0.40, "chars": 0.20, "pinyin": 0.40, "answer": 0.0}
+THRESHOLD = 0.20
 K1 = 1.2
 OWN_REGION_BOOST = 1.3  # a district's own wording before the city-wide one
 OTHER_REGION_FACTOR = 0.85  # without a caller region, district entries rank below city-wide ones
@@ -120,7 +120,7 @@ class KnowledgeIndex:
                now: datetime | date | None = None) -> list[KnowledgeHit]:
         if not self.docs or not text.strip():
             return []
-        scores = self.fused(text)
+        scores, subject = self.fused(text)
         day = (now.date() if isinstance(now, datetime) else now or date.today()).toordinal()
         live = (self.starts <= day) & (day < self.ends)
         if public_only:
@@ -128,17 +128,26 @@ class KnowledgeIndex:
         allowed, own = self._region_mask(region)
         scores = np.where(live & allowed, scores * own, 0.0)
         top = np.argsort(-scores, kind="stable")[:max(limit, 0)]
-        return [self._hit(int(i), float(scores[i])) for i in top if scores[i] >= self.threshold]
+        return [self._hit(int(i), float(scores[i])) for i in top if scores[i] > 0 and subject[i] >= self.threshold]
 
-    def fused(self, text: str) -> np.ndarray:
-        """The fused score of every entry for `text`, before masks and region."""
-        tokens = {"words": self.seg.words(text), "chars": char_grams(text), "pinyin": pinyin_grams(text)}
-        tokens["answer"] = tokens["words"]
+    def fused(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(rank score, subject score) of every entry for `text`, before masks and region.
+
+        The subject score leaves out what the question asks (时限, 收费…: `text.INTENTS`): "要多少钱" alone
+        must not make a question about patents look answered by an entry about a fee."""
+        words = self.seg.words(text)
+        subject_words = [w for w in words if w not in INTENTS]
+        tokens = {"words": words, "chars": char_grams(text), "pinyin": pinyin_grams(text), "answer": subject_words}
         total = np.zeros(len(self.docs), dtype=np.float32)
+        subject = np.zeros(len(self.docs), dtype=np.float32)
         for name, weight in self.weights.items():
             if weight:
-                total += weight * self.views[name].scores(tokens[name])
-        return total
+                score = weight * self.views[name].scores(tokens[name])
+                total += score
+                if name == "words" and len(subject_words) != len(words):
+                    score = weight * self.views[name].scores(subject_words)
+                subject += score
+        return total, subject
 
     def _region_mask(self, region: str | None) -> tuple[np.ndarray, np.ndarray]:
         """(which entries apply, the factor on each) for a caller's region code."""

@@ -94,7 +94,7 @@ def test_usage_and_feedback_are_counted(ctx):
 def test_a_region_entry_comes_first_in_its_district(ctx):
     with ctx.write() as s:
         ctx.knowledge.create(s, FUND, actor=KADMIN, now=ctx.clock.now(), publish=True)
-        east = ctx.knowledge.create(s, Content(FUND.question, "东城区可在区政务服务中心办理。", region="148802"),
+        east = ctx.knowledge.create(s, Content(FUND.question, "东城区可在区政务服务中心办理。", FUND.phrasings, region="148802", keywords=FUND.keywords),
                                     actor=KADMIN, now=ctx.clock.now(), publish=True).id
     assert ctx.knowledge.search("公积金提取", region="148802001")[0].entry_id == east
     assert ctx.knowledge.search("公积金提取", region="148803")[0].entry_id != east
