@@ -148,7 +148,7 @@ class Liandong:
     @cached_property
     def intake(self) -> Intake:  # 受理
         return Intake(self.city, self.router, self.orders, self.linkage, self.related, self.settings.phone_salt,
-                      self.places)
+                      self.places, self.knowledge)
 
     @cached_property
     def knowledge(self) -> Knowledge:  # 知识库

@@ -86,8 +86,17 @@ class RelatedRef(BaseModel):
     relation: str  # repeat / mass
 
 
+class KnowledgeSuggestion(BaseModel):  # 知识推荐（咨询类）
+    entry_id: str
+    version: int
+    question: str
+    answer: str
+    score: float
+
+
 class AppealCreated(BaseModel):
     appeal_id: str
     routing: RoutingRead
     orders: list[OrderRef]
     related: list[RelatedRef] = []
+    knowledge: list[KnowledgeSuggestion] = Field(default_factory=list, description="咨询类诉求：知识库推荐的口径（前三条）")

@@ -32,6 +32,14 @@ class Router(Protocol):  # 分流引擎
     def route_many(self, items: list[dict]) -> list[RoutingDecision]: ...
 
 
+class Suggester(Protocol):  # 知识库检索 (knowledge.service.Knowledge)
+    def search(self, text: str, *, region: str | None = None, public_only: bool = False, limit: int = 3,
+               now=None) -> list: ...
+
+
+CONSULTATION = "咨询"
+
+
 @dataclass
 class Intake:  # 受理
     city: CityRegistry
@@ -41,6 +49,7 @@ class Intake:  # 受理
     related: RelatedFinder
     phone_salt: str
     places: Gazetteer  # 地名库 for 属地 when the operator gives no region code
+    knowledge: Suggester | None = None  # 即问即答: suggestions stored with the routing of a consultation
 
     def check(self, body: AppealCreate, *, now: datetime) -> None:
         """Everything that can refuse an appeal (422), checked before it is queued or stored."""
@@ -71,6 +80,9 @@ class Intake:  # 受理
             self.check(body, now=now)
             routing = self.route([body])[0]
         stored = routing.to_dict()
+        if self.knowledge is not None and routing.kind == CONSULTATION:
+            region = body.region or (routing.place or {}).get("region")
+            stored["knowledge"] = [h.to_dict() for h in self.knowledge.search(body.text, region=region, now=now)]
         appeal = AppealRow(
             id=appeal_id or new_id(), channel=body.channel.value,
             received_at=as_cst(body.received_at) if body.received_at else now, caller_name=body.caller.name,
