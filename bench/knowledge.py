@@ -9,6 +9,7 @@ city's; queries are the labelled caller queries. No database: the index is what 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import resource
@@ -57,6 +58,8 @@ def main() -> None:
     index = KnowledgeIndex(docs, base.seg, city_region=base.city_region)
     build_s = time.perf_counter() - t0
     index_mib = _rss_mib() - rss0
+    gc.collect()
+    gc.freeze()  # as the service does after a build (knowledge/service.py)
     queries = [q["query"] for q in load_queries(ROOT / "tests/data/knowledge_queries.jsonl")]
     for q in queries[:50]:
         index.search(q, now=NOW)

@@ -131,6 +131,7 @@ class Liandong:
         linkage = Linkage(orders, self.city, self.local_platforms, rules, self.exchange)
         orders.subscribe(supervision.on_order_event)
         orders.subscribe(linkage.on_order_event)
+        orders.subscribe(self.knowledge.on_order_event)  # 回访 → the entry's satisfaction counts
         return Core(orders, supervision, linkage)
 
     @property

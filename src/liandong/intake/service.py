@@ -32,9 +32,11 @@ class Router(Protocol):  # 分流引擎
     def route_many(self, items: list[dict]) -> list[RoutingDecision]: ...
 
 
-class Suggester(Protocol):  # 知识库检索 (knowledge.service.Knowledge)
+class Suggester(Protocol):  # 知识库 (knowledge.service.Knowledge)
     def search(self, text: str, *, region: str | None = None, public_only: bool = False, limit: int = 3,
                now=None) -> list: ...
+
+    def record_use(self, session: Session, entry_id: str, version: int): ...
 
 
 CONSULTATION = "咨询"
@@ -116,6 +118,9 @@ class Intake:  # 受理
             primary.linked_order = parallel.number
             opened.append(parallel)
         _mark_related(session, opened, related)
+        if answer and body.knowledge_entry and self.knowledge is not None:  # answered from this entry's version
+            self.knowledge.record_use(session, body.knowledge_entry, body.knowledge_version)
+            primary.knowledge_entry, primary.knowledge_version = body.knowledge_entry, body.knowledge_version
         if answer:  # 即问即答: answered on the call, RECEIVED → REPLY, nothing to dispatch
             self.orders.act(session, number=primary.number, platform=platform, now=now, actor=actor, order=primary,
                             check_scope=False, cmd=ActionCommand(Action.REPLY, note=answer))

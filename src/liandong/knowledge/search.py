@@ -21,7 +21,14 @@ from datetime import date, datetime
 import bm25s
 import numpy as np
 
-from liandong.knowledge.text import INTENTS, Segmenter, char_grams, intents, pinyin_grams, subject
+from liandong.knowledge.text import (
+    INTENTS,
+    Segmenter,
+    char_grams,
+    intents,
+    pinyin_grams,
+    subject,
+)
 
 WEIGHTS = {"words": 0.30, "chars": 0.20, "pinyin": 0.50, "answer": 0.0}  # tuned on the labelled set
 THRESHOLD = 0.24
@@ -133,9 +140,13 @@ class KnowledgeIndex:
         if public_only:
             live &= self.public
         allowed, own = self._region_mask(region)
-        scores = np.where(live & allowed, scores * own, 0.0)
-        top = np.argsort(-scores, kind="stable")[:max(limit, 0)]
-        return [self._hit(int(i), float(scores[i])) for i in top if scores[i] > 0 and subject[i] >= self.threshold]
+        scores = np.where(live & allowed & (subject >= self.threshold), scores * own, 0.0)
+        k = min(max(limit, 0), len(scores))
+        if k == 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.lexsort((top, -scores[top]))]
+        return [self._hit(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
     def fused(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(rank score, subject score) of every entry for `text`, before masks and region.

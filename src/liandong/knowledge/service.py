@@ -7,6 +7,7 @@ versions through `read` into an in-memory index, rebuilt when this process wrote
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from contextlib import AbstractContextManager
@@ -38,6 +39,8 @@ from liandong.knowledge.tables import (
     KnowledgeVersionRow,
 )
 from liandong.knowledge.text import Segmenter
+from liandong.orders.events import OrderChanged
+from liandong.orders.states import Action
 from liandong.regions.registry import CityRegistry
 
 MAX_QUERY = 500  # characters searched; a longer text (a whole transcript) is refused by the API, cut here
@@ -142,6 +145,12 @@ class Knowledge:  # 知识库
         column = KnowledgeEntryRow.solved_count if solved else KnowledgeEntryRow.unsolved_count
         session.execute(update(KnowledgeEntryRow).where(KnowledgeEntryRow.id == entry_id).values({column: column + 1}))
 
+    def on_order_event(self, session: Session, event) -> None:
+        """回访 of an order answered from an entry: count whether it solved the caller's question."""
+        if isinstance(event, OrderChanged) and event.action is Action.VISIT and event.order.knowledge_entry \
+                and event.cmd.satisfied is not None:
+            self.record_feedback(session, event.order.knowledge_entry, solved=bool(event.cmd.satisfied))
+
     def _checked(self, content: Content, actor: Actor) -> Content:
         content = content.checked()
         if content.region:
@@ -212,10 +221,18 @@ class Knowledge:  # 知识库
                                    now=now or self.clock.now())
 
     def index(self) -> KnowledgeIndex:
-        with self._lock:
-            if self._index is None or self._dirty or time.monotonic() - self._looked > self.refresh_s:
-                self._reload()
-            return self._index
+        """The current index; rebuilt when stale by one caller while the others go on with the old one
+        (over 20,000 entries a rebuild takes tens of seconds; see docs/performance.md)."""
+        current = self._index
+        if current is not None and not self._dirty and time.monotonic() - self._looked <= self.refresh_s:
+            return current
+        if self._lock.acquire(blocking=current is None):
+            try:
+                if self._index is None or self._dirty or time.monotonic() - self._looked > self.refresh_s:
+                    self._reload()
+            finally:
+                self._lock.release()
+        return self._index
 
     def invalidate(self) -> None:
         self._dirty = True
@@ -234,6 +251,10 @@ class Knowledge:  # 知识库
         self._segmenter.add(k for d in docs for k in d.keywords)
         self._index = KnowledgeIndex(docs, self._segmenter, city_region=self.city.city.code)
         self._stamp = stamp
+        # like the API at start (api/app.py): keep the index's millions of objects out of the collector's
+        # full passes, which otherwise pause a search now and then for tens of milliseconds
+        gc.collect()
+        gc.freeze()
 
     def dictionary(self) -> Iterable[str]:
         """The city's words for jieba: region and unit names (with and without their suffix)."""

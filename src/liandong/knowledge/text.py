@@ -70,17 +70,26 @@ class Segmenter:
         self.add(words)
 
     def add(self, words: Iterable[str]) -> None:
+        fresh = False
         for word in words:
             word = normalise(word).strip()
             if len(word) >= 2 and " " not in word and word not in self._added:
                 self._added.add(word)
                 self._jieba.add_word(word, freq=2000)
+                fresh = True
+        if fresh:
+            self._words.cache_clear()
 
     def words(self, text: str) -> list[str]:
+        return list(self._words(text))
+
+    @lru_cache(maxsize=200_000)  # noqa: B019 — one Segmenter per city and process (service.shared_segmenter)
+    def _words(self, text: str) -> tuple[str, ...]:
+        """Cached so that rebuilding the index after one edit segments only the new texts."""
         out = []
         for chunk in _KEEP.findall(normalise(text)):
             out.extend(w for w in self._jieba.lcut(chunk, HMM=False) if w not in STOPWORDS)
-        return out
+        return tuple(out)
 
 
 def char_grams(text: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""knowledge base (知识库): entries, immutable versions, the review trail
+"""knowledge base (知识库): entries, immutable versions, the review trail; orders answered from an entry
 
 Revision ID: 0006
 Revises: 0005
@@ -77,9 +77,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_knowledge_reviews"),
     )
     op.create_index("ix_knowledge_reviews_entry", "knowledge_reviews", ["entry_id", "id"])
+    with op.batch_alter_table("orders") as batch:  # 即问即答: the entry and version an order was answered from
+        batch.add_column(sa.Column("knowledge_entry", sa.String(32), nullable=True))
+        batch.add_column(sa.Column("knowledge_version", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("orders") as batch:
+        batch.drop_column("knowledge_version")
+        batch.drop_column("knowledge_entry")
     op.drop_index("ix_knowledge_reviews_entry", table_name="knowledge_reviews")
     op.drop_table("knowledge_reviews")
     op.drop_table("knowledge_versions")
