@@ -29,8 +29,8 @@ LAYERS = {  # package → the liandong packages it may import (besides itself)
     "orders": {"core", "regions", "routing", "storage", "appeals"},
     "supervision": {"core", "storage", "appeals", "orders"},
     "linkage": {"core", "config", "regions", "routing", "storage", "appeals", "orders", "exchange"},
-    "knowledge": {"core", "regions", "storage", "orders"},
     "intake": {"core", "regions", "routing", "storage", "appeals", "orders", "supervision", "linkage"},
+    "knowledge": {"core", "regions", "routing", "storage", "appeals", "orders", "intake"},
 }
 
 

@@ -47,10 +47,28 @@ class EntryWrite(BaseModel):  # 条目内容
     keywords: list[str] = Field(default_factory=list, max_length=30)
     visibility: Visibility = Visibility.STAFF
     note: str = Field(default="", max_length=500, description="修改说明")
+    gap_id: int | None = Field(default=None, ge=1, description="答复的知识点下派任务：草稿随即提交审核")
 
     def content(self) -> Content:
         return Content(self.question, self.answer, tuple(self.phrasings), self.basis, self.document, self.region,
                        self.unit, self.effective_from, self.expires_on, tuple(self.keywords), self.visibility)
+
+
+class GapRead(BaseModel):  # 知识点下派任务
+    id: int
+    order_number: str
+    unit: str | None
+    category: str | None
+    questions: list[str]
+    size: int
+    state: str
+    entry_id: str | None
+    created_at: datetime
+
+
+class GapRun(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    days: int = Field(default=30, ge=1, le=365, description="统计最近多少天的咨询")
 
 
 class EntryEdit(EntryWrite):

@@ -86,3 +86,24 @@ class KnowledgeReviewRow(Base):  # 审核记录 (append-only)
     note: Mapped[str] = mapped_column(String(500), default="")
 
     __table_args__ = (Index("ix_knowledge_reviews_entry", "entry_id", "id"),)
+
+
+class KnowledgeGapRow(Base):  # 知识点下派任务
+    __tablename__ = "knowledge_gaps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_number: Mapped[str] = mapped_column(String(40))  # the work order to the unit (deadlines, chasing)
+    unit: Mapped[str | None] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(128))
+    questions: Mapped[list] = mapped_column(JSON, default=list)
+    size: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(12))  # open / drafted
+    entry_id: Mapped[str | None] = mapped_column(String(32))  # the department's draft
+    created_at: Mapped[datetime] = mapped_column(Moment())
+
+
+class KnowledgeGapOrderRow(Base):  # a consultation already in a gap task (never clustered twice)
+    __tablename__ = "knowledge_gap_orders"
+
+    order_number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    gap_id: Mapped[int] = mapped_column(ForeignKey("knowledge_gaps.id"))

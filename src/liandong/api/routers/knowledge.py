@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -9,12 +10,15 @@ from fastapi import APIRouter, Query, Request, Response
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.core.actors import Role, require_role
 from liandong.core.errors import InvalidInput
-from liandong.knowledge.entry import STATE_LABELS, EntryState, allowed
+from liandong.knowledge.entry import STATE_LABELS, EntryState, ReviewAction, allowed
+from liandong.knowledge.gap_service import dispatch_gaps, list_gaps, take_gap
 from liandong.knowledge.schemas import (
     MAX_SEARCH,
     EntryEdit,
     EntryRead,
     EntryWrite,
+    GapRead,
+    GapRun,
     KnowledgeHitRead,
     ReviewCommand,
     SearchQuery,
@@ -52,11 +56,41 @@ def _search(ctx, caller, q: str, region: str | None, limit: int, public_only: bo
     return [h.to_dict() for h in ctx.knowledge.search(text, region=region, public_only=public_only, limit=limit)]
 
 
-@router.post("/knowledge/entries", response_model=EntryRead, status_code=201, summary="新建知识条目（草稿）")
+@router.post("/knowledge/entries", response_model=EntryRead, status_code=201,
+             summary="新建知识条目（草稿）；答复知识点下派任务时随即提交审核")
 def create(body: EntryWrite, ctx: Ctx, caller: CurrentCaller):
+    now = ctx.clock.now()
     with ctx.write() as session:
-        entry = ctx.knowledge.create(session, body.content(), actor=caller.actor, now=ctx.clock.now(), note=body.note)
+        gap = take_gap(session, body.gap_id, caller.actor) if body.gap_id else None
+        entry = ctx.knowledge.create(session, body.content(), actor=caller.actor, now=now, note=body.note)
+        if gap is not None:
+            entry = ctx.knowledge.act(session, entry.id, ReviewAction.SUBMIT, actor=caller.actor, now=now,
+                                      note=f"答复知识点下派任务 {gap.id}（工单 {gap.order_number}）")
+            gap.state, gap.entry_id = "drafted", entry.id
         return _read(ctx, session, entry, caller)
+
+
+@router.get("/knowledge/gaps", response_model=list[GapRead], summary="知识点下派任务（督办员、知识库管理员）")
+def gaps(ctx: Ctx, caller: CurrentCaller, state: Annotated[str | None, Query(pattern="^(open|drafted)$")] = None):
+    require_role(caller.actor, Role.SUPERVISOR, Role.KNOWLEDGE_ADMIN)
+    with ctx.read() as session:
+        return [_gap(g) for g in list_gaps(session, state=state)]
+
+
+@router.post("/knowledge/gaps/run", response_model=list[GapRead], summary="聚类缺口令的咨询并下派到责任单位")
+def run_gaps(body: GapRun, ctx: Ctx, caller: CurrentCaller):
+    require_role(caller.actor, Role.SUPERVISOR, Role.KNOWLEDGE_ADMIN)
+    now = ctx.clock.now()
+    with ctx.write() as session:
+        made = dispatch_gaps(session, ctx.intake, since=now - timedelta(days=body.days), actor=caller.actor,
+                             platform=caller.platform, now=now)
+        return [_gap(g) for g in made]
+
+
+def _gap(g) -> dict:
+    return {"id": g.id, "order_number": g.order_number, "unit": g.unit, "category": g.category,
+            "questions": list(g.questions or []), "size": g.size, "state": g.state, "entry_id": g.entry_id,
+            "created_at": g.created_at}
 
 
 @router.get("/knowledge/entries/{entry_id}", response_model=EntryRead, summary="知识条目")

@@ -8,6 +8,8 @@ from liandong.auth.tables import ConsoleSessionRow, LoginThrottleRow, TokenRow, 
 from liandong.exchange.tables import ExchangeLink, InboxMessage, OutboxMessage  # noqa: F401
 from liandong.knowledge.tables import (  # noqa: F401
     KnowledgeEntryRow,
+    KnowledgeGapOrderRow,
+    KnowledgeGapRow,
     KnowledgeReviewRow,
     KnowledgeVersionRow,
 )

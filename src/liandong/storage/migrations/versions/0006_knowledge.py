@@ -1,4 +1,5 @@
-"""knowledge base (知识库): entries, immutable versions, the review trail; orders answered from an entry
+"""knowledge base (知识库): entries, immutable versions, the review trail; orders answered from an entry;
+知识点下派 tasks
 
 Revision ID: 0006
 Revises: 0005
@@ -77,6 +78,26 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_knowledge_reviews"),
     )
     op.create_index("ix_knowledge_reviews_entry", "knowledge_reviews", ["entry_id", "id"])
+    op.create_table(
+        "knowledge_gaps",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("order_number", sa.String(40), nullable=False),
+        sa.Column("unit", sa.String(32), nullable=True),
+        sa.Column("category", sa.String(128), nullable=True),
+        sa.Column("questions", sa.JSON(), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(12), nullable=False),
+        sa.Column("entry_id", sa.String(32), nullable=True),
+        sa.Column("created_at", Moment(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_knowledge_gaps"),
+    )
+    op.create_table(
+        "knowledge_gap_orders",
+        sa.Column("order_number", sa.String(40), nullable=False),
+        sa.Column("gap_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["gap_id"], ["knowledge_gaps.id"], name="fk_knowledge_gap_orders_gap_id_knowledge_gaps"),
+        sa.PrimaryKeyConstraint("order_number", name="pk_knowledge_gap_orders"),
+    )
     with op.batch_alter_table("orders") as batch:  # 即问即答: the entry and version an order was answered from
         batch.add_column(sa.Column("knowledge_entry", sa.String(32), nullable=True))
         batch.add_column(sa.Column("knowledge_version", sa.Integer(), nullable=True))
@@ -86,6 +107,8 @@ def downgrade() -> None:
     with op.batch_alter_table("orders") as batch:
         batch.drop_column("knowledge_version")
         batch.drop_column("knowledge_entry")
+    op.drop_table("knowledge_gap_orders")
+    op.drop_table("knowledge_gaps")
     op.drop_index("ix_knowledge_reviews_entry", table_name="knowledge_reviews")
     op.drop_table("knowledge_reviews")
     op.drop_table("knowledge_versions")
