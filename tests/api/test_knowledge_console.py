@@ -23,7 +23,12 @@ def test_the_intake_page_suggests_entries_and_answers_from_one(db_url, clock):
         assert r.status_code == 200 and "护照怎么办理" in r.text and f"entry:{entry.id}:1" in r.text
         assert "&lt;b&gt;" in r.text  # escaped
         r = c.post("/console/intake/suggest", data={"csrf_token": csrf, "text": "我想问问明天下雨吗", "region": ""})
-        assert "知识库暂无合适口径" in r.text
+        assert "知识库暂无合适口径" in r.text and "surge-banner" not in r.text
+        with w.ctx.write() as s:
+            w.ctx.surge.switch(s, on=True, actor=Actor("sup", Role.SUPERVISOR), now=clock.now(), reason="来电激增",
+                               incident="出入境系统故障", wording="系统预计14时恢复")
+        r = c.post("/console/intake/suggest", data={"csrf_token": csrf, "text": "我想问问护照", "region": ""})
+        assert "出入境系统故障" in r.text and "系统预计14时恢复" in r.text
         r = c.post("/console/intake", data=form(csrf, text="我想问问护照怎么办", region="", mode="entry:nope:1"))
         assert r.status_code == 422 and "没有第 1 版" in r.text
         r = c.post("/console/intake", data=form(csrf, text="我想问问护照怎么办", region="", mode=f"entry:{entry.id}:1"))

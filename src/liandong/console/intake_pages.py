@@ -96,13 +96,14 @@ def intake_suggest(request: Request, ctx: Ctx, me: CurrentUser, form: Form) -> R
         near = attention.mass_leads_near(session, me.actor, me.platform, region, since=ctx.clock.now() - MASS_WINDOW)
         repeats = [present.summary(o, a, ctx.city) for o, a in earlier]
         clusters = [(present.summary(o, a, ctx.city), attention.mass_size(session, o.number)) for o, a in near]
+        surge = ctx.surge.state(session)  # 话务激增: the incident's banner and pinned wording
     emergency = bool(suggestion and set(suggestion.services) & set(EMERGENCY))
     knowledge = [] if emergency or not text else ctx.knowledge.search(text, region=region)  # 知识库前三条
     unit_name = ctx.city.units[suggestion.unit].name if suggestion and suggestion.unit in ctx.city.units else None
     consult = bool(suggestion and (suggestion.kind == "咨询" or not suggestion.services))
     return page(request, "_intake_suggest.html", s=suggestion, unit_name=unit_name, emergency=emergency,
                 consult=consult, repeats=repeats, clusters=clusters, error=error, service_labels=SERVICE_LABELS,
-                knowledge=knowledge)
+                knowledge=knowledge, surge=surge)
 
 
 @router.post("/intake")

@@ -39,6 +39,11 @@ class Suggester(Protocol):  # 知识库 (knowledge.service.Knowledge)
     def record_use(self, session: Session, entry_id: str, version: int): ...
 
 
+class SurgeDesk(Protocol):  # 话务激增 (knowledge.surge_service.Surge)
+    def on_intake(self, session: Session, *, channel: str, services, kind: str, text: str, region: str | None,
+                  now: datetime): ...
+
+
 CONSULTATION = "咨询"
 
 
@@ -52,6 +57,7 @@ class Intake:  # 受理
     phone_salt: str
     places: Gazetteer  # 地名库 for 属地 when the operator gives no region code
     knowledge: Suggester | None = None  # 即问即答: suggestions stored with the routing of a consultation
+    surge: SurgeDesk | None = None  # 话务激增: link to the incident, answer self-service consultations
 
     def check(self, body: AppealCreate, *, now: datetime) -> None:
         """Everything that can refuse an appeal (422), checked before it is queued or stored."""
@@ -100,6 +106,12 @@ class Intake:  # 受理
                                  review=routing.review or related.to_supervisor, now=now)
         orders = plan.orders
         answer = (body.answer or "").strip()
+        entry = (body.knowledge_entry, body.knowledge_version) if body.knowledge_entry else None
+        lead, hit = (None, None) if self.surge is None else self.surge.on_intake(
+            session, channel=body.channel.value, services=routing.services, kind=routing.kind, text=body.text,
+            region=appeal.region, now=now)
+        if hit is not None and not answer and _answerable(orders, plan, actor):  # 话务激增：自动答复
+            answer, entry = hit.answer, (hit.entry_id, hit.version)
         if answer:
             _check_answerable(orders, plan, actor)
         primary = self.orders.open(session, appeal=appeal, platform=orders.primary, routing=routing, actor=actor, now=now)
@@ -118,9 +130,11 @@ class Intake:  # 受理
             primary.linked_order = parallel.number
             opened.append(parallel)
         _mark_related(session, opened, related)
-        if answer and body.knowledge_entry and self.knowledge is not None:  # answered from this entry's version
-            self.knowledge.record_use(session, body.knowledge_entry, body.knowledge_version)
-            primary.knowledge_entry, primary.knowledge_version = body.knowledge_entry, body.knowledge_version
+        if lead and lead != primary.number:  # 话务激增: the incident's appeals on its lead order
+            primary.lead_order, primary.mass = lead, True
+        if answer and entry and self.knowledge is not None:  # answered from this entry's version
+            self.knowledge.record_use(session, *entry)
+            primary.knowledge_entry, primary.knowledge_version = entry
         if answer:  # 即问即答: answered on the call, RECEIVED → REPLY, nothing to dispatch
             self.orders.act(session, number=primary.number, platform=platform, now=now, actor=actor, order=primary,
                             check_scope=False, cmd=ActionCommand(Action.REPLY, note=answer))
@@ -131,6 +145,11 @@ class Intake:  # 受理
         if plan.sends or plan.escalate:
             self.linkage.send_plan(session, order=primary, plan=plan, actor=actor, now=now)
         return appeal, opened
+
+
+def _answerable(orders, plan, actor: Actor) -> bool:
+    return not (orders.transfer_to or orders.parallel or plan.sends) and \
+        Action.REPLY in allowed_actions(orders.primary, Status.RECEIVED, actor.role)
 
 
 def _check_answerable(orders, plan, actor: Actor) -> None:

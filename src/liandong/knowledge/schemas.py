@@ -109,3 +109,13 @@ class EntryRead(BaseModel):
     unsolved_count: int
     allowed_actions: list[str]
     latest: VersionRead
+
+
+class SurgeSwitch(BaseModel):  # 话务激增开关
+    model_config = ConfigDict(extra="forbid")
+    on: bool
+    reason: str = Field(min_length=1, max_length=500, description="开启/关闭原因（记入审计）")
+    incident: str = Field(default="", max_length=100, description="事件名称")
+    wording: str = Field(default="", max_length=2000, description="统一口径（置顶显示）")
+    keywords: list[str] = Field(default_factory=list, max_length=20, description="与事件相关的诉求关键词（关联主单）")
+    lead_order: str | None = Field(default=None, max_length=40, description="事件主单编号")

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -107,3 +108,18 @@ class KnowledgeGapOrderRow(Base):  # a consultation already in a gap task (never
 
     order_number: Mapped[str] = mapped_column(String(40), primary_key=True)
     gap_id: Mapped[int] = mapped_column(ForeignKey("knowledge_gaps.id"))
+
+
+class SurgeSwitchRow(Base):  # 话务激增开关记录 (append-only: the audit of every switch)
+    __tablename__ = "surge_switches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    on: Mapped[bool] = mapped_column(Boolean)
+    mode: Mapped[str] = mapped_column(String(8))  # manual / auto
+    reason: Mapped[str] = mapped_column(String(500))
+    incident: Mapped[str] = mapped_column(String(100), default="")
+    wording: Mapped[str] = mapped_column(Text, default="")  # 统一口径
+    keywords: Mapped[list] = mapped_column(JSON, default=list)
+    lead_order: Mapped[str | None] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(Moment())

@@ -12,6 +12,7 @@ from liandong.knowledge.tables import (  # noqa: F401
     KnowledgeGapRow,
     KnowledgeReviewRow,
     KnowledgeVersionRow,
+    SurgeSwitchRow,
 )
 from liandong.orders.tables import OrderEventRow, OrderRow  # noqa: F401
 from liandong.storage.base import Base

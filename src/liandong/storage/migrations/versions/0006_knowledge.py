@@ -1,5 +1,5 @@
 """knowledge base (知识库): entries, immutable versions, the review trail; orders answered from an entry;
-知识点下派 tasks
+知识点下派 tasks; surge switches (话务激增)
 
 Revision ID: 0006
 Revises: 0005
@@ -98,6 +98,20 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["gap_id"], ["knowledge_gaps.id"], name="fk_knowledge_gap_orders_gap_id_knowledge_gaps"),
         sa.PrimaryKeyConstraint("order_number", name="pk_knowledge_gap_orders"),
     )
+    op.create_table(
+        "surge_switches",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("on", sa.Boolean(), nullable=False),
+        sa.Column("mode", sa.String(8), nullable=False),
+        sa.Column("reason", sa.String(500), nullable=False),
+        sa.Column("incident", sa.String(100), nullable=False),
+        sa.Column("wording", sa.Text(), nullable=False),
+        sa.Column("keywords", sa.JSON(), nullable=False),
+        sa.Column("lead_order", sa.String(40), nullable=True),
+        sa.Column("actor", sa.String(64), nullable=False),
+        sa.Column("at", Moment(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_surge_switches"),
+    )
     with op.batch_alter_table("orders") as batch:  # 即问即答: the entry and version an order was answered from
         batch.add_column(sa.Column("knowledge_entry", sa.String(32), nullable=True))
         batch.add_column(sa.Column("knowledge_version", sa.Integer(), nullable=True))
@@ -107,6 +121,7 @@ def downgrade() -> None:
     with op.batch_alter_table("orders") as batch:
         batch.drop_column("knowledge_version")
         batch.drop_column("knowledge_entry")
+    op.drop_table("surge_switches")
     op.drop_table("knowledge_gap_orders")
     op.drop_table("knowledge_gaps")
     op.drop_index("ix_knowledge_reviews_entry", table_name="knowledge_reviews")
