@@ -41,3 +41,16 @@ def test_gaps_cluster_into_a_dispatched_task_whose_draft_enters_review(db_url, c
         assert w.get("supervisor", "/knowledge/gaps", params={"state": "x"}).status_code == 422
     finally:
         w.ctx.close()
+
+
+def test_supervisors_see_the_tasks_and_the_review_queue_on_a_page(world):
+    from tests.api.test_console_operator_pages import signed_in
+    from tests.console_kit import give_passwords
+
+    give_passwords(world.ctx, "supervisor", "operator")
+    assert world.post("supervisor", "/knowledge/entries", json={"question": "低保怎么申请", "answer": "到街道申请。"}).json()
+    c, _ = signed_in(world, "supervisor")
+    r = c.get("/console/knowledge")
+    assert r.status_code == 200 and "暂无知识点下派任务" in r.text and "未开启" in r.text and "知识库" in r.text
+    c, _ = signed_in(world, "operator")
+    assert c.get("/console/knowledge").status_code == 403
