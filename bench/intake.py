@@ -41,6 +41,7 @@ from liandong.app import Liandong  # noqa: E402
 from liandong.config import Settings  # noqa: E402
 from liandong.core.clock import CST  # noqa: E402
 from liandong.demo.appeals import generate, to_api_payload  # noqa: E402
+from liandong.demo.knowledge import load_demo_knowledge  # noqa: E402
 from liandong.demo.users import create_demo_users  # noqa: E402
 from liandong.storage.migrate import upgrade  # noqa: E402
 
@@ -170,6 +171,8 @@ def run(label: str, url: str, workers: int, args, port: int) -> str:
     upgrade(url)
     ctx = Liandong(Settings(database_url=url))
     rows, _ = create_demo_users(ctx)
+    if args.knowledge:  # 知识库 loaded: consultations come back with the top entries
+        load_demo_knowledge(ctx)
     ctx.close()
     token = next(r["token"] for r in rows if r["role"] == "operator")
     n = args.n
@@ -214,6 +217,7 @@ def main() -> None:
     ap.add_argument("--pg", default=os.environ.get("LIANDONG_BENCH_PG_URL"))
     ap.add_argument("--port", type=int, default=18080)
     ap.add_argument("--write", action="store_true", help="replace ## Intake in docs/performance.md")
+    ap.add_argument("--knowledge", action="store_true", help="load the demo knowledge base (suggestions at intake)")
     args = ap.parse_args()
     lines = []
     tmp = Path(tempfile.mkdtemp(prefix="ld-bench-"))

@@ -26,6 +26,8 @@ from liandong.core.errors import Conflict
 from liandong.core.types import Platform
 from liandong.intake.queue import IntakeQueue
 from liandong.intake.service import Intake
+from liandong.knowledge.service import Knowledge
+from liandong.knowledge.surge_service import Surge
 from liandong.linkage.desk import DeskExchange
 from liandong.linkage.incoming import IncomingHandlers
 from liandong.linkage.rules import load_linkage
@@ -130,6 +132,7 @@ class Liandong:
         linkage = Linkage(orders, self.city, self.local_platforms, rules, self.exchange)
         orders.subscribe(supervision.on_order_event)
         orders.subscribe(linkage.on_order_event)
+        orders.subscribe(self.knowledge.on_order_event)  # 回访 → the entry's satisfaction counts
         return Core(orders, supervision, linkage)
 
     @property
@@ -147,7 +150,15 @@ class Liandong:
     @cached_property
     def intake(self) -> Intake:  # 受理
         return Intake(self.city, self.router, self.orders, self.linkage, self.related, self.settings.phone_salt,
-                      self.places)
+                      self.places, self.knowledge, self.surge)
+
+    @cached_property
+    def knowledge(self) -> Knowledge:  # 知识库
+        return Knowledge(self.city, self.read, self.clock)
+
+    @cached_property
+    def surge(self) -> Surge:  # 话务激增
+        return Surge(self.calendar, self.knowledge.search)
 
     @cached_property
     def intake_queue(self) -> IntakeQueue:

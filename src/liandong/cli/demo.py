@@ -21,7 +21,8 @@ def demo(
     import httpx
 
     from liandong.demo.desks import NAMES, build_desks, serve_desks, stop_desks
-    from liandong.demo.simulate import DeskClient, DemoTraffic
+    from liandong.demo.knowledge import load_demo_knowledge
+    from liandong.demo.simulate import DemoTraffic, DeskClient
     from liandong.demo.users import DESK_USERS, create_demo_users, write_users_file
 
     VAR.mkdir(exist_ok=True)
@@ -37,6 +38,7 @@ def demo(
     typer.echo(f"【2/4】演示城市 {gov.city.name}：{len(gov.city.regions)} 个区划，{len(gov.city.units)} 个单位；"
                f"各平台演示用户及令牌见 {VAR / 'demo-users.json'}（platform 字段为所属平台）")
     typer.echo("【3/4】加载分流模型…")
+    load_demo_knowledge(gov)  # 知识库 (cities/demo/knowledge.yaml)
     gov.router  # noqa: B018 — load before serving so the first appeal is not slow (shared by all desks)
     running = serve_desks(ctxs, port)
     typer.echo("【4/4】各平台已启动并互联：")

@@ -11,6 +11,7 @@ from liandong.console import (
     dispatch_pages,
     inbox_pages,
     intake_pages,
+    knowledge_pages,
     police_pages,
     search_pages,
     wall_pages,
@@ -18,7 +19,7 @@ from liandong.console import (
 )
 
 PAGE_ROUTERS = (intake_pages.router, police_pages.router, dispatch_pages.router, inbox_pages.router, action_pages.router,
-                board_pages.router, wall_pages.router, search_pages.router)
+                board_pages.router, wall_pages.router, search_pages.router, knowledge_pages.router)
 
 
 def install(app) -> None:

@@ -21,7 +21,7 @@ from liandong.api.routers.appeals import INTAKE_ROLES, routing_read
 from liandong.console.deps import Ctx, CurrentUser, Form
 from liandong.console.pages import ConsoleRoute, page
 from liandong.core.actors import require_role
-from liandong.core.errors import InvalidInput
+from liandong.core.errors import InvalidInput, LiandongError
 from liandong.core.masking import caller_key
 from liandong.core.types import Channel, Platform
 from liandong.intake.schemas import AppealCreate
@@ -96,11 +96,14 @@ def intake_suggest(request: Request, ctx: Ctx, me: CurrentUser, form: Form) -> R
         near = attention.mass_leads_near(session, me.actor, me.platform, region, since=ctx.clock.now() - MASS_WINDOW)
         repeats = [present.summary(o, a, ctx.city) for o, a in earlier]
         clusters = [(present.summary(o, a, ctx.city), attention.mass_size(session, o.number)) for o, a in near]
+        surge = ctx.surge.state(session)  # 话务激增: the incident's banner and pinned wording
     emergency = bool(suggestion and set(suggestion.services) & set(EMERGENCY))
+    knowledge = [] if emergency or not text else ctx.knowledge.search(text, region=region)  # 知识库前三条
     unit_name = ctx.city.units[suggestion.unit].name if suggestion and suggestion.unit in ctx.city.units else None
     consult = bool(suggestion and (suggestion.kind == "咨询" or not suggestion.services))
     return page(request, "_intake_suggest.html", s=suggestion, unit_name=unit_name, emergency=emergency,
-                consult=consult, repeats=repeats, clusters=clusters, error=error, service_labels=SERVICE_LABELS)
+                consult=consult, repeats=repeats, clusters=clusters, error=error, service_labels=SERVICE_LABELS,
+                knowledge=knowledge, surge=surge)
 
 
 @router.post("/intake")
@@ -109,13 +112,24 @@ async def intake_submit(request: Request, ctx: Ctx, me: CurrentUser, form: Form)
     kept = {k: form.get(k, "") for k in FIELDS}
     mode = form.get("mode", "submit")
     answer = kept["answer"].strip()
+    entry = None
+    if mode.startswith("entry:"):  # 用此口径当场答复: the entry's served wording, recorded with its version
+        entry_id, _, version = mode.removeprefix("entry:").partition(":")
+        try:
+            with ctx.read() as session:
+                entry = ctx.knowledge.version(session, entry_id, int(version) if version.isdigit() else 0)
+        except LiandongError as exc:
+            return _intake_page(request, ctx, me, 422, form=kept, errors=[exc.message])
+        mode, answer = "answer", entry.answer
     if mode == "answer" and not answer:
         return _intake_page(request, ctx, me, 422, form=kept, errors=["即问即答：请先填写当场答复的内容"])
     try:
         body = AppealCreate(channel=kept["channel"] or Channel.PHONE.value, text=kept["text"],
                             caller={"name": kept["caller_name"].strip() or None, "phone": kept["phone"].strip() or None},
                             address=kept["address"].strip() or None, region=_region_of(ctx, kept["region"]),
-                            answer=answer if mode == "answer" else None)
+                            answer=answer if mode == "answer" else None,
+                            knowledge_entry=entry.entry_id if entry else None,
+                            knowledge_version=entry.version if entry else None)
         now = ctx.clock.now()
         ctx.intake.check(body, now=now)
     except ValidationError as exc:
@@ -125,7 +139,7 @@ async def intake_submit(request: Request, ctx: Ctx, me: CurrentUser, form: Form)
         return _intake_page(request, ctx, me, 422, form=kept, errors=[exc.message])
     try:
         appeal, orders = await ctx.intake_queue.submit(body, actor=me.actor, platform=me.platform, now=now)
-    except InvalidInput as exc:  # e.g. 即问即答 on an appeal that must be dispatched: nothing was stored
+    except LiandongError as exc:  # e.g. 即问即答 on an appeal that must be dispatched: nothing was stored
         return _intake_page(request, ctx, me, 422, form=kept, errors=[exc.message])
     refs = [present.ref(o) for o in orders]
     notice = "已当场答复来电人（即问即答）。" if mode == "answer" else ""

@@ -26,6 +26,7 @@ EXTRA = [  # (label, path, roles) of the per-role pages, after the home list
     ("接警台", "/console/police", {Role.POLICE, Role.ADMIN}),
     ("督办台", "/console/board", {Role.SUPERVISOR, Role.DISPATCHER, Role.ADMIN}),
     ("城运大屏", "/console/wall", {Role.SUPERVISOR, Role.ADMIN}),
+    ("知识库", "/console/knowledge", {Role.SUPERVISOR, Role.KNOWLEDGE_ADMIN, Role.ADMIN}),
     ("查询", "/console/search", set(Role) - {Role.SYSTEM}),
 ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from liandong.core.clock import CST, as_cst
 from liandong.core.types import Channel
@@ -54,8 +54,19 @@ class AppealCreate(BaseModel):  # 诉求登记
     answer: str | None = Field(default=None, max_length=2000, description=(
         "即问即答：话务员当场答复的内容。给出时工单不派单，直接记为已答复；需要派单或转办的诉求不能当场答复（422）"))
 
+    knowledge_entry: str | None = Field(default=None, max_length=32, description="即问即答所依据的知识条目编号（与 answer 一起给出）")
+    knowledge_version: int | None = Field(default=None, ge=1, description="该条目的版本（通话中读出的口径）")
+
     _region = field_validator("region", mode="before")(no_region_if_blank)
     _received_at = field_validator("received_at")(sane_received_at)
+
+    @model_validator(mode="after")
+    def _entry_with_answer(self) -> "AppealCreate":
+        if (self.knowledge_entry is None) != (self.knowledge_version is None):
+            raise ValueError("知识条目编号与版本须同时给出")
+        if self.knowledge_entry is not None and not (self.answer or "").strip():
+            raise ValueError("给出知识条目时须同时给出当场答复的内容（answer）")
+        return self
 
     @field_validator("text")
     @classmethod
@@ -86,8 +97,17 @@ class RelatedRef(BaseModel):
     relation: str  # repeat / mass
 
 
+class KnowledgeSuggestion(BaseModel):  # 知识推荐（咨询类）
+    entry_id: str
+    version: int
+    question: str
+    answer: str
+    score: float
+
+
 class AppealCreated(BaseModel):
     appeal_id: str
     routing: RoutingRead
     orders: list[OrderRef]
     related: list[RelatedRef] = []
+    knowledge: list[KnowledgeSuggestion] = Field(default_factory=list, description="咨询类诉求：知识库推荐的口径（前三条）")

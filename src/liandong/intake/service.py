@@ -32,6 +32,21 @@ class Router(Protocol):  # 分流引擎
     def route_many(self, items: list[dict]) -> list[RoutingDecision]: ...
 
 
+class Suggester(Protocol):  # 知识库 (knowledge.service.Knowledge)
+    def search(self, text: str, *, region: str | None = None, public_only: bool = False, limit: int = 3,
+               now=None) -> list: ...
+
+    def record_use(self, session: Session, entry_id: str, version: int): ...
+
+
+class SurgeDesk(Protocol):  # 话务激增 (knowledge.surge_service.Surge)
+    def on_intake(self, session: Session, *, channel: str, services, kind: str, text: str, region: str | None,
+                  now: datetime): ...
+
+
+CONSULTATION = "咨询"
+
+
 @dataclass
 class Intake:  # 受理
     city: CityRegistry
@@ -41,6 +56,8 @@ class Intake:  # 受理
     related: RelatedFinder
     phone_salt: str
     places: Gazetteer  # 地名库 for 属地 when the operator gives no region code
+    knowledge: Suggester | None = None  # 即问即答: suggestions stored with the routing of a consultation
+    surge: SurgeDesk | None = None  # 话务激增: link to the incident, answer self-service consultations
 
     def check(self, body: AppealCreate, *, now: datetime) -> None:
         """Everything that can refuse an appeal (422), checked before it is queued or stored."""
@@ -71,6 +88,9 @@ class Intake:  # 受理
             self.check(body, now=now)
             routing = self.route([body])[0]
         stored = routing.to_dict()
+        if self.knowledge is not None and routing.kind == CONSULTATION:
+            region = body.region or (routing.place or {}).get("region")
+            stored["knowledge"] = [h.to_dict() for h in self.knowledge.search(body.text, region=region, now=now)]
         appeal = AppealRow(
             id=appeal_id or new_id(), channel=body.channel.value,
             received_at=as_cst(body.received_at) if body.received_at else now, caller_name=body.caller.name,
@@ -86,6 +106,12 @@ class Intake:  # 受理
                                  review=routing.review or related.to_supervisor, now=now)
         orders = plan.orders
         answer = (body.answer or "").strip()
+        entry = (body.knowledge_entry, body.knowledge_version) if body.knowledge_entry else None
+        lead, hit = (None, None) if self.surge is None else self.surge.on_intake(
+            session, channel=body.channel.value, services=routing.services, kind=routing.kind, text=body.text,
+            region=appeal.region, now=now)
+        if hit is not None and not answer and _answerable(orders, plan, actor):  # 话务激增：自动答复
+            answer, entry = hit.answer, (hit.entry_id, hit.version)
         if answer:
             _check_answerable(orders, plan, actor)
         primary = self.orders.open(session, appeal=appeal, platform=orders.primary, routing=routing, actor=actor, now=now)
@@ -104,6 +130,11 @@ class Intake:  # 受理
             primary.linked_order = parallel.number
             opened.append(parallel)
         _mark_related(session, opened, related)
+        if lead and lead != primary.number:  # 话务激增: the incident's appeals on its lead order
+            primary.lead_order, primary.mass = lead, True
+        if answer and entry and self.knowledge is not None:  # answered from this entry's version
+            self.knowledge.record_use(session, *entry)
+            primary.knowledge_entry, primary.knowledge_version = entry
         if answer:  # 即问即答: answered on the call, RECEIVED → REPLY, nothing to dispatch
             self.orders.act(session, number=primary.number, platform=platform, now=now, actor=actor, order=primary,
                             check_scope=False, cmd=ActionCommand(Action.REPLY, note=answer))
@@ -114,6 +145,11 @@ class Intake:  # 受理
         if plan.sends or plan.escalate:
             self.linkage.send_plan(session, order=primary, plan=plan, actor=actor, now=now)
         return appeal, opened
+
+
+def _answerable(orders, plan, actor: Actor) -> bool:
+    return not (orders.transfer_to or orders.parallel or plan.sends) and \
+        Action.REPLY in allowed_actions(orders.primary, Status.RECEIVED, actor.role)
 
 
 def _check_answerable(orders, plan, actor: Actor) -> None:

@@ -16,7 +16,16 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from liandong.appeals.tables import AppealRow
@@ -73,6 +82,8 @@ class OrderRow(Base):
     peer_order_id: Mapped[str | None] = mapped_column(String(64))
     linked_order: Mapped[str | None] = mapped_column(String(40))  # the order on the other platform for the same appeal
     lead_order: Mapped[str | None] = mapped_column(String(40))  # 群诉 lead order this one is linked to
+    knowledge_entry: Mapped[str | None] = mapped_column(String(32))  # 即问即答 from this knowledge entry…
+    knowledge_version: Mapped[int | None] = mapped_column(Integer)  # …in this version (what was read out)
     created_at: Mapped[datetime] = mapped_column(Moment())
     updated_at: Mapped[datetime] = mapped_column(Moment())
     dispatched_at: Mapped[datetime | None] = mapped_column(Moment())  # latest 派单

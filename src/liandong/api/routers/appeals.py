@@ -67,7 +67,8 @@ def _created(result) -> tuple[int, str]:
     appeal, orders = result
     related = [RelatedRef(**r) for r in (appeal.routing or {}).get("related", [])]
     created = AppealCreated(appeal_id=appeal.id, routing=routing_read(appeal.routing),
-                            orders=[present.ref(o) for o in orders], related=related)
+                            orders=[present.ref(o) for o in orders], related=related,
+                            knowledge=(appeal.routing or {}).get("knowledge", []))
     return 201, created.model_dump_json()
 
 
