@@ -99,6 +99,8 @@ class OrderRow(Base):
         Index("ix_orders_appeal_id", "appeal_id"),
         Index("ix_orders_lead_order", "lead_order"),
         Index("ix_orders_repeat_call", "repeat_call"),
+        Index("ix_orders_dispatched_at", "dispatched_at"),  # the KPI periods (analytics): by dispatch / close
+        Index("ix_orders_closed_at", "closed_at"),
     )
 
 

@@ -1,4 +1,5 @@
-"""analytics facts: the visit's 是否解决 and 满意度 level, the unit's 首次联系 time
+"""analytics facts: the visit's 是否解决 and 满意度 level, the unit's 首次联系 time; indexes for the KPI
+periods (by dispatch and close time)
 
 Revision ID: 0007
 Revises: 0005
@@ -19,9 +20,13 @@ def upgrade() -> None:
         batch.add_column(sa.Column("solved", sa.Boolean(), nullable=True))
         batch.add_column(sa.Column("satisfaction", sa.String(24), nullable=True))
         batch.add_column(sa.Column("contacted_at", Moment(), nullable=True))
+    op.create_index("ix_orders_dispatched_at", "orders", ["dispatched_at"])
+    op.create_index("ix_orders_closed_at", "orders", ["closed_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_orders_closed_at", "orders")
+    op.drop_index("ix_orders_dispatched_at", "orders")
     with op.batch_alter_table("orders") as batch:
         batch.drop_column("contacted_at")
         batch.drop_column("satisfaction")
