@@ -129,3 +129,22 @@ def module_db(template_db, tmp_path_factory):
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def add_orders(session, specs, start_id: int = 20000) -> None:
+    """Minimal orders for counting: (platform, region, category, created_at[, lead_order]) each."""
+    appeals, orders = [], []
+    for i, spec in enumerate(specs, start=start_id):
+        platform, region, category, at = spec[:4]
+        lead = spec[4] if len(spec) > 4 else None
+        appeals.append(dict(id=f"AP-{i}", channel="phone", received_at=at, text="统计", region=region,
+                            created_by="kit", created_at=at, attachments=[], routing={}))
+        orders.append(dict(id=i, number=f"GD-K-{i}", platform=platform, appeal_id=f"AP-{i}", status="received",
+                           title="统计", category_name=category, region=region, created_at=at, updated_at=at,
+                           version=1, last_event_seq=0, level="一般", services=[], review=False, extension_days=0,
+                           return_count=0, transfer_count=0, urge_count=0, supervised=False, bounce=False,
+                           mass=lead is not None, mass_lead=False, harass=False, by_transfer=False,
+                           category_unmapped=False, accept_sent=False, escalated=False, notified=[],
+                           lead_order=lead))
+    session.execute(AppealRow.__table__.insert(), appeals)
+    session.execute(OrderRow.__table__.insert(), orders)

@@ -19,6 +19,9 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from liandong.analytics.history_service import HistoryImport
+from liandong.analytics.kpis import load_kpis
+from liandong.analytics.service import Analytics
 from liandong.auth.service import TokenCache
 from liandong.config import Settings
 from liandong.core.clock import Clock, SystemClock
@@ -148,6 +151,14 @@ class Liandong:
     def intake(self) -> Intake:  # 受理
         return Intake(self.city, self.router, self.orders, self.linkage, self.related, self.settings.phone_salt,
                       self.places)
+
+    @cached_property
+    def analytics(self) -> Analytics:  # 统计分析
+        return Analytics(self.city, load_kpis(CITIES_DIR / self.settings.city / "kpis.yaml"))
+
+    @cached_property
+    def history_import(self) -> HistoryImport:  # 历史诉求导入
+        return HistoryImport(self.router, self.places)
 
     @cached_property
     def intake_queue(self) -> IntakeQueue:

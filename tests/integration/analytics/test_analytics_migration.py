@@ -8,7 +8,7 @@ from liandong.orders.tables import OrderRow
 from liandong.storage.base import Base
 from liandong.storage.migrate import downgrade, upgrade
 
-TABLES = {"orders"}
+TABLES = {"orders", "analytics_history", "analytics_warnings"}
 NEW_COLUMNS = {"solved", "satisfaction", "contacted_at"}
 
 
@@ -28,6 +28,15 @@ def _diff(url: str):
         engine.dispose()
 
 
+def _tables(url: str) -> list[str]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return inspect(conn).get_table_names()
+    finally:
+        engine.dispose()
+
+
 def test_head_matches_the_order_model_and_0007_goes_down_and_up(db_url):
     assert OrderRow.__table__.c.solved is not None
     diff, cols = _diff(db_url)
@@ -35,5 +44,6 @@ def test_head_matches_the_order_model_and_0007_goes_down_and_up(db_url):
     assert NEW_COLUMNS <= cols
     downgrade(db_url, "0005")
     assert not NEW_COLUMNS & _diff(db_url)[1]
+    assert not {"analytics_history", "analytics_warnings"} & set(_tables(db_url))
     upgrade(db_url)
     assert _diff(db_url)[0] == []
