@@ -48,8 +48,10 @@ class HistoryImport:  # 历史诉求导入
     places: Gazetteer
 
     def prepare(self, rows: Iterable[tuple[int, dict]], columns: dict[str, str],
-                progress: Callable[[int], None] = lambda n: None) -> tuple[list[Prepared], list[BadRow]]:
-        """Check, route and place every row; (the rows ready to store, the bad rows with line and reason)."""
+                progress: Callable[[int], None] = lambda n: None,
+                use_gazetteer: bool = True) -> tuple[list[Prepared], list[BadRow]]:
+        """Check, route and place every row; (the rows ready to store, the bad rows with line and reason).
+        Without the gazetteer (another city's export) only the region column and the named place count."""
         items, bad, seen = [], [], {}
         for line, row in rows:
             try:
@@ -68,7 +70,8 @@ class HistoryImport:  # 历史诉求导入
             for item, decision in zip(batch, self._route(batch, bad)):
                 if decision is None:
                     continue
-                region = item.region or self.places.resolve(item.text, item.address).region
+                region = item.region or (self.places.resolve(item.text, item.address).region if use_gazetteer
+                                         else None)
                 ready.append(Prepared(item, decision.category_code, item.category or decision.category_name, region,
                                       named_place(item.subject or "", item.text)))
             progress(len(batch))

@@ -42,6 +42,7 @@ def history_import(
     db: DbOpt = None,
     source: Annotated[Optional[str], typer.Option(help="来源名称（缺省为文件名）")] = None,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="跳过问题行，导入其余各行")] = False,
+    gazetteer: Annotated[bool, typer.Option(help="用本市地名库定位（导入其他城市的数据时用 --no-gazetteer）")] = True,
 ) -> None:
     """Import a city's past appeals: routed and placed, kept with their own ids, no orders dispatched."""
     from liandong.analytics.history import parse_map
@@ -57,7 +58,7 @@ def history_import(
         data = list(rows)
         ctx = Liandong(settings(db))
         with typer.progressbar(length=len(data), label="检查、分类、定位", file=sys.stderr) as bar:
-            ready, bad = ctx.history_import.prepare(data, columns, bar.update)
+            ready, bad = ctx.history_import.prepare(data, columns, bar.update, use_gazetteer=gazetteer)
         for b in bad[:50]:
             typer.echo(f"第{b.line}行：{b.reason}", err=True)
         if len(bad) > 50:
