@@ -28,7 +28,7 @@ class TrendPolicy:  # 预警参数
     alpha: float = 0.005  # significance of one test (a day, or the day with the working day before)
     window: int = 30  # working days of baseline
     rest_window: int = 56  # calendar days over which rest days are averaged
-    min_count: int = 3  # fewer appeals than this never make a 高发
+    min_count: int = 4  # fewer appeals than this never make a 高发 (sparse series: see 新发)
     min_ratio: float = 1.5  # nor a count below 1.5 × expected
     floor: float = 0.3  # λ never below this (a series with no past: see 新发)
     min_history: int = 10  # days of baseline a series needs before 高发 is judged

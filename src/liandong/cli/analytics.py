@@ -107,3 +107,43 @@ def hotspots_command(
         for s in spots:
             typer.echo(f"{s.rank:>3}  热度 {s.heat:>6}  {s.count:>4} 条  {s.first_at:%Y-%m-%d}～{s.last_at:%Y-%m-%d}  "
                        f"{s.description[:60]}")
+
+
+def report_command(
+    kind: Annotated[str, typer.Argument(help="weekly（周报）、monthly（月报）、quarterly（季报）、street（街镇画像）")],
+    period: Annotated[str, typer.Option(help="统计周期：2019-W46、2019-11、2019-Q4")],
+    out: Annotated[Path, typer.Option(help="输出文件")],
+    fmt: Annotated[str, typer.Option("--format", help="xlsx 或 pdf")] = "pdf",
+    street: Annotated[Optional[str], typer.Option(help="街镇画像的街镇代码（9位）")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Write a report (民情热点周报, 月报, 季报, 街镇画像) as XLSX or PDF, for the whole city."""
+    from liandong.analytics.periods import parse_period
+    from liandong.analytics.reports.data import build_report
+    from liandong.app import Liandong
+    from liandong.core.actors import Actor, Role
+
+    with friendly_errors():
+        if fmt not in ("xlsx", "pdf"):
+            raise InvalidInput(f"格式「{fmt}」无效，可选：xlsx、pdf")
+        ctx = Liandong(settings(db))
+        city_admin = Actor("report", Role.ADMIN)
+        today = ctx.clock.now().date()
+        days = [d for d in parse_period(period).days() if d <= today]
+        with typer.progressbar(days, label="趋势研判（逐日）", file=sys.stderr) as bar, ctx.write() as session:
+            for day in bar:
+                ctx.warnings.scan(session, day=day, now=ctx.clock.now())
+        with ctx.read() as session:
+            data = build_report(session, ctx.analytics, city_admin, kind=kind, period_text=period, street=street,
+                                now=ctx.clock.now(), progress=lambda s: typer.echo(f"… {s}", err=True))
+        typer.echo("… 排版", err=True)
+        if fmt == "xlsx":
+            from liandong.analytics.reports.xlsx import render_xlsx
+
+            content = render_xlsx(data)
+        else:
+            from liandong.analytics.reports.pdf import render_pdf
+
+            content = render_pdf(data, ctx.analytics.kpis.composite.weights)
+        out.write_bytes(content)
+        typer.echo(f"已写出 {data.title}（{data.period.label}）：{out}（{len(content) // 1024} KB）")
