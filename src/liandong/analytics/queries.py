@@ -78,3 +78,21 @@ def figure_orders(session: Session, kpi: KpiDef, *, start: date, end: date, part
         select(O.number, O.platform, O.title, O.category_name, O.unit, O.region, O.status, O.created_at,
                O.dispatched_at, O.closed_at).where(cond).order_by(column.desc(), O.id.desc()).limit(limit)).all()
     return total, [dict(r._mapping) for r in rows]
+
+
+def place_grid(session: Session, *, start: date, end: date, scope: ColumnElement[bool],
+               top_categories: int = 8) -> tuple[list[str], list[tuple[str, list[int]]]]:
+    """Streets × the period's most frequent categories: the counts of a map-free heat grid (街镇热力表)."""
+    street, cat = func.substr(O.region, 1, 9), func.coalesce(O.category_name, literal("未分类"))
+    rows = session.execute(select(street, cat, func.count()).where(
+        in_range(O.created_at, start, end), scope, O.region.is_not(None), O.status.not_in(("cancelled", "merged")))
+        .group_by(street, cat)).all()
+    totals: dict[str, int] = defaultdict(int)
+    for _, c, n in rows:
+        totals[c] += n
+    cats = [c for c, _ in sorted(totals.items(), key=lambda kv: -kv[1])[:top_categories]]
+    grid: dict[str, list[int]] = defaultdict(lambda: [0] * len(cats))
+    for s, c, n in rows:
+        if c in cats:
+            grid[s][cats.index(c)] += n
+    return cats, sorted(grid.items(), key=lambda kv: -sum(kv[1]))
