@@ -19,6 +19,10 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from liandong.analytics.history_service import HistoryImport
+from liandong.analytics.kpis import load_kpis
+from liandong.analytics.service import Analytics
+from liandong.analytics.warnings import Warnings
 from liandong.auth.service import TokenCache
 from liandong.config import Settings
 from liandong.core.clock import Clock, SystemClock
@@ -159,6 +163,18 @@ class Liandong:
     @cached_property
     def surge(self) -> Surge:  # 话务激增
         return Surge(self.calendar, self.knowledge.search)
+
+    @cached_property
+    def analytics(self) -> Analytics:  # 统计分析
+        return Analytics(self.city, load_kpis(CITIES_DIR / self.settings.city / "kpis.yaml"))
+
+    @cached_property
+    def warnings(self) -> Warnings:  # 趋势预警
+        return Warnings(self.city, self.calendar.is_working_day)
+
+    @cached_property
+    def history_import(self) -> HistoryImport:  # 历史诉求导入
+        return HistoryImport(self.router, self.places)
 
     @cached_property
     def intake_queue(self) -> IntakeQueue:

@@ -66,6 +66,9 @@ _FIELD_NAMES = {
     "phone": "联系电话", "address": "地址", "region": "行政区划代码", "attachments": "附件", "action": "操作",
     "note": "说明", "unit": "承办单位", "reason": "原因", "satisfied": "是否满意", "rating": "评价分值",
     "days": "延期天数", "target": "目标", "category": "分类", "level": "事件等级", "body": "请求体",
+    "solved": "是否解决", "satisfaction": "满意度",
+    "period": "统计周期", "group": "统计维度", "grain": "粒度", "from": "起始日期", "to": "截止日期", "top": "热点数",
+    "part": "穿透口径", "warning_id": "预警编号",
     "page": "页码", "page_size": "每页条数",
 }
 

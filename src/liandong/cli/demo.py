@@ -23,11 +23,14 @@ def demo(
     from liandong.demo.desks import NAMES, build_desks, serve_desks, stop_desks
     from liandong.demo.knowledge import load_demo_knowledge
     from liandong.demo.simulate import DemoTraffic, DeskClient
+    from liandong.demo.history import seed_demo_history
+    from liandong.demo.simulate import DeskClient, DemoTraffic
     from liandong.demo.users import DESK_USERS, create_demo_users, write_users_file
 
     VAR.mkdir(exist_ok=True)
     typer.echo(f"【1/4】建库与互通密钥：{VAR}/demo-<平台>.db，{VAR}/demo-keys/（每对平台一把演示密钥）")
     ctxs = build_desks(VAR, port)
+    typer.echo(seed_demo_history(ctxs["12345"]))  # 统计分析：一年的演示历史
     rows, unit_tokens = [], {}
     for platform, ctx in ctxs.items():
         desk_rows, desk_units = create_demo_users(ctx, {platform: DESK_USERS[platform]})

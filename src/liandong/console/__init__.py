@@ -7,6 +7,7 @@ the static files and the main router, whose catch-all 404 must stay last.
 
 from liandong.console import (
     action_pages,
+    analytics_pages,
     board_pages,
     dispatch_pages,
     inbox_pages,
@@ -20,6 +21,7 @@ from liandong.console import (
 
 PAGE_ROUTERS = (intake_pages.router, police_pages.router, dispatch_pages.router, inbox_pages.router, action_pages.router,
                 board_pages.router, wall_pages.router, search_pages.router, knowledge_pages.router)
+                board_pages.router, wall_pages.router, search_pages.router, analytics_pages.router)
 
 
 def install(app) -> None:

@@ -28,6 +28,7 @@ EXTRA = [  # (label, path, roles) of the per-role pages, after the home list
     ("城运大屏", "/console/wall", {Role.SUPERVISOR, Role.ADMIN}),
     ("知识库", "/console/knowledge", {Role.SUPERVISOR, Role.KNOWLEDGE_ADMIN, Role.ADMIN}),
     ("查询", "/console/search", set(Role) - {Role.SYSTEM}),
+    ("统计分析", "/console/analytics", {Role.SUPERVISOR, Role.DISPATCHER, Role.ADMIN}),
 ]
 
 

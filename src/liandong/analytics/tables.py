@@ -1,0 +1,62 @@
+"""Analytics as stored: a city's past appeals (历史诉求, imported, never dispatched) and trend warnings.
+
+`analytics_history` keeps each imported row with its own id (`external_id`, unique per source), the
+category the router gave it and the place the gazetteer found (`region`) or, when the place is not in
+the city's gazetteer, the place named in the text (`place`). `analytics_warnings` holds one warning per
+kind × place × category × day; acknowledging it (已知悉) records who, when and why, once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Float, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from liandong.storage.base import Base, Moment
+
+
+class HistoryRow(Base):  # 历史诉求
+    __tablename__ = "analytics_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(64))  # the file it came from (its name)
+    external_id: Mapped[str] = mapped_column(String(64))  # the row's own id in the city's export
+    received_at: Mapped[datetime] = mapped_column(Moment())
+    subject: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    category_code: Mapped[str | None] = mapped_column(String(64))
+    category_name: Mapped[str | None] = mapped_column(String(128))
+    region: Mapped[str | None] = mapped_column(String(12))  # the gazetteer's street/community, if found
+    place: Mapped[str | None] = mapped_column(String(64))  # the place named in the text (小区、道路、村…)
+    likes: Mapped[int] = mapped_column(Integer, default=0)
+    imported_at: Mapped[datetime] = mapped_column(Moment())
+
+    __table_args__ = (
+        UniqueConstraint("source", "external_id", name="uq_analytics_history_source_external"),
+        Index("ix_analytics_history_received_at", "received_at"),
+    )
+
+
+class WarningRow(Base):  # 趋势预警
+    __tablename__ = "analytics_warnings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # high 高发 / new 新发 / mass 群诉 / joint 矛盾纠纷
+    place: Mapped[str] = mapped_column(String(12))  # street code
+    place_name: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(128))
+    day: Mapped[str] = mapped_column(String(10))  # the Beijing date it was raised for
+    count: Mapped[int] = mapped_column(Integer)
+    expected: Mapped[float] = mapped_column(Float)
+    p_value: Mapped[float] = mapped_column(Float)
+    orders: Mapped[list] = mapped_column(JSON, default=list)  # order numbers behind it
+    created_at: Mapped[datetime] = mapped_column(Moment())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(Moment())
+    acknowledged_note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("kind", "place", "category", "day", name="uq_analytics_warnings_key"),
+        Index("ix_analytics_warnings_day", "day"),
+    )
