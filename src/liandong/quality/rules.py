@@ -177,8 +177,14 @@ class Outcomes(_Strict):
         return self
 
 
+class Sampling(_Strict):  # 抽查: every fail, and these shares of the others
+    review_share: float = Field(ge=0, le=1)
+    pass_share: float = Field(ge=0, le=1)
+
+
 class QualityFile(_Strict):
     outcome: Outcomes
+    sampling: Sampling
     forbidden_words: list[str] = Field(min_length=1)
     rules: dict[str, dict | None]
     templates: list[Template] = Field(min_length=1)
@@ -191,6 +197,8 @@ class QualityRules:  # 质检规则
     forbidden_words: tuple[str, ...]
     params: dict[str, BaseModel]
     templates: tuple[Template, ...]
+    review_share: float = 0.5
+    pass_share: float = 0.05
 
     def template_for(self, record: str, kind: str | None) -> Template:
         """The template for this kind of call or reply; the first of its record when the kind is unknown."""
@@ -227,7 +235,7 @@ def load_quality_rules(path: Path) -> QualityRules:
     if not {t.record for t in parsed.templates} >= {"call", "reply"}:
         raise ConfigError(str(path), "来电（call）和答复（reply）至少各需要一个模板")
     return QualityRules(parsed.outcome.pass_, parsed.outcome.review, tuple(parsed.forbidden_words), params,
-                        tuple(parsed.templates))
+                        tuple(parsed.templates), parsed.sampling.review_share, parsed.sampling.pass_share)
 
 
 def load_city_quality(city: str) -> QualityRules:
