@@ -105,7 +105,7 @@ def _timed(lines: list[tuple[str, str]], rng: random.Random, *, silence: bool, o
                 and turns_of[i] >= 2.6]
         overlap_at = rng.choice(fits) if fits else None
     near_overlap = None if overlap else rng.choice([i for i in range(1, len(lines)) if lines[i][0] != lines[i - 1][0]])
-    silence_at = rng.choice([i for i in range(1, len(lines)) if i != overlap_at]) if silence else None
+    silence_at = rng.choice([i for i in range(1, len(lines)) if i not in (overlap_at, near_overlap)]) if silence else None
     near_gap = rng.random() < 0.3
     for i, (speaker, text) in enumerate(lines):
         gap = rng.uniform(0.3, 1.8)

@@ -43,16 +43,22 @@ def _whole(text: str) -> Span:
     return Span("reply", 0, len(text), _quote(text, 0, len(text)))
 
 
-def substance(reply: str, rules: QualityRules) -> tuple[int, list[Span]]:
-    """The Chinese characters left once the clauses that say nothing are removed, and those clauses."""
-    boiler = _compiled(tuple(rules.params["reply.non_answer"].boilerplate))
+@lru_cache(maxsize=4)
+def _substance(reply: str, boilerplate: tuple[str, ...]) -> tuple[int, tuple[Span, ...]]:
+    boiler = _compiled(boilerplate)
     count, said = 0, []
     for start, end, clause in clauses(reply):
         if any(p.search(clause) for p in boiler):
             said.append(Span("reply", start, end, _quote(reply, start, end)))
         else:
             count += len(_HAN.findall(clause))
-    return count, said
+    return count, tuple(said)
+
+
+def substance(reply: str, rules: QualityRules) -> tuple[int, tuple[Span, ...]]:
+    """The Chinese characters left once the clauses that say nothing are removed, and those clauses (the
+    three rules that ask for the same reply share one computation)."""
+    return _substance(reply, tuple(rules.params["reply.non_answer"].boilerplate))
 
 
 def non_answer(reply: str, rules: QualityRules) -> Finding | None:
