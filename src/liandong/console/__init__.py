@@ -12,13 +12,14 @@ from liandong.console import (
     inbox_pages,
     intake_pages,
     police_pages,
+    quality_pages,
     search_pages,
     wall_pages,
     web,
 )
 
 PAGE_ROUTERS = (intake_pages.router, police_pages.router, dispatch_pages.router, inbox_pages.router, action_pages.router,
-                board_pages.router, wall_pages.router, search_pages.router)
+                board_pages.router, wall_pages.router, search_pages.router, quality_pages.router)
 
 
 def install(app) -> None:
