@@ -50,9 +50,13 @@ class DemoCall:  # 演示来电
     truth: frozenset[str]  # the rules that should fire
 
 
-def generate_call(rng: random.Random, *, operator_no: str = "3027", bad_share: float = 0.3) -> DemoCall:
-    kind, category, issue, request = rng.choice(MATTERS)
-    place = rng.choice(PLACES)
+def generate_call(rng: random.Random, *, operator_no: str = "3027", bad_share: float = 0.3,
+                  place: str | None = None, issue: str | None = None, kind: str | None = None) -> DemoCall:
+    """A call about a matter of `MATTERS` at one of `PLACES` — or, for a demo order, about its own words
+    (`issue`) at its own address (`place`), so the order and the call agree unless a fault says otherwise."""
+    kind_, category, issue_, request = rng.choice(MATTERS)
+    kind, place = kind or kind_, place or rng.choice(PLACES)
+    issue, request = (issue.rstrip("。！!"), "") if issue else (issue_, request)
     phone = f"13{rng.randint(100000000, 999999999)}"
     truth: set[str] = set()
 
@@ -65,7 +69,7 @@ def generate_call(rng: random.Random, *, operator_no: str = "3027", bad_share: f
     lines: list[tuple[str, str]] = []
     lines.append(("operator", rng.choice(OPENINGS_BAD) if bad("call.opening") else
                   rng.choice(OPENINGS_GOOD).format(no=operator_no)))
-    lines.append(("caller", f"我在{place}，{issue}，{request}。"))
+    lines.append(("caller", f"我在{place}，{issue}，{request}。" if request else f"我在{place}，{issue}。"))
     if kind == "投诉":
         lines.append(("operator", rng.choice(NO_READBACK) if bad("call.soothing") else rng.choice(SOOTHE)))
     if bad("call.forbidden"):
@@ -87,7 +91,7 @@ def generate_call(rng: random.Random, *, operator_no: str = "3027", bad_share: f
     if not overlapped:
         truth.discard("call.overlap")
     recorded_place = place if not bad("call.consistency_place") else rng.choice([p for p in PLACES if p != place])
-    recorded_text = f"{issue}，{request}" if not bad("call.consistency_request") else \
+    recorded_text = (f"{issue}，{request}" if request else issue) if not bad("call.consistency_request") else \
         next(f"{m[2]}，{m[3]}" for m in rng.sample(MATTERS, len(MATTERS)) if m[2] != issue)
     hangup = "operator" if bad("call.hangup_first") else "caller"
     return DemoCall(transcript, hangup, kind, category, recorded_place, recorded_text, phone, frozenset(truth))
