@@ -187,3 +187,17 @@ def test_batch_import_is_all_or_nothing(qw: World):
                                                                   {"order": b, "notes": "来电反映占道摆摊"}]})
     assert r.status_code == 201 and r.json()["count"] == 2
     assert qw.post("inspector", "/quality/calls/import", {"items": []}).status_code == 422
+
+
+def test_the_same_reply_to_a_different_matter_is_flagged_but_not_to_a_repeat_of_the_same(qw: World):
+    first = open_order(qw)
+    repeat = open_order(qw)  # the same appeal again: sharing its reply is right
+    other = qw.post("operator", "/appeals", {**APPEAL, "text": "咨询一下灵活就业人员怎么缴纳医疗保险",
+                                             "address": "东城区人社服务中心"}).json()["orders"][0]["id"]
+    for number in (first, repeat):
+        reply(qw, number, GOOD_REPLY)
+    assert qw.act("dispatcher", other, "dispatch", unit="URBAN").status_code in (200, 409)
+    reply(qw, other, GOOD_REPLY.replace("0000-12345678", "0000-99998888"))
+    rules = {n: {f["rule"] for f in qw.get("supervisor", f"/quality/orders/{n}").json()["inspections"][0]["findings"]}
+             for n in (repeat, other)}
+    assert "reply.copy_paste" not in rules[repeat] and "reply.copy_paste" in rules[other]

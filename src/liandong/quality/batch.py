@@ -46,7 +46,8 @@ def check_rows(rows: Iterable[dict], columns: Columns, inspector: Inspector) -> 
     keys = [row.get(columns.id) or str(n) if columns.id else str(n) for n, row in enumerate(rows, start=1)]
     index = CopyIndex()
     for key, row in zip(keys, rows):
-        index.add(key, row.get(columns.subject, "") if columns.subject else "", row.get(columns.reply) or "")
+        index.add(key, (row.get(columns.subject) or "") if columns.subject else "", row.get(columns.reply) or "",
+                  row.get(columns.text) or "")
     copies = index.nearest_all()
     out = []
     for key, row in zip(keys, rows):

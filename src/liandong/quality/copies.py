@@ -36,6 +36,20 @@ def fingerprint(reply: str) -> str:
     return f"{zlib.crc32(normalise(reply).encode()):08x}{len(normalise(reply)):05d}"
 
 
+def appeal_bigrams(subject: str, text: str) -> tuple[set[str], set[str]]:
+    """What an appeal is about (its subject's and its opening's bigrams), to tell a repeat of the same
+    matter — which may rightly share a reply — from another matter."""
+    return bigrams(subject), bigrams(text[:300])
+
+
+def appeal_similarity(a: tuple[set[str], set[str]], b: tuple[set[str], set[str]]) -> float:
+    """The larger of the subjects' overlap (|A∩B| / the smaller: a subject reworded or shortened by a second
+    citizen stays close) and the openings' Jaccard index."""
+    (sa, ta), (sb, tb) = a, b
+    subject = len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
+    return max(subject, jaccard(ta, tb))
+
+
 def jaccard(a: set | frozenset, b: set | frozenset) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
@@ -43,10 +57,10 @@ def jaccard(a: set | frozenset, b: set | frozenset) -> float:
 class CopyIndex:  # 答复雷同索引
     def __init__(self, *, common_share: float = 0.05) -> None:
         self.common_share = common_share
-        self._items: dict[str, tuple[frozenset[int], set[str]]] = {}
+        self._items: dict[str, tuple[frozenset[int], tuple[set[str], set[str]]]] = {}
 
-    def add(self, key: str, subject: str, reply: str) -> None:
-        self._items[key] = (sketch(reply), bigrams(subject))
+    def add(self, key: str, subject: str, reply: str, text: str = "") -> None:
+        self._items[key] = (sketch(reply), appeal_bigrams(subject, text))
 
     def nearest_all(self) -> dict[str, CopyHit]:
         """For every reply with a near copy, the closest reply to another appeal."""
@@ -65,8 +79,7 @@ class CopyIndex:  # 答复雷同索引
             for other, _ in shared.most_common(5):
                 sim = jaccard(mine, kept[other])
                 if best is None or sim > best.similarity:
-                    subject_sim = jaccard(self._items[key][1], self._items[other][1])
-                    best = CopyHit(other, sim, subject_sim)
+                    best = CopyHit(other, sim, appeal_similarity(self._items[key][1], self._items[other][1]))
             if best is not None:
                 hits[key] = best
         return hits

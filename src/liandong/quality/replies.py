@@ -26,7 +26,7 @@ _QUOTE = 60
 class CopyHit:  # the closest reply to a different appeal
     other: str  # its id (order number or row id)
     similarity: float
-    subject_similarity: float
+    appeal_similarity: float  # of the two appeals: a repeat of the same matter may share its reply
 
 
 @lru_cache(maxsize=256)
@@ -155,7 +155,7 @@ def timeliness(facts: OrderFacts, rules: QualityRules, calendar: WorkingCalendar
 def copy_paste(reply: str, hit: CopyHit | None, rules: QualityRules) -> Finding | None:
     params = rules.params["reply.copy_paste"]
     if hit is None or len(reply) < params.min_chars or hit.similarity < params.min_similarity \
-            or hit.subject_similarity > params.max_subject_similarity:
+            or hit.appeal_similarity > params.max_appeal_similarity:
         return None
     return Finding("reply.copy_paste", f"答复与另一件不同诉求（{hit.other}）的答复雷同（相似度 {hit.similarity:.0%}）",
                    (_whole(reply),))

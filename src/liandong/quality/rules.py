@@ -104,7 +104,7 @@ class Timeliness(_Strict):
 
 class CopyPaste(_Strict):
     min_similarity: float = Field(gt=0, le=1)
-    max_subject_similarity: float = Field(gt=0, le=1)
+    max_appeal_similarity: float = Field(gt=0, le=1)  # of the two appeals (subject + opening of the text)
     min_chars: int = Field(ge=10, le=2000)
 
 

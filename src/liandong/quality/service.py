@@ -28,7 +28,7 @@ from liandong.orders.scope import require_view
 from liandong.orders.service import Orders, get_order
 from liandong.orders.states import Action
 from liandong.orders.tables import OrderRow
-from liandong.quality.copies import fingerprint
+from liandong.quality.copies import appeal_bigrams, appeal_similarity, fingerprint
 from liandong.quality.inspector import Inspector
 from liandong.quality.model import (
     CallRecord,
@@ -40,7 +40,6 @@ from liandong.quality.model import (
 from liandong.quality.replies import CopyHit
 from liandong.quality.rules import RULES, QualityRules
 from liandong.quality.tables import CallRecordRow, FindingRow, InspectionRow
-from liandong.quality.text import bigrams
 from liandong.supervision.calendar import WorkingCalendar
 
 REVIEWERS = (Role.SUPERVISOR, Role.INSPECTOR)  # who reads the queue and gives verdicts (admin as well)
@@ -109,15 +108,16 @@ class Quality:  # 质检
     def _copy_of(self, session: Session, order: OrderRow, reply: str) -> CopyHit | None:
         """The same reply (digits and punctuation aside) stored for another order with a different subject."""
         rows = session.execute(
-            select(OrderRow.number, OrderRow.title).join(InspectionRow, InspectionRow.order_id == OrderRow.id)
+            select(OrderRow.number, OrderRow.title, AppealRow.text)
+            .join(InspectionRow, InspectionRow.order_id == OrderRow.id).join(AppealRow, AppealRow.id == OrderRow.appeal_id)
             .where(InspectionRow.fingerprint == fingerprint(reply), InspectionRow.order_id != order.id)
             .limit(20)).all()
-        mine = bigrams(order.title or "")
-        for number, title in rows:
-            theirs = bigrams(title or "")
-            subject_similarity = len(mine & theirs) / len(mine | theirs) if mine | theirs else 1.0
-            if subject_similarity <= self.rules.params["reply.copy_paste"].max_subject_similarity:
-                return CopyHit(number, 1.0, subject_similarity)
+        facts = self.facts(session, order)
+        mine = appeal_bigrams(facts.subject, facts.text)
+        for number, title, text in rows:
+            similarity = appeal_similarity(mine, appeal_bigrams(title or "", text or ""))
+            if similarity <= self.rules.params["reply.copy_paste"].max_appeal_similarity:
+                return CopyHit(number, 1.0, similarity)
         return None
 
     # -- storing -----------------------------------------------------------------------------------
