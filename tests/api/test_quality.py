@@ -201,3 +201,16 @@ def test_the_same_reply_to_a_different_matter_is_flagged_but_not_to_a_repeat_of_
     rules = {n: {f["rule"] for f in qw.get("supervisor", f"/quality/orders/{n}").json()["inspections"][0]["findings"]}
              for n in (repeat, other)}
     assert "reply.copy_paste" not in rules[repeat] and "reply.copy_paste" in rules[other]
+
+
+def test_a_sampled_record_with_nothing_to_judge_is_marked_read_and_leaves_the_queue(qw: World):
+    number = open_order(qw)
+    rude = [GOOD_CALL[0] | {"text": "喂，请讲。"}, *GOOD_CALL[1:]]
+    r = qw.post("operator", f"/orders/{number}/call-record", {"transcript": rude})
+    inspection = r.json()["inspection"]
+    assert r.json()["sampled"] is True  # a fail is always sampled
+    assert qw.post("handler_urban", f"/quality/inspections/{inspection}/reviewed").status_code == 403
+    r = qw.post("inspector", f"/quality/inspections/{inspection}/reviewed")
+    assert r.status_code == 200 and r.json()["reviewed_by"] == "inspector"
+    assert all(i["order"] != number for i in qw.get("inspector", "/quality/queue").json()["items"])
+    assert qw.post("inspector", "/quality/inspections/424242/reviewed").status_code == 404

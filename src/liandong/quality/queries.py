@@ -12,7 +12,7 @@ from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from liandong.core.actors import Actor
-from liandong.core.errors import InvalidInput, NotFound
+from liandong.core.errors import InvalidInput
 from liandong.orders.scope import require_view, scope_filter
 from liandong.orders.service import get_order
 from liandong.orders.tables import OrderRow
@@ -85,14 +85,6 @@ def order_quality(session: Session, actor: Actor, platform: str, number: str) ->
                         for r in current],
         "history": len(rows) - len(current),
     }
-
-
-def inspection_order(session: Session, inspection_id: int) -> str:
-    number = session.scalar(select(OrderRow.number).join(InspectionRow, InspectionRow.order_id == OrderRow.id)
-                            .where(InspectionRow.id == inspection_id))
-    if number is None:
-        raise NotFound(f"没有编号为 {inspection_id} 的质检记录")
-    return number
 
 
 def rollup(session: Session, actor: Actor, platform: str, *, by: str, record: str | None = None,
