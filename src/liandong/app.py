@@ -1,7 +1,8 @@
 """Composition root: builds storage, clock, city, router and the capabilities, and wires their events.
 
     orders ──OrderOpened / OrderChanged──▶ supervision.on_order_event   (deadlines, bounce marks)
-                                      └──▶ linkage.on_order_event       (shadow orders, messages to peers)
+                                      ├──▶ linkage.on_order_event       (shadow orders, messages to peers)
+                                      └──▶ quality.on_order_event       (每条答复 inspected: 质检)
     write sessions ──before_flush──▶ supervision.before_flush            (deadlines written once per flush)
 
 Each capability receives the collaborators it uses; only the shells (API, CLI, workers) hold this object.
@@ -38,6 +39,8 @@ from liandong.linkage.rules import load_linkage
 from liandong.linkage.service import Linkage
 from liandong.linkage.watch import watch_once
 from liandong.orders.service import Orders
+from liandong.quality.rules import load_city_quality
+from liandong.quality.service import Quality
 from liandong.regions.places import Gazetteer, load_gazetteer
 from liandong.regions.registry import CITIES_DIR, CityRegistry, load_city
 from liandong.routing.lists import load_city_routing
@@ -60,6 +63,7 @@ class Core:
     orders: Orders
     supervision: Supervision
     linkage: Linkage
+    quality: Quality
 
 
 @dataclass
@@ -134,10 +138,13 @@ class Liandong:
         rules = self.exchange.rules if self.exchange is not None \
             else load_linkage(CITIES_DIR / self.settings.city / "linkage.yaml")
         linkage = Linkage(orders, self.city, self.local_platforms, rules, self.exchange)
+        quality = Quality(load_city_quality(self.settings.city), self.calendar, orders)
         orders.subscribe(supervision.on_order_event)
         orders.subscribe(linkage.on_order_event)
         orders.subscribe(self.knowledge.on_order_event)  # 回访 → the entry's satisfaction counts
         return Core(orders, supervision, linkage)
+        orders.subscribe(quality.on_order_event)
+        return Core(orders, supervision, linkage, quality)
 
     @property
     def orders(self) -> Orders:  # 工单/警单
@@ -150,6 +157,10 @@ class Liandong:
     @property
     def linkage(self) -> Linkage:  # 联动
         return self._core.linkage
+
+    @property
+    def quality(self) -> Quality:  # 质检
+        return self._core.quality
 
     @cached_property
     def intake(self) -> Intake:  # 受理

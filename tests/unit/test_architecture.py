@@ -18,6 +18,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "liandong"
 SHELLS = {"api", "console", "cli", "demo", "app", "storage.migrations"}  # may know every capability
 DOMAIN = {"knowledge", "appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions"}
 DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions", "analytics"}
+DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions", "quality"}
 LAYERS = {  # package → the liandong packages it may import (besides itself)
     "core": set(),
     "config": {"core"},
@@ -33,6 +34,7 @@ LAYERS = {  # package → the liandong packages it may import (besides itself)
     "intake": {"core", "regions", "routing", "storage", "appeals", "orders", "supervision", "linkage"},
     "knowledge": {"core", "regions", "routing", "storage", "appeals", "orders", "intake"},
     "analytics": {"core", "regions", "routing", "storage", "appeals", "orders", "supervision"},
+    "quality": {"core", "storage", "appeals", "orders", "supervision"},
 }
 
 

@@ -24,6 +24,7 @@ def demo(
     from liandong.demo.knowledge import load_demo_knowledge
     from liandong.demo.simulate import DemoTraffic, DeskClient
     from liandong.demo.history import seed_demo_history
+    from liandong.demo.quality_seed import seed_call_records
     from liandong.demo.simulate import DeskClient, DemoTraffic
     from liandong.demo.users import DESK_USERS, create_demo_users, write_users_file
 
@@ -62,6 +63,7 @@ def demo(
             typer.echo(f"模拟 {simulate} 条诉求流入两个平台（受理 → 分流 → 派单/转办 → 办理 → 反馈 → 办结）：")
             traffic.run(simulate, start=gov.clock.now())
             typer.echo(traffic.supervise())
+            typer.echo(seed_call_records(gov, seed=seed))  # 质检: call records on the demo orders
         example = next(r for r in rows if r["role"] == "operator")
         typer.echo(f"\n试一试：curl -H 'Authorization: Bearer {example['token']}' "
                    f"{running['12345'].url}/api/v1/orders?status=peer_handling")

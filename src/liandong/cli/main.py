@@ -14,6 +14,7 @@ from liandong.cli.common import friendly_errors, settings
 from liandong.cli.demo import demo
 from liandong.cli.knowledge import app as knowledge_app
 from liandong.cli.model import app as model_app
+from liandong.cli.quality import app as quality_app
 from liandong.cli.route import route_command
 from liandong.cli.sla import app as sla_app
 from liandong.cli.users import token, user_app
@@ -32,6 +33,7 @@ app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(history_app, name="history")
 app.command("hotspots")(hotspots_command)
 app.command("report")(report_command)
+app.add_typer(quality_app, name="quality")
 supervise_app = typer.Typer(help="督办检查（supervision checks）", no_args_is_help=True)
 app.add_typer(supervise_app, name="supervise")
 

@@ -14,6 +14,7 @@ from liandong.console import (
     intake_pages,
     knowledge_pages,
     police_pages,
+    quality_pages,
     search_pages,
     wall_pages,
     web,
@@ -22,6 +23,7 @@ from liandong.console import (
 PAGE_ROUTERS = (intake_pages.router, police_pages.router, dispatch_pages.router, inbox_pages.router, action_pages.router,
                 board_pages.router, wall_pages.router, search_pages.router, knowledge_pages.router)
                 board_pages.router, wall_pages.router, search_pages.router, analytics_pages.router)
+                board_pages.router, wall_pages.router, search_pages.router, quality_pages.router)
 
 
 def install(app) -> None:

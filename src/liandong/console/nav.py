@@ -29,6 +29,7 @@ EXTRA = [  # (label, path, roles) of the per-role pages, after the home list
     ("知识库", "/console/knowledge", {Role.SUPERVISOR, Role.KNOWLEDGE_ADMIN, Role.ADMIN}),
     ("查询", "/console/search", set(Role) - {Role.SYSTEM}),
     ("统计分析", "/console/analytics", {Role.SUPERVISOR, Role.DISPATCHER, Role.ADMIN}),
+    ("质检台", "/console/quality", {Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN}),
 ]
 
 

@@ -16,6 +16,7 @@ from liandong.knowledge.tables import (  # noqa: F401
     SurgeSwitchRow,
 )
 from liandong.orders.tables import OrderEventRow, OrderRow  # noqa: F401
+from liandong.quality.tables import CallRecordRow, FindingRow, InspectionRow  # noqa: F401
 from liandong.storage.base import Base
 from liandong.storage.idempotency import IdempotencyRow  # noqa: F401
 

@@ -1,0 +1,43 @@
+"""质检台 in a real browser: the supervisor opens the queue, sees the words behind a failed reply highlighted,
+confirms the finding and sends the reply back to the unit (重办)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.test_console_browser import appeal, sign_in
+from tests.console_kit import give_passwords
+
+NON_ANSWER = "您好！您反映的问题已转相关部门核实处理，有关情况将及时反馈。"
+CALL = [
+    {"speaker": "operator", "start": 0.5, "end": 2.0, "text": "喂，请讲。"},
+    {"speaker": "caller", "start": 2.5, "end": 8.0, "text": "东城区和平路18号门口有人占道经营，车都进不来。"},
+    {"speaker": "operator", "start": 20.0, "end": 22.0, "text": "这个不归我们管。"},
+]
+
+
+def test_supervisor_confirms_a_finding_and_sends_the_reply_back(desk, new_page, shots):
+    give_passwords(desk.ctx, "supervisor")
+    number = appeal(desk)
+    assert desk.post("operator", f"/orders/{number}/call-record", {"transcript": CALL, "hangup_by": "operator"}
+                     ).status_code == 201
+    assert desk.act("handler_urban", number, "sign").status_code == 200
+    assert desk.act("handler_urban", number, "reply", note=NON_ANSWER).status_code == 200
+    page = new_page()
+    sign_in(page, "supervisor", path="/console/quality")
+    expect(page).to_have_url(f"{desk.url}/console/quality")
+    expect(page.locator("#queue")).to_contain_text(number)
+    page.click(f"#queue a:has-text('{number}')")
+    expect(page.locator("#reply-text mark").first).to_be_visible()
+    expect(page.locator("#call mark", has_text="不归我们管")).to_be_visible()
+    page.screenshot(path=str(shots / "quality_order.png"), full_page=True)
+    page.locator(".finding", has_text="以转代答").get_by_role("button", name="确认").click()
+    expect(page.locator("#notice")).to_have_text("已确认该发现")
+    expect(page.locator(".finding", has_text="以转代答")).to_contain_text("已确认（supervisor）")
+    page.fill("#reopen-form input[name=reason]", "请写明调查结果和处理依据")
+    page.click("#reopen-form button")
+    expect(page.locator("#notice")).to_have_text("已退回承办单位重办")
+    assert desk.get("supervisor", f"/orders/{number}").json()["status"] == "dispatched"
+    page.goto("/console/quality")
+    page.screenshot(path=str(shots / "quality_queue.png"), full_page=True)
+    expect(page.locator("#rank-units")).to_contain_text("URBAN")
