@@ -35,6 +35,7 @@ from liandong.orders.service import Orders
 from liandong.regions.places import Gazetteer, load_gazetteer
 from liandong.regions.registry import CITIES_DIR, CityRegistry, load_city
 from liandong.routing.lists import load_city_routing
+from liandong.share.service import Share
 from liandong.storage.db import make_engine, make_session_factory, make_writer_engine
 from liandong.supervision.limits import load_city_time_limits
 from liandong.supervision.related_service import RelatedFinder
@@ -115,6 +116,10 @@ class Liandong:
     @cached_property
     def related(self) -> RelatedFinder:  # 重复来电 / 群诉 研判
         return RelatedFinder()
+
+    @cached_property
+    def share(self) -> Share:  # 数据共享
+        return Share(self.city, cursor_key=("feed-cursor:" + self.settings.audit_key).encode())
 
     @cached_property
     def token_cache(self) -> TokenCache:

@@ -16,7 +16,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "liandong"
 SHELLS = {"api", "console", "cli", "demo", "app", "storage.migrations"}  # may know every capability
-DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions"}
+DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions", "share"}
 LAYERS = {  # package → the liandong packages it may import (besides itself)
     "core": set(),
     "config": {"core"},
@@ -30,6 +30,7 @@ LAYERS = {  # package → the liandong packages it may import (besides itself)
     "supervision": {"core", "storage", "appeals", "orders"},
     "linkage": {"core", "config", "regions", "routing", "storage", "appeals", "orders", "exchange"},
     "intake": {"core", "regions", "routing", "storage", "appeals", "orders", "supervision", "linkage"},
+    "share": {"core", "regions", "storage"},
 }
 
 

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from liandong import __version__
 from liandong.api import errors
 from liandong.api.limits import BodyLimit
-from liandong.api.routers import appeals, meta, orders, supervision
+from liandong.api.routers import appeals, meta, orders, share, supervision
 from liandong.app import Liandong
 from liandong.console import install as install_console
 from liandong.supervision.scheduler import Scheduler
@@ -52,7 +52,7 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
     )
     app.state.ctx = ctx
     errors.install(app)
-    for r in (appeals.router, orders.router, supervision.router, meta.router):
+    for r in (appeals.router, orders.router, supervision.router, meta.router, share.router):
         app.include_router(r, prefix="/api/v1")
     if ctx.exchange is not None:  # peers sign each message (HMAC); no bearer token on this route
         app.include_router(ctx.exchange_router())
