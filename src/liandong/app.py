@@ -119,7 +119,8 @@ class Liandong:
 
     @cached_property
     def share(self) -> Share:  # 数据共享
-        return Share(self.city, cursor_key=("feed-cursor:" + self.settings.audit_key).encode())
+        return Share(self.city, ("feed-cursor:" + self.settings.audit_key).encode(), read=self.read, write=self.write,
+                     clock=self.clock)
 
     @cached_property
     def token_cache(self) -> TokenCache:
@@ -135,6 +136,7 @@ class Liandong:
         linkage = Linkage(orders, self.city, self.local_platforms, rules, self.exchange)
         orders.subscribe(supervision.on_order_event)
         orders.subscribe(linkage.on_order_event)
+        orders.subscribe(Share.on_order_event)  # the change feed (变更流), in the change's transaction
         return Core(orders, supervision, linkage)
 
     @property
