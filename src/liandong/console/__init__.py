@@ -13,12 +13,13 @@ from liandong.console import (
     intake_pages,
     police_pages,
     search_pages,
+    share_pages,
     wall_pages,
     web,
 )
 
 PAGE_ROUTERS = (intake_pages.router, police_pages.router, dispatch_pages.router, inbox_pages.router, action_pages.router,
-                board_pages.router, wall_pages.router, search_pages.router)
+                board_pages.router, wall_pages.router, search_pages.router, share_pages.router)
 
 
 def install(app) -> None:
