@@ -44,6 +44,7 @@ from liandong.quality.service import Quality
 from liandong.regions.places import Gazetteer, load_gazetteer
 from liandong.regions.registry import CITIES_DIR, CityRegistry, load_city
 from liandong.routing.lists import load_city_routing
+from liandong.share.service import Share
 from liandong.storage.db import make_engine, make_session_factory, make_writer_engine
 from liandong.supervision.limits import load_city_time_limits
 from liandong.supervision.related_service import RelatedFinder
@@ -127,6 +128,11 @@ class Liandong:
         return RelatedFinder()
 
     @cached_property
+    def share(self) -> Share:  # 数据共享
+        return Share(self.city, ("feed-cursor:" + self.settings.audit_key).encode(), read=self.read, write=self.write,
+                     clock=self.clock, orders=self.orders)
+
+    @cached_property
     def token_cache(self) -> TokenCache:
         return TokenCache()
 
@@ -142,6 +148,7 @@ class Liandong:
         orders.subscribe(supervision.on_order_event)
         orders.subscribe(linkage.on_order_event)
         orders.subscribe(self.knowledge.on_order_event)  # 回访 → the entry's satisfaction counts
+        orders.subscribe(Share.on_order_event)  # the change feed (变更流), in the change's transaction
         return Core(orders, supervision, linkage)
         orders.subscribe(quality.on_order_event)
         return Core(orders, supervision, linkage, quality)

@@ -19,6 +19,7 @@ SHELLS = {"api", "console", "cli", "demo", "app", "storage.migrations"}  # may k
 DOMAIN = {"knowledge", "appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions"}
 DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions", "analytics"}
 DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions", "quality"}
+DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions", "share"}
 LAYERS = {  # package → the liandong packages it may import (besides itself)
     "core": set(),
     "config": {"core"},
@@ -35,6 +36,7 @@ LAYERS = {  # package → the liandong packages it may import (besides itself)
     "knowledge": {"core", "regions", "routing", "storage", "appeals", "orders", "intake"},
     "analytics": {"core", "regions", "routing", "storage", "appeals", "orders", "supervision"},
     "quality": {"core", "storage", "appeals", "orders", "supervision"},
+    "share": {"core", "regions", "storage", "appeals", "orders", "exchange"},
 }
 
 

@@ -15,6 +15,7 @@ from liandong.api.limits import BodyLimit
 from liandong.api.routers import appeals, knowledge, meta, orders, supervision, surge
 from liandong.api.routers import analytics, appeals, meta, orders, supervision
 from liandong.api.routers import appeals, meta, orders, quality, supervision
+from liandong.api.routers import appeals, meta, orders, share, supervision
 from liandong.app import Liandong
 from liandong.console import install as install_console
 from liandong.supervision.scheduler import Scheduler
@@ -57,6 +58,7 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
     for r in (appeals.router, orders.router, supervision.router, meta.router, knowledge.router, surge.router):
     for r in (appeals.router, orders.router, supervision.router, meta.router, analytics.router):
     for r in (appeals.router, orders.router, supervision.router, quality.router, meta.router):
+    for r in (appeals.router, orders.router, supervision.router, meta.router, share.router):
         app.include_router(r, prefix="/api/v1")
     if ctx.exchange is not None:  # peers sign each message (HMAC); no bearer token on this route
         app.include_router(ctx.exchange_router())

@@ -11,6 +11,8 @@ import typer
 from liandong.cli.analytics import history_app, hotspots_command, report_command
 from liandong.cli.audit import app as audit_app
 from liandong.cli.common import friendly_errors, settings
+from liandong.cli.consumers import consumer_app
+from liandong.cli.share import share_app
 from liandong.cli.demo import demo
 from liandong.cli.knowledge import app as knowledge_app
 from liandong.cli.model import app as model_app
@@ -34,6 +36,8 @@ app.add_typer(history_app, name="history")
 app.command("hotspots")(hotspots_command)
 app.command("report")(report_command)
 app.add_typer(quality_app, name="quality")
+app.add_typer(consumer_app, name="consumer")
+app.add_typer(share_app, name="share")
 supervise_app = typer.Typer(help="督办检查（supervision checks）", no_args_is_help=True)
 app.add_typer(supervise_app, name="supervise")
 

@@ -16,6 +16,7 @@ from liandong.console import (
     police_pages,
     quality_pages,
     search_pages,
+    share_pages,
     wall_pages,
     web,
 )
@@ -24,6 +25,7 @@ PAGE_ROUTERS = (intake_pages.router, police_pages.router, dispatch_pages.router,
                 board_pages.router, wall_pages.router, search_pages.router, knowledge_pages.router)
                 board_pages.router, wall_pages.router, search_pages.router, analytics_pages.router)
                 board_pages.router, wall_pages.router, search_pages.router, quality_pages.router)
+                board_pages.router, wall_pages.router, search_pages.router, share_pages.router)
 
 
 def install(app) -> None:
