@@ -31,6 +31,8 @@ from liandong.linkage.incoming import IncomingHandlers
 from liandong.linkage.rules import load_linkage
 from liandong.linkage.service import Linkage
 from liandong.linkage.watch import watch_once
+from liandong.open311.keys import ClientKeys, NoClients
+from liandong.open311.service import Open311
 from liandong.orders.service import Orders
 from liandong.regions.places import Gazetteer, load_gazetteer
 from liandong.regions.registry import CITIES_DIR, CityRegistry, load_city
@@ -153,6 +155,14 @@ class Liandong:
     def intake_queue(self) -> IntakeQueue:
         """The intake queue (成批受理) the API submits appeals through: one writer thread, group commit."""
         return IntakeQueue(self.intake, self.write)
+
+    @cached_property
+    def open311(self) -> Open311:  # Open311 GeoReport v2
+        return Open311(self.city, load_city_routing(self.settings.city).items)
+
+    @cached_property
+    def open311_keys(self) -> ClientKeys:  # Open311 接入方（数据共享的接入方登记）
+        return NoClients()
 
     @cached_property
     def exchange(self) -> DeskExchange | None:

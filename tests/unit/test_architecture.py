@@ -17,6 +17,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[2] / "src" / "liandong"
 SHELLS = {"api", "console", "cli", "demo", "app", "storage.migrations"}  # may know every capability
 DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions"}
+DOMAIN |= {"open311"}
 LAYERS = {  # package → the liandong packages it may import (besides itself)
     "core": set(),
     "config": {"core"},
@@ -30,6 +31,7 @@ LAYERS = {  # package → the liandong packages it may import (besides itself)
     "supervision": {"core", "storage", "appeals", "orders"},
     "linkage": {"core", "config", "regions", "routing", "storage", "appeals", "orders", "exchange"},
     "intake": {"core", "regions", "routing", "storage", "appeals", "orders", "supervision", "linkage"},
+    "open311": {"core", "regions", "routing", "appeals", "orders", "intake"},
 }
 
 

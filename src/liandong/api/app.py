@@ -13,6 +13,7 @@ from liandong import __version__
 from liandong.api import errors
 from liandong.api.limits import BodyLimit
 from liandong.api.routers import appeals, meta, orders, supervision
+from liandong.api.routers import open311 as open311_routes
 from liandong.app import Liandong
 from liandong.console import install as install_console
 from liandong.supervision.scheduler import Scheduler
@@ -54,6 +55,7 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
     errors.install(app)
     for r in (appeals.router, orders.router, supervision.router, meta.router):
         app.include_router(r, prefix="/api/v1")
+    app.include_router(open311_routes.router)  # /open311/v2/: api_key of a registered consumer, not a bearer token
     if ctx.exchange is not None:  # peers sign each message (HMAC); no bearer token on this route
         app.include_router(ctx.exchange_router())
     install_console(app)  # the web console at /console/
