@@ -2,6 +2,7 @@
 
     orders ──OrderOpened / OrderChanged──▶ supervision.on_order_event   (deadlines, bounce marks)
                                       └──▶ linkage.on_order_event       (shadow orders, messages to peers)
+                                      └──▶ push.on_order_event          (webhook outbox: emergencies, 办结, 催办/督办)
     write sessions ──before_flush──▶ supervision.before_flush            (deadlines written once per flush)
 
 Each capability receives the collaborators it uses; only the shells (API, CLI, workers) hold this object.
@@ -34,6 +35,8 @@ from liandong.linkage.watch import watch_once
 from liandong.open311.keys import ClientKeys, NoClients
 from liandong.open311.service import Open311
 from liandong.orders.service import Orders
+from liandong.push.relay import PushRelay, PushSettings
+from liandong.push.service import Push
 from liandong.regions.places import Gazetteer, load_gazetteer
 from liandong.regions.registry import CITIES_DIR, CityRegistry, load_city
 from liandong.routing.lists import load_city_routing
@@ -132,6 +135,7 @@ class Liandong:
         linkage = Linkage(orders, self.city, self.local_platforms, rules, self.exchange)
         orders.subscribe(supervision.on_order_event)
         orders.subscribe(linkage.on_order_event)
+        orders.subscribe(self.push.on_order_event)
         return Core(orders, supervision, linkage)
 
     @property
@@ -155,6 +159,14 @@ class Liandong:
     def intake_queue(self) -> IntakeQueue:
         """The intake queue (成批受理) the API submits appeals through: one writer thread, group commit."""
         return IntakeQueue(self.intake, self.write)
+
+    @cached_property
+    def push(self) -> Push:  # 事件推送（一网统管）
+        return Push(self.settings.platform)
+
+    def push_relay(self, settings: PushSettings | None = None, **kw) -> PushRelay:
+        """A webhook relay over this database; its sessions wait in the writer queue on SQLite."""
+        return PushRelay(self.queued_sessions(), clock=self.clock, settings=settings, **kw)
 
     @cached_property
     def open311(self) -> Open311:  # Open311 GeoReport v2

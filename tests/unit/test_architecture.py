@@ -17,7 +17,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[2] / "src" / "liandong"
 SHELLS = {"api", "console", "cli", "demo", "app", "storage.migrations"}  # may know every capability
 DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions"}
-DOMAIN |= {"open311"}
+DOMAIN |= {"open311", "push"}
 LAYERS = {  # package → the liandong packages it may import (besides itself)
     "core": set(),
     "config": {"core"},
@@ -32,6 +32,7 @@ LAYERS = {  # package → the liandong packages it may import (besides itself)
     "linkage": {"core", "config", "regions", "routing", "storage", "appeals", "orders", "exchange"},
     "intake": {"core", "regions", "routing", "storage", "appeals", "orders", "supervision", "linkage"},
     "open311": {"core", "regions", "routing", "appeals", "orders", "intake"},
+    "push": {"core", "storage", "orders"},
 }
 
 

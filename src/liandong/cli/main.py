@@ -14,6 +14,7 @@ from liandong.cli.demo import demo
 from liandong.cli.model import app as model_app
 from liandong.cli.route import route_command
 from liandong.cli.sla import app as sla_app
+from liandong.cli.subscriber import app as subscriber_app
 from liandong.cli.users import token, user_app
 
 app = typer.Typer(help="联动 Liandong：12345 与 110 对接联动平台", no_args_is_help=True, add_completion=False)
@@ -26,6 +27,7 @@ app.add_typer(sla_app, name="sla")
 app.command("route")(route_command)
 app.add_typer(model_app, name="model")
 app.add_typer(audit_app, name="audit")
+app.add_typer(subscriber_app, name="subscriber")
 supervise_app = typer.Typer(help="督办检查（supervision checks）", no_args_is_help=True)
 app.add_typer(supervise_app, name="supervise")
 
