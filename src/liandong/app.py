@@ -32,7 +32,8 @@ from liandong.linkage.incoming import IncomingHandlers
 from liandong.linkage.rules import load_linkage
 from liandong.linkage.service import Linkage
 from liandong.linkage.watch import watch_once
-from liandong.open311.keys import ClientKeys, NoClients
+from liandong.open311.consumers import SharedClients
+from liandong.open311.keys import ClientKeys
 from liandong.open311.service import Open311
 from liandong.orders.service import Orders
 from liandong.push.relay import PushRelay, PushSettings
@@ -40,6 +41,7 @@ from liandong.push.service import Push
 from liandong.regions.places import Gazetteer, load_gazetteer
 from liandong.regions.registry import CITIES_DIR, CityRegistry, load_city
 from liandong.routing.lists import load_city_routing
+from liandong.share.service import Share
 from liandong.storage.db import make_engine, make_session_factory, make_writer_engine
 from liandong.supervision.limits import load_city_time_limits
 from liandong.supervision.related_service import RelatedFinder
@@ -122,6 +124,11 @@ class Liandong:
         return RelatedFinder()
 
     @cached_property
+    def share(self) -> Share:  # 数据共享
+        return Share(self.city, ("feed-cursor:" + self.settings.audit_key).encode(), read=self.read, write=self.write,
+                     clock=self.clock)
+
+    @cached_property
     def token_cache(self) -> TokenCache:
         return TokenCache()
 
@@ -135,6 +142,7 @@ class Liandong:
         linkage = Linkage(orders, self.city, self.local_platforms, rules, self.exchange)
         orders.subscribe(supervision.on_order_event)
         orders.subscribe(linkage.on_order_event)
+        orders.subscribe(Share.on_order_event)  # the change feed (变更流), in the change's transaction
         orders.subscribe(self.push.on_order_event)
         return Core(orders, supervision, linkage)
 
@@ -174,7 +182,7 @@ class Liandong:
 
     @cached_property
     def open311_keys(self) -> ClientKeys:  # Open311 接入方（数据共享的接入方登记）
-        return NoClients()
+        return SharedClients(self.share, self.read)
 
     @cached_property
     def exchange(self) -> DeskExchange | None:

@@ -218,7 +218,7 @@ def test_get_requests_json_newest_first_with_every_field_and_nothing_personal(r,
     assert all(list(x) == REQUEST_FIELDS for x in body)
     first = body[-1]
     assert first["status"] == "open" and first["service_code"] == "JC-B34" and first["agency_responsible"] == "明川市城市管理局"
-    assert first["address"] == "明川市东城区解放路"
+    assert first["address"] == "明川市东城区解放路（详址已脱敏）"
     assert first["requested_datetime"].endswith("+08:00")
     assert body[1]["status"] == "closed" and body[1]["status_notes"] == "已办结"
     raw = resp.content.decode()

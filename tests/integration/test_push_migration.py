@@ -29,7 +29,7 @@ def _diff(url):
 def test_head_matches_the_models_and_0010_goes_down_and_up(db_url):
     diff, tables = _diff(db_url)
     assert diff == [] and PUSH <= tables, diff
-    downgrade(db_url, "0005")
+    downgrade(db_url, "0009")
     assert not PUSH & _diff(db_url)[1]
     upgrade(db_url)
     assert _diff(db_url)[0] == []

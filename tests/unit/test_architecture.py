@@ -16,7 +16,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "liandong"
 SHELLS = {"api", "console", "cli", "demo", "app", "storage.migrations"}  # may know every capability
-DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions"}
+DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions", "share"}
 DOMAIN |= {"open311", "push"}
 LAYERS = {  # package → the liandong packages it may import (besides itself)
     "core": set(),
@@ -31,7 +31,8 @@ LAYERS = {  # package → the liandong packages it may import (besides itself)
     "supervision": {"core", "storage", "appeals", "orders"},
     "linkage": {"core", "config", "regions", "routing", "storage", "appeals", "orders", "exchange"},
     "intake": {"core", "regions", "routing", "storage", "appeals", "orders", "supervision", "linkage"},
-    "open311": {"core", "regions", "routing", "appeals", "orders", "intake"},
+    "share": {"core", "regions", "storage", "appeals", "orders"},
+    "open311": {"core", "regions", "routing", "appeals", "orders", "intake", "share"},
     "push": {"core", "storage", "orders"},
 }
 

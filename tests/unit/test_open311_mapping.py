@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from liandong.open311 import documents as doc
-from liandong.open311.mapping import mask_text, open311_status, published, status_notes, street_level
+from liandong.open311.mapping import SOURCES, RequestView, open311_status, published, request_row, status_notes
 from liandong.orders.states import Status
 from liandong.routing.lists import load_city_routing
 
@@ -17,19 +17,18 @@ def test_every_state_of_the_lifecycle_maps_to_open_or_closed(status, expect):
     assert status_notes(status.value, None)
 
 
-@pytest.mark.parametrize("address, expect", [
-    ("明川市东城区解放路12号3单元", "明川市东城区解放路"),
-    ("东城区幸福小区5栋2单元301室", "东城区幸福小区"),
-    ("西湖区湖滨路与中山路交叉口", "西湖区湖滨路与中山路交叉口"),
-    ("88号", None), (None, None), ("", None),
-])
-def test_addresses_are_cut_to_street_level(address, expect):
-    assert street_level(address) == expect
+def test_a_row_hides_fields_outside_the_consumers_scope_and_masks_personal_data():
+    from datetime import datetime
 
-
-def test_numbers_in_the_text_are_masked_but_short_ones_kept():
-    assert mask_text("我电话13812345678，身份证110101199001011234，门牌5号") == \
-        "我电话138****5678，身份证110***********1234，门牌5号"
+    v = RequestView(number="GD-1", status="closed", merged_into=None, category_code="JC-B34", category_name="路灯故障",
+                    text="路灯坏了，电话13812345678", agency="明川市城市管理局", received_at=datetime(2026, 11, 23, 10),
+                    updated_at=datetime(2026, 11, 23, 11), close_due=None, address="东城区解放路12号3单元",
+                    region_name=None)
+    full = request_row(v)
+    assert full["status"] == "closed" and "13812345678" not in full["description"] and "12号" not in full["address"]
+    narrow = request_row(v, frozenset({"number", "status"}))
+    assert narrow["service_request_id"] == "GD-1" and narrow["status"] == "closed"
+    assert all(narrow[k] is None for k, src in SOURCES.items() if src not in {"number", "status"})
 
 
 def test_only_categories_12345_handles_alone_are_published():

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from liandong import __version__
 from liandong.api import errors
 from liandong.api.limits import BodyLimit
-from liandong.api.routers import appeals, meta, orders, supervision
+from liandong.api.routers import appeals, meta, orders, share, supervision
 from liandong.api.routers import open311 as open311_routes
 from liandong.api.routers import push as push_routes
 from liandong.app import Liandong
@@ -61,7 +61,7 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
     )
     app.state.ctx = ctx
     errors.install(app)
-    for r in (appeals.router, orders.router, supervision.router, meta.router, push_routes.router):
+    for r in (appeals.router, orders.router, supervision.router, meta.router, share.router, push_routes.router):
         app.include_router(r, prefix="/api/v1")
     app.include_router(open311_routes.router)  # /open311/v2/: api_key of a registered consumer, not a bearer token
     if ctx.exchange is not None:  # peers sign each message (HMAC); no bearer token on this route

@@ -19,6 +19,7 @@ from liandong.core.errors import (
     LiandongError,
     NotFound,
     StaleUpdate,
+    TooManyRequests,
     Unauthenticated,
 )
 
@@ -33,6 +34,7 @@ STATUS = [  # most specific first
     (Unauthenticated, 401, "unauthenticated"),
     (Forbidden, 403, "forbidden"),
     (Busy, 503, "busy"),
+    (TooManyRequests, 429, "too_many_requests"),
     (ConfigError, 500, "config_error"),
 ]
 

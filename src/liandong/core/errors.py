@@ -9,6 +9,7 @@
     ├── Unauthenticated           401  no token, or a token that is unknown or revoked
     ├── Forbidden                 403  the caller's role, unit or region does not cover this
     ├── Busy                      503  the desk is overloaded (intake queue full); try again shortly
+    ├── TooManyRequests           429  a consumer (接入方) is over its rate limit
     └── ConfigError               —    city data (YAML) that fails validation; names file and line
 
 The API maps these to HTTP in one table (`liandong.api.errors`); the CLI prints the message.
@@ -64,6 +65,10 @@ class Forbidden(LiandongError):
 
 
 class Busy(LiandongError):
+    pass
+
+
+class TooManyRequests(LiandongError):
     pass
 
 

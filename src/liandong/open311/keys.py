@@ -1,7 +1,7 @@
 """Who calls Open311: a registered consumer (数据共享接入方, kind open311) known by its `api_key`.
 
 The consumer registry and the access log belong to the data-sharing capability; Open311 needs only
-this much of them, so it depends on the protocol, and the composition root passes the real registry in.
+this much of them: the composition root passes `open311.consumers.SharedClients` in, tests a fake.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from liandong.core.errors import Unauthenticated
-
 
 @dataclass(frozen=True)
 class Open311Client:  # Open311 接入方
     name: str
-    region: str | None = None  # reads limited to this region and below; None: the whole city
+    region: str | None = None  # GB/T 2260 code: reads limited to this region and below; None or the city: all
+    fields: frozenset[str] | None = None  # the orders-dataset fields it may read; None: all
+    ref: object = None  # the registry's own record of the consumer, handed back to `record`
 
 
 class ClientKeys(Protocol):
@@ -26,13 +26,3 @@ class ClientKeys(Protocol):
     def record(self, client: Open311Client, *, method: str, filters: dict, rows: int, now: datetime,
                source: str | None) -> None:
         """Log one read (数据访问留痕): who, what, filters, rows, when, from where."""
-
-
-class NoClients:
-    """Until a consumer registry is wired in, every key is refused."""
-
-    def authenticate(self, api_key: str | None, *, now: datetime) -> Open311Client:
-        raise Unauthenticated("api_key 无效：尚未登记任何 Open311 接入方")
-
-    def record(self, client, *, method, filters, rows, now, source) -> None:
-        return None

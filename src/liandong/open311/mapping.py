@@ -6,9 +6,10 @@ Status (Open311 has two):
     open    every other state: 已受理 … 办理中, 已答复 (the answer is given, 办结 not yet confirmed), 转办 and 协商
 `status_notes` carries the Chinese label of the exact state (and the order it was merged into).
 
-Personal data (个人信息) is never in a document: no caller name, phone or e-mail; the address is cut to street
-level (before the first house number); runs of digits in the description that look like a phone, an ID card
-or an account number are masked as 138****1234.
+Personal data (个人信息) is never in a document: no caller name, phone or e-mail; the address and the
+description are masked by the data-sharing rules (`share.scopes`: address cut to street level, phone and ID
+numbers in the text masked). A consumer limited to some fields of the orders dataset sees the Open311
+fields drawn from the others as null (`SOURCES`).
 """
 
 from __future__ import annotations
@@ -18,17 +19,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from liandong.core.clock import as_cst
-from liandong.core.masking import mask_phone
 from liandong.open311.documents import Open311Error
 from liandong.orders.states import STATUS_LABELS, Status
 from liandong.routing.lists import Item
+from liandong.share.scopes import mask_address, mask_text
 
 CLOSED = frozenset({Status.CLOSED, Status.VISITED, Status.EVALUATED, Status.CANCELLED, Status.MERGED})
 MAX_DESCRIPTION = 4000  # the specification's limit for `description`
 MAX_RESULTS = 1000  # GET requests: the specification's suggested cap
 DEFAULT_WINDOW = timedelta(days=90)  # GET requests without dates: the last 90 days, as the specification suggests
-_DIGITS = re.compile(r"\d[\d\- ]{5,}\d")
-_HOUSE_NUMBER = re.compile(r"[0-9０-９一二三四五六七八九十百]+\s*(号|弄|栋|幢|单元|室|楼|层|#)")
+SOURCES = {  # Open311 field → the orders-dataset field it shows (share.scopes.FIELDS["orders"])
+    "service_request_id": "number", "status": "status", "status_notes": "status", "service_name": "category_name",
+    "service_code": "category_code", "description": "title", "agency_responsible": "unit",
+    "requested_datetime": "created_at", "updated_datetime": "updated_at", "expected_datetime": "close_due",
+    "address": "address",
+}
 
 
 def published(items) -> list[Item]:
@@ -55,24 +60,6 @@ def status_notes(status: str, merged_into: str | None) -> str:
     return f"{label}（并入 {merged_into}）" if merged_into else label
 
 
-def street_level(address: str | None) -> str | None:
-    """明川市东城区解放路12号3单元 → 明川市东城区解放路: nothing finer than the street (GB/T 35273 practice)."""
-    if not address:
-        return None
-    cut = _HOUSE_NUMBER.search(address)
-    head = address[: cut.start()] if cut else address
-    head = re.split(r"\d", head, maxsplit=1)[0]
-    return head.strip(" ，,、") or None
-
-
-def mask_text(text: str) -> str:
-    def _mask(m: re.Match) -> str:
-        digits = re.sub(r"\D", "", m.group())
-        return mask_phone(digits) if len(digits) >= 7 else m.group()
-
-    return _DIGITS.sub(_mask, text)[:MAX_DESCRIPTION]
-
-
 def iso(moment: datetime | None) -> str | None:
     return as_cst(moment).isoformat(timespec="seconds") if moment else None
 
@@ -93,15 +80,20 @@ class RequestView:  # what one service request shows, read from the order and it
     region_name: str | None
 
 
-def request_row(v: RequestView) -> dict:
-    return {
+def request_row(v: RequestView, fields: frozenset[str] | None = None) -> dict:
+    """One service request; with `fields` (the consumer's orders fields) every field from another is null."""
+    row = {
         "service_request_id": v.number, "status": open311_status(v.status),
         "status_notes": status_notes(v.status, v.merged_into), "service_name": v.category_name,
-        "service_code": v.category_code, "description": mask_text(v.text), "agency_responsible": v.agency,
-        "service_notice": None, "requested_datetime": iso(v.received_at), "updated_datetime": iso(v.updated_at),
-        "expected_datetime": iso(v.close_due), "address": street_level(v.address) or v.region_name,
+        "service_code": v.category_code, "description": (mask_text(v.text) or "")[:MAX_DESCRIPTION],
+        "agency_responsible": v.agency, "service_notice": None, "requested_datetime": iso(v.received_at),
+        "updated_datetime": iso(v.updated_at), "expected_datetime": iso(v.close_due),
+        "address": mask_address(v.address) or v.region_name,
         "address_id": None, "zipcode": None, "lat": None, "long": None, "media_url": None,
     }
+    if fields is not None:
+        row.update({k: None for k, source in SOURCES.items() if source not in fields})
+    return row
 
 
 # -- what a client sends ----------------------------------------------------------------------------

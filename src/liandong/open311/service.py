@@ -20,8 +20,8 @@ from liandong.open311 import documents as doc
 from liandong.open311 import mapping
 from liandong.open311.documents import Document, Open311Error
 from liandong.open311.keys import Open311Client
-from liandong.orders.queries import escape_like
 from liandong.orders.tables import OrderRow
+from liandong.regions.codes import region_prefix
 from liandong.regions.registry import CityRegistry
 from liandong.routing.lists import Item
 
@@ -64,18 +64,18 @@ class Open311:  # Open311 接口
     def _visible(self, client: Open311Client):
         q = (select(OrderRow, AppealRow).join(AppealRow, AppealRow.id == OrderRow.appeal_id)
              .where(OrderRow.platform == Platform.GOV, OrderRow.category_code.in_(sorted(self.items))))
-        if client.region:
-            q = q.where(OrderRow.region.like(escape_like(client.region) + "%", escape="\\"))
+        if client.region and client.region != self.city.city.code:  # the whole city includes orders not yet placed
+            q = q.where(OrderRow.region.startswith(region_prefix(client.region)))
         return q
 
-    def _row(self, order: OrderRow, appeal: AppealRow) -> dict:
+    def _row(self, order: OrderRow, appeal: AppealRow, fields: frozenset[str] | None = None) -> dict:
         unit = self.city.units.get(order.unit) if order.unit else None
         region = self.city.region_path(order.region) if order.region in self.city.regions else None
         return mapping.request_row(mapping.RequestView(
             number=order.number, status=order.status, merged_into=order.merged_into,
             category_code=order.category_code, category_name=order.category_name, text=appeal.text,
             agency=unit.name if unit else None, received_at=appeal.received_at, updated_at=order.updated_at,
-            close_due=order.close_due, address=appeal.address, region_name=region))
+            close_due=order.close_due, address=appeal.address, region_name=region), fields)
 
     def requests(self, session: Session, client: Open311Client, f: mapping.RequestFilter) -> Document:
         q = self._visible(client)
@@ -94,13 +94,13 @@ class Open311:  # Open311 接口
                 q = q.where(OrderRow.status.in_(sorted(mapping.CLOSED)))
         rows = session.execute(q.order_by(AppealRow.received_at.desc(), OrderRow.id.desc())
                                .limit(mapping.MAX_RESULTS)).all()
-        return doc.service_requests([self._row(o, a) for o, a in rows])
+        return doc.service_requests([self._row(o, a, client.fields) for o, a in rows])
 
     def request(self, session: Session, client: Open311Client, number: str) -> Document:
         row = session.execute(self._visible(client).where(OrderRow.number == number[:40])).first()
         if row is None:
             raise Open311Error(404, f"服务请求「{number[:40]}」不存在或不公开")
-        return doc.service_requests([self._row(*row)])
+        return doc.service_requests([self._row(*row, client.fields)])
 
     def token(self, session: Session, client: Open311Client, token: str) -> Document:
         appeal = session.get(AppealRow, token[:32])

@@ -3,8 +3,8 @@
 Every method takes the client's `api_key` (query string, or the form for POST): a registered consumer of
 kind open311 (`ctx.open311_keys`); every read is logged through the data-sharing access log. Refusals are
 Open311 error documents (`<errors><error><code/><description/></error></errors>`) with the HTTP status as code:
-400 malformed, 403 api_key missing/invalid, 404 unknown service/request/token, 413 body too large,
-503 busy. A path without .json/.xml, or any other path below /open311/v2/, is answered the same way.
+400 malformed, 403 api_key missing, invalid, revoked or not an open311 consumer, 404 unknown
+service/request/token, 413 body too large, 429 over the consumer's rate limit, 503 busy. A path without .json/.xml, or any other path below /open311/v2/, is answered the same way.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from liandong.api.deps import Ctx
-from liandong.core.errors import Busy, Forbidden, InvalidInput, LiandongError, NotFound, Unauthenticated
+from liandong.core.errors import (Busy, Forbidden, InvalidInput, LiandongError, NotFound, TooManyRequests,
+                                  Unauthenticated)
 from liandong.open311 import documents as doc
 from liandong.open311.documents import FORMATS, Document, Open311Error
 from liandong.open311.keys import Open311Client
@@ -25,7 +26,8 @@ from liandong.open311.mapping import parse_filter
 from liandong.open311.service import actor_of
 
 router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"])
-_STATUS = [(Unauthenticated, 403), (Forbidden, 403), (NotFound, 404), (InvalidInput, 400), (Busy, 503)]
+_STATUS = [(Unauthenticated, 403), (Forbidden, 403), (NotFound, 404), (InvalidInput, 400), (TooManyRequests, 429),
+           (Busy, 503)]
 MAX_FORM = 64 * 1024
 
 

@@ -8,6 +8,7 @@ from liandong.auth.tables import ConsoleSessionRow, LoginThrottleRow, TokenRow, 
 from liandong.exchange.tables import ExchangeLink, InboxMessage, OutboxMessage  # noqa: F401
 from liandong.orders.tables import OrderEventRow, OrderRow  # noqa: F401
 from liandong.push.tables import DeliveryRow, SubscriberRow  # noqa: F401
+from liandong.share.tables import AccessLogRow, ConsumerRow, FeedRow, InboundDoneRow  # noqa: F401
 from liandong.storage.base import Base
 from liandong.storage.idempotency import IdempotencyRow  # noqa: F401
 

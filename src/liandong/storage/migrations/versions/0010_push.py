@@ -1,7 +1,7 @@
 """push: webhook subscribers and the delivery outbox (事件推送)
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009
 
 Creates the tables of `liandong/push/tables.py`; tests/integration/test_push_migration.py checks that
 autogenerate finds no difference from the models and that the migration goes down and up.
@@ -15,7 +15,7 @@ from alembic import op
 from liandong.storage.base import Moment
 
 revision = "0010"
-down_revision = "0005"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,71 @@
+"""The access log (数据访问留痕): who read which dataset, with which filters, how many rows, masked or
+not (and why not), when and from where. Append-only: the database refuses UPDATE and DELETE on it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from liandong.core.errors import InvalidInput
+from liandong.share.scopes import Consumer, Read
+from liandong.share.tables import AccessLogRow
+
+_INSERT = insert(AccessLogRow.__table__)
+COLUMNS = ("id", "at", "consumer", "interface", "dataset", "filters", "rows", "masked", "unmasked", "purpose", "remote")
+MAX_PAGE = 100_000
+
+
+def record(session: Session, *, consumer: Consumer | None, who: str | None = None, interface: str, read: Read,
+           filters: dict, rows: int, remote: str | None, now: datetime) -> None:
+    session.execute(_INSERT.values(
+        at=now, consumer_id=consumer.id if consumer else None, consumer=consumer.name if consumer else (who or "?"),
+        interface=interface, dataset=read.dataset, filters={k: v for k, v in filters.items() if v not in (None, "")},
+        rows=rows, masked=read.masked, unmasked=sorted(read.unmasked), purpose=read.purpose,
+        remote=(remote or "")[:64] or None))
+
+
+def search(session: Session, *, consumer: str | None = None, dataset: str | None = None, since: datetime | None = None,
+           until: datetime | None = None, unmasked_only: bool = False, limit: int = 100,
+           offset: int = 0) -> list[AccessLogRow]:
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"每页条数应为 1 到 {MAX_PAGE}")
+    if offset < 0:
+        raise InvalidInput("偏移量不能为负数")
+    q = select(AccessLogRow)
+    if consumer:
+        q = q.where(AccessLogRow.consumer == consumer)
+    if dataset:
+        q = q.where(AccessLogRow.dataset == dataset)
+    if since:
+        q = q.where(AccessLogRow.at >= since)
+    if until:
+        q = q.where(AccessLogRow.at < until)
+    if unmasked_only:
+        q = q.where(AccessLogRow.masked.is_(False))
+    return list(session.scalars(q.order_by(AccessLogRow.id.desc()).offset(offset).limit(limit)))
+
+
+def as_dict(row: AccessLogRow) -> dict:
+    return {"id": row.id, "at": row.at.isoformat(), "consumer": row.consumer, "interface": row.interface,
+            "dataset": row.dataset, "filters": row.filters, "rows": row.rows, "masked": row.masked,
+            "unmasked": row.unmasked, "purpose": row.purpose, "remote": row.remote}
+
+
+def export(rows: list[AccessLogRow], fmt: str) -> str:
+    """The log as CSV (UTF-8 with BOM, opens in Excel) or JSON Lines."""
+    if fmt == "jsonl":
+        return "".join(json.dumps(as_dict(r), ensure_ascii=False) + "\n" for r in rows)
+    if fmt != "csv":
+        raise InvalidInput("导出格式应为 csv 或 jsonl")
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(COLUMNS)
+    for r in rows:
+        d = as_dict(r)
+        w.writerow([json.dumps(d[c], ensure_ascii=False) if c in ("filters", "unmasked") else d[c] for c in COLUMNS])
+    return "\ufeff" + out.getvalue()

@@ -1,0 +1,80 @@
+"""`Share`: the open-data capability as the composition root builds it (数据共享).
+
+Every read goes the same way, whichever interface asks (API, feed, batch export, intermediate database):
+the consumer's scope decides the fields and the masking (`scopes.authorise`), the query runs scoped to its
+region and unit (`queries`), the rows are projected (`scopes.project`) and the access is logged
+(`access.record`) — in its own write transaction once the read has succeeded.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from liandong.core.clock import Clock
+from liandong.core.errors import InvalidInput, NotFound
+from liandong.orders.events import OrderEvent
+from liandong.regions.codes import region_prefix
+from liandong.regions.registry import CityRegistry
+from liandong.share import access, feed, queries
+from liandong.share.ratelimit import RateLimiter
+from liandong.share.scopes import DATASET_LABELS, FEEDS, Consumer, authorise, project
+
+Sessions = Callable[[], AbstractContextManager[Session]]
+MAX_FEED_PAGE = 5000
+
+
+class Share:  # 数据共享
+    def __init__(self, city: CityRegistry, cursor_key: bytes, *, read: Sessions, write: Sessions, clock: Clock) -> None:
+        self.city = city
+        self.cursor_key = cursor_key
+        self.limiter = RateLimiter()
+        self._read, self._write, self._clock = read, write, clock
+
+    @staticmethod
+    def on_order_event(session: Session, event: OrderEvent) -> None:
+        feed.record(session, event)
+
+    def query(self, consumer: Consumer, dataset: str, *, filters: queries.Filters, fields: list[str] | None = None,
+              unmasked: list[str] | None = None, purpose: str | None = None, remote: str | None = None,
+              interface: str = "api") -> dict:
+        read = authorise(consumer, dataset, fields=fields, unmasked=unmasked, purpose=purpose)
+        reader = queries.READERS.get(dataset)
+        if reader is None:
+            raise NotFound(f"数据集「{dataset}」（{DATASET_LABELS[dataset]}）在本平台尚未开放查询")
+        queries.check_filters(filters, consumer)
+        with self._read() as session:
+            rows = [project(read, r) for r in reader(session, consumer, filters, self.city.city.code)]
+        self.log(consumer, interface, read, {**filters.as_dict(), "fields": fields}, len(rows), remote)
+        return {"dataset": dataset, "masked": read.masked, "fields": list(read.fields), "rows": rows,
+                "limit": filters.limit, "offset": filters.offset}
+
+    def follow(self, consumer: Consumer, dataset: str, *, cursor: str | None, limit: int = 500,
+               fields: list[str] | None = None, unmasked: list[str] | None = None, purpose: str | None = None,
+               remote: str | None = None) -> dict:
+        """One page of the change feed after `cursor`, and the cursor to continue from."""
+        read = authorise(consumer, dataset, fields=fields, unmasked=unmasked, purpose=purpose)
+        if dataset not in FEEDS:
+            raise NotFound(f"数据集「{dataset}」没有变更流，可订阅：{'、'.join(FEEDS)}")
+        if not 1 <= limit <= MAX_FEED_PAGE:
+            raise InvalidInput(f"每页条数（limit）应为 1 到 {MAX_FEED_PAGE}")
+        pos = feed.decode_cursor(self.cursor_key, consumer.id, dataset, cursor)
+        include_unplaced = consumer.region == self.city.city.code
+        scope = feed.scope_condition(region_prefix(consumer.region), include_unplaced, consumer.unit)
+        with self._read() as session:
+            page = feed.read(session, pos, limit=limit, scope=scope)
+            data = queries.feed_changes(session, page.rows, dataset)
+        changes = [{"seq": r.seq, "action": r.action, "at": r.at.isoformat(), "data": project(read, d)}
+                   for r, d in zip(page.rows, data)]
+        nxt = feed.encode_cursor(self.cursor_key, consumer.id, dataset, page.next)
+        self.log(consumer, "feed", read, {"from": [pos.tx, pos.id], "limit": limit, "fields": fields}, len(changes),
+                 remote)
+        return {"dataset": dataset, "masked": read.masked, "changes": changes, "cursor": nxt, "more": page.more}
+
+    def log(self, consumer: Consumer | None, interface: str, read, filters: dict, rows: int, remote: str | None,
+            who: str | None = None) -> None:
+        with self._write() as session:
+            access.record(session, consumer=consumer, who=who, interface=interface, read=read, filters=filters,
+                          rows=rows, remote=remote, now=self._clock.now())
