@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from typing import Annotated, Optional
+from contextlib import contextmanager
+from typing import Annotated, Iterator, Optional
 
 import typer
 
@@ -16,6 +17,16 @@ DbOpt = Annotated[Optional[str], typer.Option(help="数据库地址")]
 EVENTS_HELP = "，".join(f"{k.value}={EVENT_LABELS[k]}" for k in EventKind)
 
 
+@contextmanager
+def _context(db: str | None) -> Iterator[Liandong]:
+    with friendly_errors():
+        ctx = Liandong(settings(db))
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="订阅方名称，如 城运中心")],
@@ -25,8 +36,7 @@ def add(
     db: DbOpt = None,
 ) -> None:
     """Register a subscriber; prints its HMAC key once."""
-    with friendly_errors():
-        ctx = Liandong(settings(db))
+    with _context(db) as ctx:
         with ctx.write() as session:
             row, secret = ctx.push.add(session, name=name, url=url, events=events.split(","), key=key,
                                        now=ctx.clock.now())
@@ -37,8 +47,7 @@ def add(
 @app.command("list")
 def list_(db: DbOpt = None) -> None:
     """Subscribers with their pending, failed and delivered counts."""
-    with friendly_errors():
-        ctx = Liandong(settings(db))
+    with _context(db) as ctx:
         with ctx.read() as session:
             subs = ctx.push.subscribers(session)
         if not subs:
@@ -50,8 +59,7 @@ def list_(db: DbOpt = None) -> None:
 @app.command("remove")
 def remove(name: Annotated[str, typer.Argument(help="订阅方名称")], db: DbOpt = None) -> None:
     """Remove a subscriber; its undelivered events are marked failed."""
-    with friendly_errors():
-        ctx = Liandong(settings(db))
+    with _context(db) as ctx:
         with ctx.write() as session:
             n = ctx.push.remove(session, name, now=ctx.clock.now())
         typer.echo(f"已删除订阅方 {name}（{n} 条未送达的推送记为失败）")
@@ -65,8 +73,7 @@ def deliveries(
     db: DbOpt = None,
 ) -> None:
     """Deliveries newest first: state, attempts and the last error (推送记录与失败)."""
-    with friendly_errors():
-        ctx = Liandong(settings(db))
+    with _context(db) as ctx:
         with ctx.read() as session:
             rows = ctx.push.deliveries(session, state=state, subscriber=subscriber, limit=limit)
         if not rows:
@@ -79,8 +86,7 @@ def deliveries(
 @app.command("requeue")
 def requeue(delivery_id: Annotated[int, typer.Argument(help="推送记录编号")], db: DbOpt = None) -> None:
     """Try a failed delivery again."""
-    with friendly_errors():
-        ctx = Liandong(settings(db))
+    with _context(db) as ctx:
         with ctx.write() as session:
             ctx.push.requeue(session, delivery_id, now=ctx.clock.now())
         typer.echo(f"已重新排队推送 {delivery_id}")
@@ -89,8 +95,7 @@ def requeue(delivery_id: Annotated[int, typer.Argument(help="推送记录编号"
 @app.command("relay")
 def relay(once: Annotated[bool, typer.Option(help="只推送一批后退出")] = False, db: DbOpt = None) -> None:
     """Run the webhook relay (the server runs one itself with background tasks)."""
-    with friendly_errors():
-        ctx = Liandong(settings(db))
+    with _context(db) as ctx:
         r = ctx.push_relay()
         try:
             if once:
