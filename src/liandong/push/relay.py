@@ -44,7 +44,7 @@ class PushSettings:
     concurrency: int = 8
     base_delay_s: float = 2.0
     max_delay_s: float = 600.0
-    max_attempts: int = 10  # about 35 minutes of retries with the defaults before a delivery is reported failed
+    max_attempts: int = 10  # 10–17 minutes of retries with the defaults before a delivery is reported failed
     timeout_s: float = 5.0
     lease_s: float = 120.0
     idle_wait_s: float = 1.0
