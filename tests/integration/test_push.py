@@ -233,3 +233,37 @@ def test_cli_add_list_deliveries_remove(world, clock, tmp_path):
     assert r.exit_code == 0 and "1 条" in r.output
     assert "failed" in run(app, ["subscriber", "deliveries", *db]).output
     assert run(app, ["subscriber", "remove", "城运中心", *db]).exit_code == 2
+
+
+def test_console_page_shows_subscribers_and_failures_and_requeues(world, clock):
+    from fastapi.testclient import TestClient
+
+    from liandong.api.app import create_app
+    from tests.console_kit import give_passwords, page_csrf, sign_in
+
+    with world.ctx.write() as s:
+        world.ctx.push.add(s, name="城运中心", url="http://127.0.0.1:18304/h", key=KEY, events=["warning_raised"],
+                           now=clock.now())
+    number = world.post("operator", "/appeals", {"channel": "phone", "text": "路口占道经营"}).json()["orders"][0]["id"]
+    world.act("supervisor", number, "urge", note="请尽快处置")
+    relay = world.ctx.push_relay(PushSettings(max_attempts=1))
+    try:
+        relay.run_once()
+    finally:
+        relay.close()
+    (row,) = deliveries(world)
+    give_passwords(world.ctx, "admin", "operator")
+    admin = TestClient(create_app(world.ctx), raise_server_exceptions=False)
+    assert sign_in(admin, "admin").status_code == 303
+    html = admin.get("/console/push").text
+    assert "城运中心" in html and number in html and "已重试 1 次仍失败" in html and "/console/push" in html
+    csrf = page_csrf(admin, "/console/push")
+    assert admin.post("/console/push/requeue", data={"csrf_token": csrf, "delivery": "abc"}).status_code == 422
+    assert admin.post("/console/push/requeue", data={"csrf_token": csrf, "delivery": "999"}).status_code == 404
+    assert admin.post("/console/push/requeue", data={"delivery": str(row.id)}).status_code == 403  # no CSRF token
+    ok = admin.post("/console/push/requeue", data={"csrf_token": csrf, "delivery": str(row.id)})
+    assert ok.status_code == 200 and "已重新排队" in ok.text
+    assert deliveries(world)[0].state == DeliveryState.PENDING
+    operator = TestClient(create_app(world.ctx), raise_server_exceptions=False)
+    assert sign_in(operator, "operator").status_code == 303
+    assert operator.get("/console/push").status_code == 403 and "事件推送" not in operator.get("/console/").text

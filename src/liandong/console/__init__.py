@@ -12,6 +12,7 @@ from liandong.console import (
     inbox_pages,
     intake_pages,
     police_pages,
+    push_pages,
     search_pages,
     wall_pages,
     web,
@@ -19,6 +20,7 @@ from liandong.console import (
 
 PAGE_ROUTERS = (intake_pages.router, police_pages.router, dispatch_pages.router, inbox_pages.router, action_pages.router,
                 board_pages.router, wall_pages.router, search_pages.router)
+PAGE_ROUTERS += (push_pages.router,)
 
 
 def install(app) -> None:
