@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from liandong.open311 import documents as doc
 from liandong.open311.mapping import SOURCES, RequestView, open311_status, published, request_row, status_notes
@@ -41,3 +43,26 @@ def test_xml_of_an_empty_list_and_of_none_and_booleans():
     out = doc.render(doc.service_requests([{"a": None, "b": True, "c": 3}]), "xml")
     assert out.endswith(b"<service_requests><request><a /><b>true</b><c>3</c></request></service_requests>")
     assert doc.render(doc.errors(400, "坏"), "json") == '[{"code":400,"description":"坏"}]'.encode()
+
+
+ORDER_FIELDS = sorted(set(SOURCES.values()) | {"kind", "level", "region", "warning", "caller_name", "caller_phone"})
+
+
+@settings(max_examples=100, deadline=None)
+@given(fields=st.one_of(st.none(), st.frozensets(st.sampled_from(ORDER_FIELDS))),
+       phone=st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+       before=st.text(alphabet="路灯坏了东城区解放路号栋单元 ，", max_size=20),
+       house=st.integers(min_value=1, max_value=999))
+def test_no_field_outside_the_scope_and_no_phone_or_house_number_in_any_row(fields, phone, before, house):
+    from datetime import datetime
+
+    v = RequestView(number="GD-1", status="handling", merged_into=None, category_code="JC-B34",
+                    category_name="路灯故障", text=f"{before}我的电话{phone}", agency="明川市城市管理局",
+                    received_at=datetime(2026, 11, 23, 10), updated_at=datetime(2026, 11, 23, 11), close_due=None,
+                    address=f"东城区解放路{house}号", region_name=None)
+    row = request_row(v, fields)
+    for name, source in SOURCES.items():
+        if fields is not None and source not in fields:
+            assert row[name] is None
+    text = " ".join(str(x) for x in row.values() if x is not None)
+    assert phone not in text and f"{house}号" not in text
