@@ -126,7 +126,7 @@ class Liandong:
     @cached_property
     def share(self) -> Share:  # 数据共享
         return Share(self.city, ("feed-cursor:" + self.settings.audit_key).encode(), read=self.read, write=self.write,
-                     clock=self.clock)
+                     clock=self.clock, orders=self.orders)
 
     @cached_property
     def token_cache(self) -> TokenCache:

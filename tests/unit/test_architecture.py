@@ -31,7 +31,7 @@ LAYERS = {  # package → the liandong packages it may import (besides itself)
     "supervision": {"core", "storage", "appeals", "orders"},
     "linkage": {"core", "config", "regions", "routing", "storage", "appeals", "orders", "exchange"},
     "intake": {"core", "regions", "routing", "storage", "appeals", "orders", "supervision", "linkage"},
-    "share": {"core", "regions", "storage", "appeals", "orders"},
+    "share": {"core", "regions", "storage", "appeals", "orders", "exchange"},
     "open311": {"core", "regions", "routing", "appeals", "orders", "intake", "share"},
     "push": {"core", "storage", "orders"},
 }

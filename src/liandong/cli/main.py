@@ -11,6 +11,7 @@ import typer
 from liandong.cli.audit import app as audit_app
 from liandong.cli.common import friendly_errors, settings
 from liandong.cli.consumers import consumer_app
+from liandong.cli.share import share_app
 from liandong.cli.demo import demo
 from liandong.cli.model import app as model_app
 from liandong.cli.route import route_command
@@ -29,6 +30,7 @@ app.command("route")(route_command)
 app.add_typer(model_app, name="model")
 app.add_typer(audit_app, name="audit")
 app.add_typer(consumer_app, name="consumer")
+app.add_typer(share_app, name="share")
 app.add_typer(subscriber_app, name="subscriber")
 supervise_app = typer.Typer(help="督办检查（supervision checks）", no_args_is_help=True)
 app.add_typer(supervise_app, name="supervise")

@@ -14,12 +14,13 @@ from liandong.console import (
     police_pages,
     push_pages,
     search_pages,
+    share_pages,
     wall_pages,
     web,
 )
 
 PAGE_ROUTERS = (intake_pages.router, police_pages.router, dispatch_pages.router, inbox_pages.router, action_pages.router,
-                board_pages.router, wall_pages.router, search_pages.router)
+                board_pages.router, wall_pages.router, search_pages.router, share_pages.router)
 PAGE_ROUTERS += (push_pages.router,)
 
 

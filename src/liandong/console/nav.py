@@ -27,6 +27,7 @@ EXTRA = [  # (label, path, roles) of the per-role pages, after the home list
     ("督办台", "/console/board", {Role.SUPERVISOR, Role.DISPATCHER, Role.ADMIN}),
     ("城运大屏", "/console/wall", {Role.SUPERVISOR, Role.ADMIN}),
     ("查询", "/console/search", set(Role) - {Role.SYSTEM}),
+    ("数据访问留痕", "/console/share/access-log", {Role.ADMIN}),
     ("事件推送", "/console/push", {Role.ADMIN}),
 ]
 

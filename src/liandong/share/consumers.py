@@ -114,3 +114,11 @@ def authenticate(session: Session, key: str | None) -> Consumer:
     if row.revoked_at is not None:
         raise Unauthenticated("接入密钥已注销")
     return to_consumer(row)
+
+
+def by_name(session: Session, name: str) -> Consumer:
+    """A registered, not revoked consumer by name (for the CLI's exports, imports and syncs)."""
+    row = _get(session, name)
+    if row.revoked_at is not None:
+        raise Unauthenticated(f"接入方「{name}」已注销")
+    return to_consumer(row)

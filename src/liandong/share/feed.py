@@ -5,12 +5,14 @@ A feed row is written by `record` in the transaction that made the change (it li
 
 The trap is order: ids and timestamps are assigned when a row is written, not when its transaction
 commits, so a reader that serves "everything above the last id" skips a row whose transaction took an
-id early and committed late. On PostgreSQL each row carries its writer's transaction id (`tx`, xid8) and
-a reader serves only rows of transactions below `pg_snapshot_xmin(pg_current_snapshot())` — the oldest
-transaction still running when the read's snapshot was taken. Every transaction below that horizon has
-ended: its rows are all visible or (rolled back) will never exist, so nothing can later appear behind the
-cursor. Rows are served in (tx, id) order. On SQLite one writer holds the database from its first write
-to its commit, so ids are assigned in commit order and the horizon is simply the newest id.
+id early and committed late. On PostgreSQL each row carries a sort key `tx`: its writer's transaction id
+(xid8), raised if need be to the key of the order's previous feed row (which has committed: the writer
+holds the order's row lock). A reader serves only rows with `tx` below `pg_snapshot_xmin(
+pg_current_snapshot())`, the oldest transaction still running: a row's writer has an id ≤ its key, so
+every served row's transaction has ended, and every row still to come belongs to a transaction at or
+above the horizon, whose key is too — nothing can later appear behind the cursor. Rows are served in
+(tx, id) order, which per order is the order of its changes. On SQLite one writer holds the database
+from its first write to its commit, so ids are assigned in commit order and the horizon is the newest id.
 
 Within one order, changes follow each other by the audit trail's `seq`, which every change carries.
 The cursor is (tx, id) of the last row served, bound to the consumer and dataset and signed with HMAC:
@@ -59,10 +61,16 @@ def record(session: Session, event: OrderEvent) -> None:
         action, from_status, to_status = event.action.value, event.from_status.value, event.to_status.value
     else:
         return
+    pg = session.get_bind().dialect.name == "postgresql"
     session.execute(_INSERT.values(
-        order_number=order.number, seq=order.last_event_seq or 1, action=action, from_status=from_status,
+        **({"tx": _sort_key(order.number)} if pg else {}), order_number=order.number, seq=order.last_event_seq or 1, action=action, from_status=from_status,
         to_status=to_status, platform=order.platform, unit=order.unit, region=order.region,
         role=event.actor.role.value, at=event.now, snapshot=snapshot(order), appeal_id=order.appeal_id))
+
+
+def _sort_key(number: str):
+    prev = select(func.coalesce(func.max(FeedRow.tx), 0)).where(FeedRow.order_number == number).scalar_subquery()
+    return func.greatest(text("pg_current_xact_id()::text::bigint"), prev)
 
 
 @dataclass(frozen=True)
@@ -86,10 +94,10 @@ def decode_cursor(key: bytes, consumer_id: int, dataset: str, cursor: str | None
         raise bad
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        body, sig = raw.rsplit(b".", 1)
     except (ValueError, TypeError):
         raise bad from None
-    if not hmac.compare_digest(hmac.new(key, body, hashlib.sha256).digest()[:16], sig):
+    body, sep, sig = raw[:-17], raw[-17:-16], raw[-16:]
+    if sep != b"." or not hmac.compare_digest(hmac.new(key, body, hashlib.sha256).digest()[:16], sig):
         raise bad
     owner, set_, tx, id_ = json.loads(body)
     if owner != consumer_id or set_ != dataset:
@@ -104,24 +112,28 @@ class Page:
     more: bool
 
 
+def horizon(session: Session) -> Position:
+    """The position below which every change has committed (or never will)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return Position(session.scalar(select(_HORIZON_PG)) - 1, END)
+    return Position(0, session.scalar(select(func.max(FeedRow.id))) or 0)
+
+
 def read(session: Session, after: Position, *, limit: int, scope) -> Page:
     """Up to `limit` rows after `after` that match `scope` (a SQL condition), below the commit horizon.
 
     The horizon is read first, in a statement of its own: every transaction below it had ended before
     that statement, so the next statement sees all of their rows."""
-    pg = session.get_bind().dialect.name == "postgresql"
-    if pg:
-        h = session.scalar(select(_HORIZON_PG))
-        horizon = Position(h - 1, END)
-        cond = and_(tuple_(FeedRow.tx, FeedRow.id) > tuple_(after.tx, after.id), FeedRow.tx < h)
+    top = horizon(session)
+    if session.get_bind().dialect.name == "postgresql":
+        cond = and_(tuple_(FeedRow.tx, FeedRow.id) > tuple_(after.tx, after.id), FeedRow.tx <= top.tx)
     else:
-        horizon = Position(0, session.scalar(select(func.max(FeedRow.id))) or 0)
-        cond = and_(FeedRow.id > after.id, FeedRow.id <= horizon.id)
+        cond = and_(FeedRow.id > after.id, FeedRow.id <= top.id)
     rows = list(session.scalars(select(FeedRow).where(cond, scope).order_by(FeedRow.tx, FeedRow.id).limit(limit + 1)))
     if len(rows) > limit:
         last = rows[limit - 1]
         return Page(rows[:limit], Position(last.tx, last.id), True)
-    return Page(rows, max(horizon, after, key=lambda p: (p.tx, p.id)), False)
+    return Page(rows, max(top, after, key=lambda p: (p.tx, p.id)), False)
 
 
 def scope_condition(region_prefix: str | None, include_unplaced: bool, unit: str | None):

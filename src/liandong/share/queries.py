@@ -61,12 +61,14 @@ def _region_cond(column, consumer: Consumer, city_code: str, wanted: str | None)
     return or_(cond, column.is_(None)) if consumer.region == city_code and not wanted else cond
 
 
-def orders(session: Session, consumer: Consumer, f: Filters, city_code: str) -> list[dict]:
+def orders(session: Session, consumer: Consumer, f: Filters, city_code: str, ids: list[int] | None = None) -> list[dict]:
     q = select(OrderRow, AppealRow.caller_name, AppealRow.caller_phone, AppealRow.address) \
         .join(AppealRow, AppealRow.id == OrderRow.appeal_id) \
         .where(_region_cond(OrderRow.region, consumer, city_code, f.region))
     if consumer.unit:
         q = q.where(OrderRow.unit == consumer.unit)
+    if ids is not None:
+        q = q.where(OrderRow.id.in_(ids))
     if f.status:
         q = q.where(OrderRow.status == f.status)
     if f.since:
@@ -93,11 +95,13 @@ def appeals(session: Session, consumer: Consumer, f: Filters, city_code: str) ->
             for a in session.scalars(q.order_by(AppealRow.received_at, AppealRow.id).offset(f.offset).limit(f.limit))]
 
 
-def events(session: Session, consumer: Consumer, f: Filters, city_code: str) -> list[dict]:
+def events(session: Session, consumer: Consumer, f: Filters, city_code: str, ids: list[int] | None = None) -> list[dict]:
     q = select(OrderEventRow, OrderRow.number, OrderRow.region, OrderRow.unit).join(OrderRow, OrderRow.id == OrderEventRow.order_id) \
         .where(_region_cond(OrderRow.region, consumer, city_code, f.region))
     if consumer.unit:
         q = q.where(OrderRow.unit == consumer.unit)
+    if ids is not None:
+        q = q.where(OrderEventRow.order_id.in_(ids))
     if f.since:
         q = q.where(OrderEventRow.at >= f.since)
     if f.until:

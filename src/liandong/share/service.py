@@ -18,7 +18,8 @@ from liandong.core.errors import InvalidInput, NotFound
 from liandong.orders.events import OrderEvent
 from liandong.regions.codes import region_prefix
 from liandong.regions.registry import CityRegistry
-from liandong.share import access, feed, queries
+from liandong.orders.service import Orders
+from liandong.share import access, batch, feed, inbound, queries
 from liandong.share.ratelimit import RateLimiter
 from liandong.share.scopes import DATASET_LABELS, FEEDS, Consumer, authorise, project
 
@@ -27,8 +28,9 @@ MAX_FEED_PAGE = 5000
 
 
 class Share:  # 数据共享
-    def __init__(self, city: CityRegistry, cursor_key: bytes, *, read: Sessions, write: Sessions, clock: Clock) -> None:
-        self.city = city
+    def __init__(self, city: CityRegistry, cursor_key: bytes, *, read: Sessions, write: Sessions, clock: Clock,
+                 orders: Orders) -> None:
+        self.city, self.orders = city, orders
         self.cursor_key = cursor_key
         self.limiter = RateLimiter()
         self._read, self._write, self._clock = read, write, clock
@@ -72,6 +74,42 @@ class Share:  # 数据共享
         self.log(consumer, "feed", read, {"from": [pos.tx, pos.id], "limit": limit, "fields": fields}, len(changes),
                  remote)
         return {"dataset": dataset, "masked": read.masked, "changes": changes, "cursor": nxt, "more": page.more}
+
+    def export(self, consumer: Consumer, dataset: str, *, since, until, fmt: str, key: batch.Key,
+               who: str | None = None) -> tuple[bytes, dict]:
+        """A batch file of the dataset for the consumer (masked as the API would serve it) and its signed manifest."""
+        read = authorise(consumer, dataset)
+        reader = queries.READERS.get(dataset)
+        if reader is None:
+            raise NotFound(f"数据集「{dataset}」（{DATASET_LABELS[dataset]}）在本平台尚未开放导出")
+        if fmt not in batch.FORMATS:
+            raise InvalidInput(f"文件格式应为 {'、'.join(batch.FORMATS)} 之一")
+        f = queries.Filters(since=since, until=until, limit=10**9)
+        queries.check_filters(queries.Filters(since=since, until=until), consumer)
+        with self._read() as session:
+            rows = [project(read, r) for r in reader(session, consumer, f, self.city.city.code)]
+        body = batch.render(rows, list(read.fields), fmt)
+        manifest = batch.make_manifest(body=body, dataset=dataset, fmt=fmt, fields=list(read.fields), rows=len(rows),
+                                       since=since, until=until, consumer=consumer.name, masked=read.masked, key=key,
+                                       now=self._clock.now())
+        self.log(consumer, "export", read, {**f.as_dict(), "limit": None, "format": fmt}, len(rows), None, who=who)
+        return body, manifest
+
+    def import_results(self, consumer: Consumer, verified: batch.Verified) -> list[inbound.Outcome]:
+        """Apply a verified batch of handling results (dataset `results`), each row as `share.inbound` does."""
+        if verified.manifest.get("dataset") != "results":
+            raise InvalidInput(f"只能导入办理结果（results）文件，此文件是「{verified.manifest.get('dataset')}」")
+        rows = batch.rows_of(verified)
+        name = f"file:{verified.manifest['sha256'][:32]}"
+        out = []
+        for i, row in enumerate(rows, start=1):
+            days = row.get("days")
+            result = inbound.Result(ref=i, order_number=str(row.get("order_number") or ""), action=str(row.get("action") or ""),
+                                    unit=str(row.get("unit") or ""), note=row.get("note") or None,
+                                    reason=row.get("reason") or None,
+                                    days=int(days) if str(days or "").isdigit() else None)
+            out.append(inbound.apply(self._write, self.orders, self.city, consumer, name, result, self._clock.now()))
+        return out
 
     def log(self, consumer: Consumer | None, interface: str, read, filters: dict, rows: int, remote: str | None,
             who: str | None = None) -> None:

@@ -62,7 +62,7 @@ class FeedRow(Base):  # 变更流
     __tablename__ = "share_feed"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    tx: Mapped[int] = mapped_column(BigInteger, server_default=FetchedValue())  # writer's transaction id (PG)
+    tx: Mapped[int] = mapped_column(BigInteger, server_default=FetchedValue())  # sort key: writer's xid or above (PG)
     order_number: Mapped[str] = mapped_column(String(40))
     seq: Mapped[int] = mapped_column(Integer)  # the order's audit event seq: per order, changes in this order
     action: Mapped[str] = mapped_column(String(24))
@@ -76,7 +76,7 @@ class FeedRow(Base):  # 变更流
     snapshot: Mapped[dict] = mapped_column(JSON, default=dict)  # the order's shared fields after the change
     appeal_id: Mapped[str] = mapped_column(String(32))
 
-    __table_args__ = (Index("ix_share_feed_tx_id", "tx", "id"),)
+    __table_args__ = (Index("ix_share_feed_tx_id", "tx", "id"), Index("ix_share_feed_order_tx", "order_number", "tx"))
 
 
 class InboundDoneRow(Base):

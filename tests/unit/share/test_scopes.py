@@ -61,3 +61,11 @@ def test_free_text_loses_its_numbers_and_addresses_their_detail():
 
 def test_every_dataset_has_fields_but_the_one_not_yet_served():
     assert all(FIELDS[d] for d in FIELDS if d != "knowledge")
+
+
+def test_cursors_round_trip_whatever_bytes_their_signature_holds():
+    from liandong.share.feed import END, Position, decode_cursor, encode_cursor
+
+    for tx in range(300):  # signatures containing b"." among them
+        pos = Position(tx, END)
+        assert decode_cursor(b"k", 1, "orders", encode_cursor(b"k", 1, "orders", pos)) == pos

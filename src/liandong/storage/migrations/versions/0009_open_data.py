@@ -78,6 +78,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_share_feed"),
     )
     op.create_index("ix_share_feed_tx_id", "share_feed", ["tx", "id"])
+    op.create_index("ix_share_feed_order_tx", "share_feed", ["order_number", "tx"])
     op.create_table(
         "share_inbound_done",
         sa.Column("target", sa.String(64), nullable=False),
