@@ -3,6 +3,8 @@
     orders ──OrderOpened / OrderChanged──▶ supervision.on_order_event   (deadlines, bounce marks)
                                       ├──▶ linkage.on_order_event       (shadow orders, messages to peers)
                                       └──▶ quality.on_order_event       (每条答复 inspected: 质检)
+                                      └──▶ linkage.on_order_event       (shadow orders, messages to peers)
+                                      └──▶ push.on_order_event          (webhook outbox: emergencies, 办结, 催办/督办)
     write sessions ──before_flush──▶ supervision.before_flush            (deadlines written once per flush)
 
 Each capability receives the collaborators it uses; only the shells (API, CLI, workers) hold this object.
@@ -38,9 +40,14 @@ from liandong.linkage.incoming import IncomingHandlers
 from liandong.linkage.rules import load_linkage
 from liandong.linkage.service import Linkage
 from liandong.linkage.watch import watch_once
+from liandong.open311.consumers import SharedClients
+from liandong.open311.keys import ClientKeys
+from liandong.open311.service import Open311
 from liandong.orders.service import Orders
 from liandong.quality.rules import load_city_quality
 from liandong.quality.service import Quality
+from liandong.push.relay import PushRelay, PushSettings
+from liandong.push.service import Push
 from liandong.regions.places import Gazetteer, load_gazetteer
 from liandong.regions.registry import CITIES_DIR, CityRegistry, load_city
 from liandong.routing.lists import load_city_routing
@@ -149,6 +156,7 @@ class Liandong:
         orders.subscribe(linkage.on_order_event)
         orders.subscribe(self.knowledge.on_order_event)  # 回访 → the entry's satisfaction counts
         orders.subscribe(Share.on_order_event)  # the change feed (变更流), in the change's transaction
+        orders.subscribe(self.push.on_order_event)
         return Core(orders, supervision, linkage)
         orders.subscribe(quality.on_order_event)
         return Core(orders, supervision, linkage, quality)
@@ -198,6 +206,22 @@ class Liandong:
     def intake_queue(self) -> IntakeQueue:
         """The intake queue (成批受理) the API submits appeals through: one writer thread, group commit."""
         return IntakeQueue(self.intake, self.write)
+
+    @cached_property
+    def push(self) -> Push:  # 事件推送（一网统管）
+        return Push(self.settings.platform)
+
+    def push_relay(self, settings: PushSettings | None = None, **kw) -> PushRelay:
+        """A webhook relay over this database; its sessions wait in the writer queue on SQLite."""
+        return PushRelay(self.queued_sessions(), clock=self.clock, settings=settings, **kw)
+
+    @cached_property
+    def open311(self) -> Open311:  # Open311 GeoReport v2
+        return Open311(self.city, load_city_routing(self.settings.city).items)
+
+    @cached_property
+    def open311_keys(self) -> ClientKeys:  # Open311 接入方（数据共享的接入方登记）
+        return SharedClients(self.share, self.read)
 
     @cached_property
     def exchange(self) -> DeskExchange | None:

@@ -20,6 +20,7 @@ DOMAIN = {"knowledge", "appeals", "orders", "intake", "linkage", "supervision", 
 DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions", "analytics"}
 DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions", "quality"}
 DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions", "share"}
+DOMAIN |= {"open311", "push"}
 LAYERS = {  # package → the liandong packages it may import (besides itself)
     "core": set(),
     "config": {"core"},
@@ -37,6 +38,8 @@ LAYERS = {  # package → the liandong packages it may import (besides itself)
     "analytics": {"core", "regions", "routing", "storage", "appeals", "orders", "supervision"},
     "quality": {"core", "storage", "appeals", "orders", "supervision"},
     "share": {"core", "regions", "storage", "appeals", "orders", "exchange"},
+    "open311": {"core", "regions", "routing", "appeals", "orders", "intake", "share"},
+    "push": {"core", "storage", "orders"},
 }
 
 

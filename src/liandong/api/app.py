@@ -16,6 +16,8 @@ from liandong.api.routers import appeals, knowledge, meta, orders, supervision, 
 from liandong.api.routers import analytics, appeals, meta, orders, supervision
 from liandong.api.routers import appeals, meta, orders, quality, supervision
 from liandong.api.routers import appeals, meta, orders, share, supervision
+from liandong.api.routers import open311 as open311_routes
+from liandong.api.routers import push as push_routes
 from liandong.app import Liandong
 from liandong.console import install as install_console
 from liandong.supervision.scheduler import Scheduler
@@ -35,6 +37,8 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
         scheduler = Scheduler(ctx.supervision, ctx.write, ctx.clock, interval=interval).start() if background else None
         if ctx.exchange is not None:
             ctx.start_exchange()
+        pusher = ctx.push_relay() if background else None  # webhooks to subscribers (一网统管)
+        push_loop = pusher.start() if pusher is not None else None
         try:
             yield
         finally:
@@ -46,6 +50,11 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
                 ctx.exchange.stop()
             if scheduler is not None:
                 scheduler.stop()
+            if push_loop is not None:
+                push_loop[1].set()
+                pusher.wake()
+                push_loop[0].join(timeout=10)
+                pusher.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -59,7 +68,9 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
     for r in (appeals.router, orders.router, supervision.router, meta.router, analytics.router):
     for r in (appeals.router, orders.router, supervision.router, quality.router, meta.router):
     for r in (appeals.router, orders.router, supervision.router, meta.router, share.router):
+    for r in (appeals.router, orders.router, supervision.router, meta.router, share.router, push_routes.router):
         app.include_router(r, prefix="/api/v1")
+    app.include_router(open311_routes.router)  # /open311/v2/: api_key of a registered consumer, not a bearer token
     if ctx.exchange is not None:  # peers sign each message (HMAC); no bearer token on this route
         app.include_router(ctx.exchange_router())
     install_console(app)  # the web console at /console/

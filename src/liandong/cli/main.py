@@ -19,6 +19,7 @@ from liandong.cli.model import app as model_app
 from liandong.cli.quality import app as quality_app
 from liandong.cli.route import route_command
 from liandong.cli.sla import app as sla_app
+from liandong.cli.subscriber import app as subscriber_app
 from liandong.cli.users import token, user_app
 
 app = typer.Typer(help="联动 Liandong：12345 与 110 对接联动平台", no_args_is_help=True, add_completion=False)
@@ -38,6 +39,7 @@ app.command("report")(report_command)
 app.add_typer(quality_app, name="quality")
 app.add_typer(consumer_app, name="consumer")
 app.add_typer(share_app, name="share")
+app.add_typer(subscriber_app, name="subscriber")
 supervise_app = typer.Typer(help="督办检查（supervision checks）", no_args_is_help=True)
 app.add_typer(supervise_app, name="supervise")
 

@@ -15,6 +15,7 @@ from liandong.console import (
     knowledge_pages,
     police_pages,
     quality_pages,
+    push_pages,
     search_pages,
     share_pages,
     wall_pages,
@@ -26,6 +27,7 @@ PAGE_ROUTERS = (intake_pages.router, police_pages.router, dispatch_pages.router,
                 board_pages.router, wall_pages.router, search_pages.router, analytics_pages.router)
                 board_pages.router, wall_pages.router, search_pages.router, quality_pages.router)
                 board_pages.router, wall_pages.router, search_pages.router, share_pages.router)
+PAGE_ROUTERS += (push_pages.router,)
 
 
 def install(app) -> None:

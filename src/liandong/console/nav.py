@@ -31,6 +31,7 @@ EXTRA = [  # (label, path, roles) of the per-role pages, after the home list
     ("统计分析", "/console/analytics", {Role.SUPERVISOR, Role.DISPATCHER, Role.ADMIN}),
     ("质检台", "/console/quality", {Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN}),
     ("数据访问留痕", "/console/share/access-log", {Role.ADMIN}),
+    ("事件推送", "/console/push", {Role.ADMIN}),
 ]
 
 
