@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import gc
-import os
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from liandong import __version__
-from liandong.api import errors
+from liandong.api import errors, ops
 from liandong.api.limits import BodyLimit
 from liandong.api.routers import appeals, meta, orders, supervision
 from liandong.app import Liandong
 from liandong.console import install as install_console
-from liandong.supervision.scheduler import Scheduler
+from liandong.ops.jobs import JobRunner, select_jobs
 
 
 def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
@@ -28,10 +27,10 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
             await run_in_threadpool(ctx.warm_up)
             settle_heap()
             ctx.related.look_in_background(ctx.read, ctx.clock)
-        interval = float(os.environ.get("LIANDONG_SUPERVISION_INTERVAL", "60"))
-        scheduler = Scheduler(ctx.supervision, ctx.write, ctx.clock, interval=interval).start() if background else None
-        if ctx.exchange is not None:
-            ctx.start_exchange()
+        leased, relay = select_jobs(ctx.settings.jobs, ctx.jobs) if background else ([], True)
+        scheduler = JobRunner(leased, ctx.write, ctx.clock).start() if leased else None
+        if ctx.exchange is not None and relay:
+            ctx.start_exchange(watch=not background)
         try:
             yield
         finally:
@@ -39,7 +38,7 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
                 ctx.intake_queue.stop()
             if background:
                 ctx.related.stop_looking()
-            if ctx.exchange is not None:
+            if ctx.exchange is not None and relay:
                 ctx.exchange.stop()
             if scheduler is not None:
                 scheduler.stop()
@@ -63,6 +62,7 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
         return {"status": "ok", "platform": ctx.settings.platform}
 
     app.add_middleware(BodyLimit)
+    ops.install(app, ctx)  # /readyz, /metrics, request ids and JSON request logs
     return app
 
 

@@ -9,6 +9,7 @@
     ├── Unauthenticated           401  no token, or a token that is unknown or revoked
     ├── Forbidden                 403  the caller's role, unit or region does not cover this
     ├── Busy                      503  the desk is overloaded (intake queue full); try again shortly
+    ├── Throttled                 429  this token or caller sent too many appeals; Retry-After says when
     └── ConfigError               —    city data (YAML) that fails validation; names file and line
 
 The API maps these to HTTP in one table (`liandong.api.errors`); the CLI prints the message.
@@ -64,7 +65,13 @@ class Forbidden(LiandongError):
 
 
 class Busy(LiandongError):
-    pass
+    retry_after = 1  # seconds, sent as Retry-After
+
+
+class Throttled(LiandongError):  # 限流
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, details={"retry_after": retry_after})
+        self.retry_after = retry_after
 
 
 class ConfigError(LiandongError):

@@ -6,6 +6,7 @@ core (`base`, `db`, `ids`) knows none."""
 from liandong.appeals.tables import AppealRow  # noqa: F401
 from liandong.auth.tables import ConsoleSessionRow, LoginThrottleRow, TokenRow, UserRow  # noqa: F401
 from liandong.exchange.tables import ExchangeLink, InboxMessage, OutboxMessage  # noqa: F401
+from liandong.ops.tables import JobLease, JobRun  # noqa: F401
 from liandong.orders.tables import OrderEventRow, OrderRow  # noqa: F401
 from liandong.storage.base import Base
 from liandong.storage.idempotency import IdempotencyRow  # noqa: F401
