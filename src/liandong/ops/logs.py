@@ -20,8 +20,8 @@ from datetime import datetime, timezone
 from liandong.core import trace
 from liandong.core.masking import mask_name, mask_phone
 
-# a mobile (1[3-9]…, 11 digits) or a landline (0 + 2–3 digit area code + 7–8 digits), not inside a longer number
-PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+# a mobile (1[3-9]…, 11 digits) or a landline (0 + area code + 7–8 digits), not inside a longer number, a decimal or a hex id
+PHONE = re.compile(r"(?<![0-9A-Za-z.])(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![0-9A-Za-z])")
 NAME_FIELDS = {"name", "caller_name", "citizen", "contact"}
 PHONE_FIELDS = {"phone", "caller_phone", "mobile", "tel"}
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
