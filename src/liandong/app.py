@@ -12,6 +12,7 @@ Each capability receives the collaborators it uses; only the shells (API, CLI, w
 
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from liandong.intake.service import Intake
 from liandong.knowledge.service import Knowledge
 from liandong.knowledge.surge_service import Surge
 from liandong.linkage.desk import DeskExchange
+from liandong.linkage.desk import WATCH_EVERY_S, DeskExchange
 from liandong.linkage.incoming import IncomingHandlers
 from liandong.linkage.rules import load_linkage
 from liandong.linkage.service import Linkage
@@ -43,6 +45,9 @@ from liandong.linkage.watch import watch_once
 from liandong.open311.consumers import SharedClients
 from liandong.open311.keys import ClientKeys
 from liandong.open311.service import Open311
+from liandong.ops.jobs import Job
+from liandong.ops.logs import log_order_event
+from liandong.ops.ratelimit import IntakeLimiter, Limits
 from liandong.orders.service import Orders
 from liandong.quality.rules import load_city_quality
 from liandong.quality.service import Quality
@@ -157,6 +162,7 @@ class Liandong:
         orders.subscribe(self.knowledge.on_order_event)  # 回访 → the entry's satisfaction counts
         orders.subscribe(Share.on_order_event)  # the change feed (变更流), in the change's transaction
         orders.subscribe(self.push.on_order_event)
+        orders.subscribe(log_order_event)
         return Core(orders, supervision, linkage)
         orders.subscribe(quality.on_order_event)
         return Core(orders, supervision, linkage, quality)
@@ -236,9 +242,28 @@ class Liandong:
         handlers = IncomingHandlers(self.linkage, router=self.router, clock=self.clock)
         return self.exchange.http_router(handlers)
 
-    def start_exchange(self) -> None:
+    def start_exchange(self, *, watch: bool = True) -> None:
+        """The relay, and unless the watch runs as a leased job (`jobs`), the watch loop in this process."""
         linkage = self.linkage
-        self.exchange.start(lambda session, now: watch_once(session, linkage, now))
+        self.exchange.start((lambda session, now: watch_once(session, linkage, now)) if watch else None)
+
+    @cached_property
+    def jobs(self) -> dict[str, Job]:
+        """Every periodic background job by name (后台任务), run under a lease by `ops.jobs.JobRunner`;
+        a later capability adds its `Job` here. The exchange relay is not one: it runs in every process
+        that sends (rows are claimed one by one, SKIP LOCKED), so it is started with the exchange."""
+        interval = float(os.environ.get("LIANDONG_SUPERVISION_INTERVAL", "60"))
+        jobs = [Job("supervision", interval, lambda now: self.supervision.run_checks(self.write, now))]
+        if self.exchange is not None:
+            linkage = self.linkage
+            jobs.append(Job("exchange-watch", WATCH_EVERY_S, lambda now: self.exchange.watch_step(
+                lambda session, at: watch_once(session, linkage, at), now)))
+        return {job.name: job for job in jobs}
+
+    @cached_property
+    def intake_limiter(self) -> IntakeLimiter:  # 受理限流
+        return IntakeLimiter(Limits(per_token_per_min=self.settings.rate_token_per_min,
+                                    per_caller_per_hour=self.settings.rate_caller_per_hour))
 
     @cached_property
     def local_platforms(self) -> frozenset[str]:

@@ -8,6 +8,10 @@
     LIANDONG_PHONE_SALT     secret for the keyed hash of callers' phone numbers (repeat-call lookups)
     LIANDONG_AUDIT_KEY      secret for the HMAC signing the daily audit roots (`liandong audit seal/verify`)
     LIANDONG_CONSOLE_IDLE_MINUTES  a console (web) session ends after this many idle minutes (default 30)
+    LIANDONG_METRICS_TOKEN  bearer token the monitoring system scrapes /metrics with (unset: /metrics refuses)
+    LIANDONG_RATE_TOKEN_PER_MIN    intake appeals per API token per minute, per process (default 600; burst 120)
+    LIANDONG_RATE_CALLER_PER_HOUR  intake appeals per caller's number per hour, per process (default 20; burst 10)
+    LIANDONG_JOBS           background jobs a serving process runs: all (default), none, or a list (ops/jobs.py)
 """
 
 from __future__ import annotations
@@ -32,6 +36,10 @@ class Settings:
     peers_file: Path | None = None
     console_idle_minutes: int = 30
     audit_key: str = "liandong-demo-audit-key"
+    metrics_token: str | None = None
+    rate_token_per_min: float = 600.0
+    rate_caller_per_hour: float = 20.0
+    jobs: str = "all"
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -41,6 +49,10 @@ class Settings:
             raise ConfigError("LIANDONG_DATABASE_URL", "只支持 sqlite:/// 或 postgresql+psycopg:// 数据库地址")
         if not 1 <= self.console_idle_minutes <= 24 * 60:
             raise ConfigError("LIANDONG_CONSOLE_IDLE_MINUTES", "控制台空闲超时应为 1 到 1440 分钟")
+        if self.rate_token_per_min <= 0 or self.rate_caller_per_hour <= 0:
+            raise ConfigError("LIANDONG_RATE_TOKEN_PER_MIN", "限流速率应为正数")
+        if self.metrics_token is not None and len(self.metrics_token) < 16:
+            raise ConfigError("LIANDONG_METRICS_TOKEN", "指标抓取令牌至少 16 个字符")
 
     @property
     def is_sqlite(self) -> bool:
@@ -61,6 +73,10 @@ def settings_from_env(env: dict[str, str] | None = None, **overrides) -> Setting
         peers_file=Path(peers) if peers else None,
         console_idle_minutes=_minutes(env.get("LIANDONG_CONSOLE_IDLE_MINUTES", "30")),
         audit_key=env.get("LIANDONG_AUDIT_KEY", "liandong-demo-audit-key"),
+        metrics_token=env.get("LIANDONG_METRICS_TOKEN") or None,
+        rate_token_per_min=_number("LIANDONG_RATE_TOKEN_PER_MIN", env.get("LIANDONG_RATE_TOKEN_PER_MIN", "600")),
+        rate_caller_per_hour=_number("LIANDONG_RATE_CALLER_PER_HOUR", env.get("LIANDONG_RATE_CALLER_PER_HOUR", "20")),
+        jobs=env.get("LIANDONG_JOBS", "all"),
         extra={"relay": {"base_delay_s": float(env["LIANDONG_RELAY_BASE_DELAY_S"])}}
         if env.get("LIANDONG_RELAY_BASE_DELAY_S") else {},
     )
@@ -72,3 +88,10 @@ def _minutes(raw: str) -> int:
         return int(raw)
     except ValueError:
         raise ConfigError("LIANDONG_CONSOLE_IDLE_MINUTES", f"应为整数分钟，实际为「{raw}」") from None
+
+
+def _number(name: str, raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(name, f"应为数字，实际为「{raw}」") from None

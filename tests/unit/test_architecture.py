@@ -40,6 +40,7 @@ LAYERS = {  # package → the liandong packages it may import (besides itself)
     "share": {"core", "regions", "storage", "appeals", "orders", "exchange"},
     "open311": {"core", "regions", "routing", "appeals", "orders", "intake", "share"},
     "push": {"core", "storage", "orders"},
+    "ops": {"core", "storage"},
 }
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import gc
-import os
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from liandong import __version__
-from liandong.api import errors
+from liandong.api import errors, ops
 from liandong.api.limits import BodyLimit
 from liandong.api.routers import appeals, knowledge, meta, orders, supervision, surge
 from liandong.api.routers import analytics, appeals, meta, orders, supervision
@@ -20,7 +19,7 @@ from liandong.api.routers import open311 as open311_routes
 from liandong.api.routers import push as push_routes
 from liandong.app import Liandong
 from liandong.console import install as install_console
-from liandong.supervision.scheduler import Scheduler
+from liandong.ops.jobs import JobRunner, select_jobs
 
 
 def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
@@ -39,6 +38,10 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
             ctx.start_exchange()
         pusher = ctx.push_relay() if background else None  # webhooks to subscribers (一网统管)
         push_loop = pusher.start() if pusher is not None else None
+        leased, relay = select_jobs(ctx.settings.jobs, ctx.jobs) if background else ([], True)
+        scheduler = JobRunner(leased, ctx.write, ctx.clock).start() if leased else None
+        if ctx.exchange is not None and relay:
+            ctx.start_exchange(watch=not background)
         try:
             yield
         finally:
@@ -46,7 +49,7 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
                 ctx.intake_queue.stop()
             if background:
                 ctx.related.stop_looking()
-            if ctx.exchange is not None:
+            if ctx.exchange is not None and relay:
                 ctx.exchange.stop()
             if scheduler is not None:
                 scheduler.stop()
@@ -80,6 +83,7 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
         return {"status": "ok", "platform": ctx.settings.platform}
 
     app.add_middleware(BodyLimit)
+    ops.install(app, ctx)  # /readyz, /metrics, request ids and JSON request logs
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 from datetime import datetime, timedelta
 
@@ -9,9 +10,13 @@ from liandong.api.app import create_app
 from liandong.app import Liandong
 from liandong.config import settings_from_env
 from liandong.core.clock import SystemClock
+from liandong.ops.logs import configure_from_env
+from liandong.ops.metrics import mark_process_dead
 
 
 def app_factory():
+    configure_from_env(default_format="json")  # one JSON line per event on stderr (LIANDONG_LOG_FORMAT=text for people)
+    atexit.register(mark_process_dead, os.getpid())
     offset = float(os.environ.get("LIANDONG_CLOCK_OFFSET_S") or 0)  # tests: run this desk's clock fast or slow
     return create_app(Liandong(settings_from_env(), clock=OffsetClock(offset) if offset else SystemClock()), background=True)
 

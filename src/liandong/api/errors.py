@@ -20,6 +20,7 @@ from liandong.core.errors import (
     NotFound,
     StaleUpdate,
     TooManyRequests,
+    Throttled,
     Unauthenticated,
 )
 
@@ -35,6 +36,7 @@ STATUS = [  # most specific first
     (Forbidden, 403, "forbidden"),
     (Busy, 503, "busy"),
     (TooManyRequests, 429, "too_many_requests"),
+    (Throttled, 429, "rate_limited"),
     (ConfigError, 500, "config_error"),
 ]
 
@@ -98,7 +100,9 @@ def install(app: FastAPI) -> None:
             status, code = 400, "error"
         if status >= 500:
             log.error("configuration error: %s", exc.message)
-        return JSONResponse({"error": code, "message": exc.message, "details": exc.details}, status_code=status)
+        retry = getattr(exc, "retry_after", None)
+        return JSONResponse({"error": code, "message": exc.message, "details": exc.details}, status_code=status,
+                            headers={"Retry-After": str(retry)} if retry else None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:

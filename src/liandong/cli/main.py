@@ -17,6 +17,7 @@ from liandong.cli.demo import demo
 from liandong.cli.knowledge import app as knowledge_app
 from liandong.cli.model import app as model_app
 from liandong.cli.quality import app as quality_app
+from liandong.cli.ops import backup_command, prepare_metrics_dir, restore_command, worker_command
 from liandong.cli.route import route_command
 from liandong.cli.sla import app as sla_app
 from liandong.cli.subscriber import app as subscriber_app
@@ -40,10 +41,21 @@ app.add_typer(quality_app, name="quality")
 app.add_typer(consumer_app, name="consumer")
 app.add_typer(share_app, name="share")
 app.add_typer(subscriber_app, name="subscriber")
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
+app.command("worker")(worker_command)
 supervise_app = typer.Typer(help="督办检查（supervision checks）", no_args_is_help=True)
 app.add_typer(supervise_app, name="supervise")
 
 DbOpt = Annotated[Optional[str], typer.Option(help="数据库地址，如 sqlite:///./var/liandong.db 或 postgresql+psycopg://…")]
+
+
+@app.callback()
+def _logging() -> None:
+    """联动 Liandong：12345 与 110 对接联动平台"""
+    from liandong.ops.logs import configure_from_env
+
+    configure_from_env()  # JSON log lines when LIANDONG_LOG_FORMAT / LIANDONG_LOG_FILE is set
 
 
 @db_app.command("upgrade")
@@ -66,6 +78,7 @@ def serve(
     peers: Annotated[Optional[Path], typer.Option(help="对端平台配置 peers.yaml（平台互通；缺省 LIANDONG_PEERS_FILE）")] = None,
     workers: Annotated[int, typer.Option(help="工作进程数（PostgreSQL 时可大于1）")] = 1,
     migrate: Annotated[bool, typer.Option(help="启动前先升级数据库")] = True,
+    jobs: Annotated[bool, typer.Option(help="本进程是否运行后台任务（--no-jobs：由 liandong worker 运行）")] = True,
 ) -> None:
     """Serve the HTTP API (and docs at /docs)."""
     import os
@@ -77,6 +90,9 @@ def serve(
     with friendly_errors():
         s = settings(db, platform=platform, peers_file=peers)
         os.environ["LIANDONG_PLATFORM"] = platform
+        if not jobs:
+            os.environ["LIANDONG_JOBS"] = "none"
+        prepare_metrics_dir()  # before the workers start: each writes its metrics there (prometheus multiprocess)
         if peers:
             os.environ["LIANDONG_PEERS_FILE"] = str(peers.resolve())
         if migrate:

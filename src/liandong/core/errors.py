@@ -10,6 +10,7 @@
     ├── Forbidden                 403  the caller's role, unit or region does not cover this
     ├── Busy                      503  the desk is overloaded (intake queue full); try again shortly
     ├── TooManyRequests           429  a consumer (接入方) is over its rate limit
+    ├── Throttled                 429  this token or caller sent too many appeals; Retry-After says when
     └── ConfigError               —    city data (YAML) that fails validation; names file and line
 
 The API maps these to HTTP in one table (`liandong.api.errors`); the CLI prints the message.
@@ -65,7 +66,13 @@ class Forbidden(LiandongError):
 
 
 class Busy(LiandongError):
-    pass
+    retry_after = 1  # seconds, sent as Retry-After
+
+
+class Throttled(LiandongError):  # 限流
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, details={"retry_after": retry_after})
+        self.retry_after = retry_after
 
 
 class TooManyRequests(LiandongError):

@@ -8,17 +8,19 @@ transactions touching the same order serialise on the link row and never share a
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from liandong.core import trace
 from liandong.core.errors import InvalidInput, NotFound
 from liandong.exchange import links
 from liandong.exchange.messages import OPENING, AnyMessage, OrderRef, encode, kind_of
 from liandong.exchange.tables import OutboxMessage, OutboxState
 
-
+log = logging.getLogger("liandong.exchange.outbox")
 _INSERT = insert(OutboxMessage.__table__)
 
 
@@ -45,7 +47,9 @@ def enqueue(session: Session, message: AnyMessage) -> AnyMessage:  # 入发件�
     session.execute(_INSERT, dict(
         message_id=final.message_id, link_id=link.id, peer=receiver, kind=final.kind, seq=seq, body=encode(final),
         state=OutboxState.PENDING, failed_attempts=0, next_attempt_at=final.sent_at, created_at=final.sent_at,
+        request_id=trace.current(),
     ))
+    log.info("outbox enqueued", extra={"message_id": final.message_id, "peer": receiver, "kind": final.kind})
     return final
 
 

@@ -34,6 +34,7 @@ import orjson
 from sqlalchemy import and_, bindparam, exists, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from liandong.core import trace
 from liandong.core.clock import Clock, SystemClock
 from liandong.core.ids import new_id
 from liandong.exchange.errors import AuthRejected
@@ -82,6 +83,7 @@ class _Claimed:
     kind: str
     body: bytes
     failed_attempts: int
+    request_id: str | None = None  # sent as X-Request-ID: the peer's logs carry the origin's request id
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,8 @@ def _claim(session: Session, *, now: datetime, limit: int, worker: str, skip_pee
         update(tbl)
         .where(tbl.c.id.in_(ids), tbl.c.state == OutboxState.PENDING)  # compare-and-set
         .values(state=OutboxState.SENDING, claimed_by=worker, claimed_at=now)
-        .returning(tbl.c.id, tbl.c.message_id, tbl.c.link_id, tbl.c.peer, tbl.c.kind, tbl.c.body, tbl.c.failed_attempts)
+        .returning(tbl.c.id, tbl.c.message_id, tbl.c.link_id, tbl.c.peer, tbl.c.kind, tbl.c.body, tbl.c.failed_attempts,
+                   tbl.c.request_id)
     ).all()
     return sorted((_Claimed(*r) for r in rows), key=lambda c: c.id)
 
@@ -249,6 +252,8 @@ class Relay:  # 转发器
         if peer is None:
             return _Outcome(row, OutboxState.REJECTED, f"unknown_peer: 未配置对端平台 {row.peer}")
         headers = sign_headers(sender=self.peers.local_platform, key=peer.keys[0], body=row.body, now=self.clock.now())
+        if row.request_id:
+            headers[trace.HEADER] = row.request_id
         try:
             resp = self.client.post(peer.messages_url, content=row.body, headers=headers)
         except httpx.HTTPError as exc:
@@ -281,6 +286,8 @@ class Relay:  # 转发器
         sent, retry, reject, peer_ids = [], [], [], []
         for o in outcomes:
             if o.state == OutboxState.SENT:
+                log.info("outbox sent", extra={"message_id": o.row.message_id, "peer": o.row.peer, "kind": o.row.kind,
+                                               "request_id": o.row.request_id})
                 sent.append({"b_id": o.row.id, "b_ack": orjson.dumps(o.ack).decode()})
                 receiver_id = (o.ack or {}).get("receiver_order_id")
                 if o.row.kind == "transfer" and receiver_id:

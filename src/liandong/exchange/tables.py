@@ -68,6 +68,7 @@ class OutboxMessage(Base):  # 发件箱
     created_at: Mapped[datetime] = mapped_column(Moment())
     sent_at: Mapped[datetime | None] = mapped_column(Moment())
     ack: Mapped[str | None] = mapped_column(Text)
+    request_id: Mapped[str | None] = mapped_column(String(64))  # the request that queued it (core.trace)
 
 
 class InboxMessage(Base):  # 收件箱

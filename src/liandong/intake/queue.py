@@ -30,6 +30,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from liandong.core import trace
 from liandong.core.actors import Actor
 from liandong.core.errors import Busy
 from liandong.core.ids import new_id
@@ -52,6 +53,7 @@ class Pending:  # 待入库的诉求
     appeal_id: str = field(default_factory=new_id)
     future: Future = field(default_factory=Future)
     keyed: Keyed | None = None  # with an Idempotency-Key: the result is the `Answer` (status and JSON body)
+    request_id: str | None = field(default_factory=trace.current)  # bound again in the writer thread
 
 
 class IntakeQueue:
@@ -147,6 +149,15 @@ class IntakeQueue:
             self.intake.related.forget_all()
 
     def _submit(self, session, p: Pending, routing: dict):
+        with trace.bound(p.request_id):
+            return self._submit_bound(session, p, routing)
+
+    @property
+    def waiting(self) -> int:
+        """Appeals queued and not yet taken by the writer (for `/metrics`)."""
+        return self._queue.qsize()
+
+    def _submit_bound(self, session, p: Pending, routing: dict):
         if p.keyed is not None:
             replay = idempotency.find(session, p.keyed, p.now)
             if replay is not None:
@@ -154,6 +165,8 @@ class IntakeQueue:
         appeal, orders = self.intake.submit(session, p.body, actor=p.actor, platform=p.platform, now=p.now,
                                             routing=routing, appeal_id=p.appeal_id)
         self.intake.related.add(appeal)  # the next appeal of this batch must see this one
+        log.info("appeal stored", extra={"appeal_id": appeal.id, "orders": [o.number for o in orders],
+                                         "services": (appeal.routing or {}).get("services")})
         if p.keyed is None:
             return appeal, orders
         status, body = p.keyed.answer((appeal, orders))

@@ -108,16 +108,18 @@ class DeskExchange:  # 平台互通
             session.info["exchange_wake"] = True
             event.listen(session, "after_commit", lambda s: self._relay.wake(), once=True)
 
-    def start(self, watch: Watch) -> None:
-        """Start the relay and the watch loop (`watch(session, now)` every 30 s) in daemon threads (idempotent)."""
+    def start(self, watch: Watch | None) -> None:
+        """Start the relay and the watch loop (`watch(session, now)` every 30 s) in daemon threads (idempotent);
+        without `watch`, the relay alone (the watch then runs as a leased job, `watch_step`)."""
         if self._threads:
             return
         self._stop.clear()
         thread, stop = self.relay.start()  # its stable name lets it take back its own in-flight rows at once
         self._threads = [(thread, stop)]
-        watch = threading.Thread(target=self._watch, args=(watch,), name=f"watch-{self.local_platform}", daemon=True)
-        watch.start()
-        self._threads.append((watch, self._stop))
+        if watch is not None:
+            loop = threading.Thread(target=self._watch, args=(watch,), name=f"watch-{self.local_platform}", daemon=True)
+            loop.start()
+            self._threads.append((loop, self._stop))
         log.info("exchange of %s started: peers %s", self.local_platform, ", ".join(self.peers.peers))
 
     def stop(self) -> None:
@@ -131,6 +133,10 @@ class DeskExchange:  # 平台互通
         if self._relay is not None:
             self._relay.close()
             self._relay = None
+
+    def watch_step(self, watch: Watch, now: datetime) -> None:
+        with self.write() as session:
+            watch(session, now)
 
     def _watch(self, watch: Watch) -> None:
         while not self._stop.wait(WATCH_EVERY_S):

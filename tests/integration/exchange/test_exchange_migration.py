@@ -25,6 +25,7 @@ def _load_migration(filename: str):
 
 
 migration_0002 = _load_migration("0002_exchange.py")
+migration_0011 = _load_migration("0011_operations.py")  # adds exchange_outbox.request_id
 
 
 def _ops(conn):
@@ -51,10 +52,12 @@ def test_upgrade_matches_models_and_downgrade_removes_them(tmp_path, dialect, ma
         ctx, _ = _ops(conn)
         with Operations.context(ctx):
             migration_0002.upgrade()
+            migration_0011.upgrade()
         diff = compare_metadata(ctx, _exchange_only())
         assert diff == [], diff
         assert {"exchange_links", "exchange_outbox", "exchange_inbox"} <= set(inspect(conn).get_table_names())
         with Operations.context(ctx):
+            migration_0011.downgrade()
             migration_0002.downgrade()
         assert not {"exchange_links", "exchange_outbox", "exchange_inbox"} & set(inspect(conn).get_table_names())
     engine.dispose()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
+from liandong.api import ops
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.api.idempotent import IDEMPOTENCY_DOC, IdempotencyKey, replayed
 from liandong.core.actors import Role, require_role
+from liandong.core.errors import LiandongError
 from liandong.core.types import Channel
 from liandong.intake.schemas import (
     MAX_TEXT,
@@ -43,6 +47,7 @@ async def create_appeal(body: AppealCreate, ctx: Ctx, caller: CurrentCaller, key
     serialised once, by pydantic, not validated a second time against the response model.
     With an Idempotency-Key the answer is built in the intake transaction and stored with the key."""
     require_role(caller.actor, *INTAKE_ROLES)
+    started = time.perf_counter()
     now = ctx.clock.now()
     k = idempotency.keyed(key, user=caller.actor.name, endpoint="POST /appeals", request=body.model_dump_json(),
                           answer=_created)
@@ -50,8 +55,14 @@ async def create_appeal(body: AppealCreate, ctx: Ctx, caller: CurrentCaller, key
         replay = await run_in_threadpool(_stored_answer, ctx, k, now)
         if replay is not None:
             return replayed(replay)
-    ctx.intake.check(body, now=now)
+    try:
+        ctx.intake.check(body, now=now)
+    except LiandongError as exc:
+        ops.count_refusal(ctx, body, exc)
+        raise
+    ops.limit_intake(ctx, caller, body)
     result = await ctx.intake_queue.submit(body, actor=caller.actor, platform=caller.platform, now=now, keyed=k)
+    ops.count_intake(ctx, body, result, started)
     if k is not None:
         return replayed(result)
     status, text = _created(result)

@@ -15,6 +15,7 @@ from liandong.knowledge.tables import (  # noqa: F401
     KnowledgeVersionRow,
     SurgeSwitchRow,
 )
+from liandong.ops.tables import JobLease, JobRun  # noqa: F401
 from liandong.orders.tables import OrderEventRow, OrderRow  # noqa: F401
 from liandong.quality.tables import CallRecordRow, FindingRow, InspectionRow  # noqa: F401
 from liandong.push.tables import DeliveryRow, SubscriberRow  # noqa: F401
