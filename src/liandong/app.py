@@ -9,6 +9,8 @@ Each capability receives the collaborators it uses; only the shells (API, CLI, w
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import threading
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -32,6 +34,11 @@ from liandong.linkage.rules import load_linkage
 from liandong.linkage.service import Linkage
 from liandong.linkage.watch import watch_once
 from liandong.orders.service import Orders
+from liandong.portal.adapters import FileSms, PhotoStore
+from liandong.portal.cases import Cases
+from liandong.portal.public import PublicCases
+from liandong.portal.rules import load_portal_rules
+from liandong.portal.service import Portal
 from liandong.regions.places import Gazetteer, load_gazetteer
 from liandong.regions.registry import CITIES_DIR, CityRegistry, load_city
 from liandong.routing.lists import load_city_routing
@@ -153,6 +160,22 @@ class Liandong:
     def intake_queue(self) -> IntakeQueue:
         """The intake queue (成批受理) the API submits appeals through: one writer thread, group commit."""
         return IntakeQueue(self.intake, self.write)
+
+    @cached_property
+    def portal(self) -> Portal:  # 市民端
+        rules = load_portal_rules(CITIES_DIR / self.settings.city / "portal.yaml")
+        secret = hmac.new(self.settings.audit_key.encode(), b"portal", hashlib.sha256).hexdigest()
+        return Portal(rules, self.city, self.places, self.intake, self.intake_queue, self.time_policy, self.calendar,
+                      FileSms(self.settings.portal_dir / "sms.log"), PhotoStore(self.settings.portal_dir / "photos"),
+                      secret, self.settings.phone_salt, self.write, self.read)
+
+    @cached_property
+    def portal_cases(self) -> Cases:  # 市民查询、补充、撤诉、评价
+        return Cases(self.portal.rules, self.city, self.orders, self.portal.phone_key, self.write, self.read)
+
+    @cached_property
+    def public_cases(self) -> PublicCases:  # 办理情况公开
+        return PublicCases(self.city, self.places, self.portal.photos, self.write, self.read)
 
     @cached_property
     def exchange(self) -> DeskExchange | None:

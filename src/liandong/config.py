@@ -8,6 +8,7 @@
     LIANDONG_PHONE_SALT     secret for the keyed hash of callers' phone numbers (repeat-call lookups)
     LIANDONG_AUDIT_KEY      secret for the HMAC signing the daily audit roots (`liandong audit seal/verify`)
     LIANDONG_CONSOLE_IDLE_MINUTES  a console (web) session ends after this many idle minutes (default 30)
+    LIANDONG_PORTAL_DIR     the citizen portal's files: photos by hash, the demo SMS log (default ./var/portal)
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Settings:
     peers_file: Path | None = None
     console_idle_minutes: int = 30
     audit_key: str = "liandong-demo-audit-key"
+    portal_dir: Path = Path("var/portal")
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -61,6 +63,7 @@ def settings_from_env(env: dict[str, str] | None = None, **overrides) -> Setting
         peers_file=Path(peers) if peers else None,
         console_idle_minutes=_minutes(env.get("LIANDONG_CONSOLE_IDLE_MINUTES", "30")),
         audit_key=env.get("LIANDONG_AUDIT_KEY", "liandong-demo-audit-key"),
+        portal_dir=Path(env.get("LIANDONG_PORTAL_DIR", "var/portal")),
         extra={"relay": {"base_delay_s": float(env["LIANDONG_RELAY_BASE_DELAY_S"])}}
         if env.get("LIANDONG_RELAY_BASE_DELAY_S") else {},
     )

@@ -30,6 +30,7 @@ LAYERS = {  # package → the liandong packages it may import (besides itself)
     "supervision": {"core", "storage", "appeals", "orders"},
     "linkage": {"core", "config", "regions", "routing", "storage", "appeals", "orders", "exchange"},
     "intake": {"core", "regions", "routing", "storage", "appeals", "orders", "supervision", "linkage"},
+    "portal": {"core", "regions", "storage", "appeals", "orders", "supervision", "intake"},
 }
 
 

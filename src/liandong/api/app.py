@@ -12,9 +12,10 @@ from starlette.concurrency import run_in_threadpool
 from liandong import __version__
 from liandong.api import errors
 from liandong.api.limits import BodyLimit
-from liandong.api.routers import appeals, meta, orders, supervision
+from liandong.api.routers import appeals, meta, orders, portal, supervision
 from liandong.app import Liandong
 from liandong.console import install as install_console
+from liandong.portal import pages as portal_pages
 from liandong.supervision.scheduler import Scheduler
 
 
@@ -52,17 +53,18 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
     )
     app.state.ctx = ctx
     errors.install(app)
-    for r in (appeals.router, orders.router, supervision.router, meta.router):
+    for r in (appeals.router, orders.router, supervision.router, meta.router, portal.router):
         app.include_router(r, prefix="/api/v1")
     if ctx.exchange is not None:  # peers sign each message (HMAC); no bearer token on this route
         app.include_router(ctx.exchange_router())
     install_console(app)  # the web console at /console/
+    portal_pages.install(app, portal_pages.PortalServices(ctx.portal, ctx.portal_cases, ctx.public_cases, ctx.clock))
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:
         return {"status": "ok", "platform": ctx.settings.platform}
 
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, wider={"/portal/report": (ctx.portal.rules.max_upload, portal_pages.too_large_page)})
     return app
 
 
