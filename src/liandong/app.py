@@ -28,6 +28,7 @@ from liandong.core.errors import Conflict
 from liandong.core.types import Platform
 from liandong.intake.queue import IntakeQueue
 from liandong.intake.service import Intake
+from liandong.knowledge.service import Knowledge
 from liandong.linkage.desk import DeskExchange
 from liandong.linkage.incoming import IncomingHandlers
 from liandong.linkage.rules import load_linkage
@@ -155,6 +156,10 @@ class Liandong:
     def intake(self) -> Intake:  # 受理
         return Intake(self.city, self.router, self.orders, self.linkage, self.related, self.settings.phone_salt,
                       self.places)
+
+    @cached_property
+    def knowledge(self) -> Knowledge:  # 知识库
+        return Knowledge(self.city, self.read, self.clock)
 
     @cached_property
     def intake_queue(self) -> IntakeQueue:

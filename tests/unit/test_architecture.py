@@ -16,7 +16,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "liandong"
 SHELLS = {"api", "console", "cli", "demo", "app", "storage.migrations"}  # may know every capability
-DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions"}
+DOMAIN = {"knowledge", "appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions"}
 LAYERS = {  # package → the liandong packages it may import (besides itself)
     "core": set(),
     "config": {"core"},
@@ -29,6 +29,7 @@ LAYERS = {  # package → the liandong packages it may import (besides itself)
     "orders": {"core", "regions", "routing", "storage", "appeals"},
     "supervision": {"core", "storage", "appeals", "orders"},
     "linkage": {"core", "config", "regions", "routing", "storage", "appeals", "orders", "exchange"},
+    "knowledge": {"core", "regions", "storage"},
     "intake": {"core", "regions", "routing", "storage", "appeals", "orders", "supervision", "linkage"},
     "portal": {"core", "regions", "storage", "appeals", "orders", "supervision", "intake"},
 }

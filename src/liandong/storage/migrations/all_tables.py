@@ -6,6 +6,11 @@ core (`base`, `db`, `ids`) knows none."""
 from liandong.appeals.tables import AppealRow  # noqa: F401
 from liandong.auth.tables import ConsoleSessionRow, LoginThrottleRow, TokenRow, UserRow  # noqa: F401
 from liandong.exchange.tables import ExchangeLink, InboxMessage, OutboxMessage  # noqa: F401
+from liandong.knowledge.tables import (  # noqa: F401
+    KnowledgeEntryRow,
+    KnowledgeReviewRow,
+    KnowledgeVersionRow,
+)
 from liandong.orders.tables import OrderEventRow, OrderRow  # noqa: F401
 from liandong.portal.tables import CounterRow, OtpRow, PhotoRow, PublicCaseRow  # noqa: F401
 from liandong.storage.base import Base

@@ -1,0 +1,178 @@
+"""Ranked search over the served entries (知识检索): BM25 (`bm25s`) on three token views, fused.
+
+For each view v (words, character bigrams, pinyin bigrams of the question, its other phrasings and its
+keywords; words of the answer) an entry's BM25 score is divided by the query's own ceiling in that view —
+the sum of the IDF of its distinct tokens, where a token the index has never seen counts as the rarest —
+scaled by (1 + k1), the score of a token seen once in an entry of average length, so every view scores in [0, 1] and a query made mostly of words no entry uses scores low in all of them.
+The fused score is the weighted sum; below `threshold` the answer is "no answer" (暂无口径) rather than
+a guess. Region: with a caller's region, entries of other districts are left out and the district's own
+wording ranks first; expired, not yet effective and withdrawn entries are never offered (masks over the
+arrays, checked at each search against `now`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import bm25s
+import numpy as np
+
+from liandong.knowledge.text import INTENTS, Segmenter, char_grams, pinyin_grams
+
+WEIGHTS = {"words": 0.40, "chars": 0.20, "pinyin": 0.40, "answer": 0.0}
+THRESHOLD = 0.20
+K1 = 1.2
+OWN_REGION_BOOST = 1.3  # a district's own wording before the city-wide one
+OTHER_REGION_FACTOR = 0.85  # without a caller region, district entries rank below city-wide ones
+FAR_FUTURE = date(9999, 12, 31).toordinal()
+
+
+@dataclass(frozen=True)
+class KnowledgeHit:  # 检索结果
+    entry_id: str
+    version: int
+    question: str
+    answer: str
+    score: float
+    region: str | None = None
+    unit: str | None = None
+    basis: str = ""
+    document: str = ""
+    public: bool = False
+
+    def to_dict(self) -> dict:
+        return {"entry_id": self.entry_id, "version": self.version, "question": self.question,
+                "answer": self.answer, "score": self.score}
+
+
+@dataclass(frozen=True)
+class IndexDoc:  # 一条在用的知识（被检索的版本）
+    entry_id: str
+    version: int
+    question: str
+    answer: str
+    phrasings: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    region: str | None = None
+    unit: str | None = None
+    public: bool = False
+    effective_from: date | None = None
+    expires_on: date | None = None
+    basis: str = ""
+    document: str = ""
+
+
+class _View:
+    def __init__(self, corpus: list[list[str]]) -> None:
+        self.bm25 = bm25s.BM25(method="lucene", k1=K1, b=0.5)
+        self.bm25.index(corpus or [[""]], show_progress=False)
+        self.vocab = self.bm25.vocab_dict
+        n = max(len(corpus), 1)
+        df: dict[str, int] = {}
+        for tokens in corpus:
+            for t in set(tokens):
+                df[t] = df.get(t, 0) + 1
+        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self.unseen = math.log(1 + (n - 1 + 0.5) / 1.5)
+        self.size = len(corpus)
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        distinct = list(dict.fromkeys(tokens))
+        ceiling = sum(self.idf.get(t, self.unseen) for t in distinct)
+        known = [t for t in distinct if t in self.vocab and t in self.idf]
+        if not known or ceiling <= 0 or not self.size:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.minimum(self.bm25.get_scores(known) * ((1 + K1) / ceiling), 1.0)
+
+
+class KnowledgeIndex:
+    """An immutable index of the served entries; rebuilt (not patched) when the knowledge base changes."""
+
+    def __init__(self, docs: list[IndexDoc], segmenter: Segmenter, *, city_region: str | None = None,
+                 weights: dict[str, float] | None = None, threshold: float = THRESHOLD) -> None:
+        self.docs = docs
+        self.seg = segmenter
+        self.city_region = city_region
+        self.weights = weights or WEIGHTS
+        self.threshold = threshold
+        titles = [" ".join((d.question, *d.phrasings, *d.keywords)) for d in docs]
+        self.views = {
+            "words": _View([segmenter.words(t) for t in titles]),
+            "chars": _View([_grams(d, char_grams) for d in docs]),
+            "pinyin": _View([_grams(d, pinyin_grams) for d in docs]),
+            "answer": _View([segmenter.words(d.answer) for d in docs]),
+        }
+        self.public = np.array([d.public for d in docs], dtype=bool)
+        self.starts = np.array([d.effective_from.toordinal() if d.effective_from else 0 for d in docs], dtype=np.int64)
+        self.ends = np.array([d.expires_on.toordinal() if d.expires_on else FAR_FUTURE for d in docs], dtype=np.int64)
+        self.regions = [self._own(d.region) for d in docs]
+        self._region_masks: dict[str | None, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def _own(self, region: str | None) -> str | None:
+        return None if region in (None, "", self.city_region) else region
+
+    def search(self, text: str, *, region: str | None = None, public_only: bool = False, limit: int = 3,
+               now: datetime | date | None = None) -> list[KnowledgeHit]:
+        if not self.docs or not text.strip():
+            return []
+        scores, subject = self.fused(text)
+        day = (now.date() if isinstance(now, datetime) else now or date.today()).toordinal()
+        live = (self.starts <= day) & (day < self.ends)
+        if public_only:
+            live &= self.public
+        allowed, own = self._region_mask(region)
+        scores = np.where(live & allowed, scores * own, 0.0)
+        top = np.argsort(-scores, kind="stable")[:max(limit, 0)]
+        return [self._hit(int(i), float(scores[i])) for i in top if scores[i] > 0 and subject[i] >= self.threshold]
+
+    def fused(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(rank score, subject score) of every entry for `text`, before masks and region.
+
+        The subject score leaves out what the question asks (时限, 收费…: `text.INTENTS`): "要多少钱" alone
+        must not make a question about patents look answered by an entry about a fee."""
+        words = self.seg.words(text)
+        subject_words = [w for w in words if w not in INTENTS]
+        tokens = {"words": words, "chars": char_grams(text), "pinyin": pinyin_grams(text), "answer": subject_words}
+        total = np.zeros(len(self.docs), dtype=np.float32)
+        subject = np.zeros(len(self.docs), dtype=np.float32)
+        for name, weight in self.weights.items():
+            if weight:
+                score = weight * self.views[name].scores(tokens[name])
+                total += score
+                if name == "words" and len(subject_words) != len(words):
+                    score = weight * self.views[name].scores(subject_words)
+                subject += score
+        return total, subject
+
+    def _region_mask(self, region: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """(which entries apply, the factor on each) for a caller's region code."""
+        region = self._own(region)
+        if region not in self._region_masks:
+            if len(self._region_masks) > 512:
+                self._region_masks.clear()
+            if region is None:
+                allowed = np.ones(len(self.docs), dtype=bool)
+                own = np.array([1.0 if r is None else OTHER_REGION_FACTOR for r in self.regions], dtype=np.float32)
+            else:
+                allowed = np.array([r is None or region.startswith(r) for r in self.regions], dtype=bool)
+                own = np.array([OWN_REGION_BOOST if r is not None and region.startswith(r) else 1.0
+                                for r in self.regions], dtype=np.float32)
+            self._region_masks[region] = (allowed, own)
+        return self._region_masks[region]
+
+    def _hit(self, i: int, score: float) -> KnowledgeHit:
+        d = self.docs[i]
+        return KnowledgeHit(d.entry_id, d.version, d.question, d.answer, round(min(score, 1.0), 4), d.region, d.unit,
+                            d.basis, d.document, d.public)
+
+
+def _grams(d: IndexDoc, grams) -> list[str]:
+    out: list[str] = []
+    for text in (d.question, *d.phrasings, *d.keywords):
+        out.extend(grams(text))
+    return out

@@ -1,0 +1,107 @@
+"""Tokens for knowledge search (检索分词): jieba words, character bigrams and pinyin bigrams.
+
+Three views of the same text, because callers' words reach us three ways: typed by an operator (typos of
+the right sound through a pinyin IME), transcribed from speech (homophones: 公鸡金 for 公积金), or said in
+other words. Words carry meaning; character bigrams survive one wrong character; toneless pinyin bigrams,
+with the finals and initials southern speakers merge (zh/z, ch/c, sh/s, -ng/-n, n/l) folded, survive a
+wrong character of the same sound.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from typing import Iterable
+
+import jieba
+from pypinyin import Style, lazy_pinyin
+
+jieba.setLogLevel(logging.WARNING)
+
+# words that carry no meaning in a caller's question (口语填充词) — removed before any view is made
+FILLERS = re.compile(
+    "请问一下|请问|问一下|问下|我想问|想问问|想问|想咨询一下|想咨询|咨询一下|咨询下|我咨询|你好|您好|喂|麻烦你|麻烦您|麻烦|"
+    "帮我查一下|帮我看看|帮忙|谢谢|那个|就是说|就是|这个事|这个|一下子|一下|的话|我们家|我家里|我家|我们|我|你们|您|你|他们|"
+    "呢|吗|吧|啊|呀|嘛|哦|噢")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
+STOPWORDS = frozenset("的 了 得 地 么 是 在 有 和 与 及 或 也 都 就 还 又 要 会 能 可以 可 去 到 把 被 给 让 对 从 向 为 以 等 个 些 多 怎么 怎样 如何 什么 哪里 哪儿 哪 吗 呢".split())
+
+
+# what a question asks (问法意图), however it is put: one marker token each, added to the words view, so
+# "要等几天" meets "办理时限" and "贵不贵" meets "收费标准" (a hotline knowledge base's 同义问法 table)
+INTENTS = {
+    "〈时限〉": re.compile("多长时间|多久|几天|多少天|几个工作日|时限|什么时候能|多快|要等|花多少天|办完|办好"),
+    "〈收费〉": re.compile("收费|费用|多少钱|花钱|付费|交钱|要钱|贵不贵|贵吗|免费|掏钱"),
+    "〈地点〉": re.compile("哪里|哪儿|哪去|哪个地方|什么地方|地点|上哪|去哪|在哪|网上办|窗口"),
+    "〈材料〉": re.compile("材料|资料|证件|带什么|带啥|带些|拿什么|拿啥|准备什么|准备啥|要什么证"),
+    "〈条件〉": re.compile("条件|要求|资格|能不能办|能办|可以办|谁能|哪些人|什么人|啥样的人|限制"),
+    "〈流程〉": re.compile("怎么办|咋办|怎么弄|咋弄|怎么搞|流程|手续|步骤|如何申请|怎么申请|怎么办理"),
+}
+
+
+def intents(text: str) -> list[str]:
+    return [name for name, pattern in INTENTS.items() if pattern.search(text)]
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width, lower case, fillers removed."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return FILLERS.sub(" ", text)
+
+
+class Segmenter:
+    """jieba with the city's dictionary (keywords, region and unit names), on its own tokenizer so the
+    routing model's segmentation is untouched."""
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        self._added: set[str] = set()
+        self.add(words)
+
+    def add(self, words: Iterable[str]) -> None:
+        for word in words:
+            word = normalise(word).strip()
+            if len(word) >= 2 and " " not in word and word not in self._added:
+                self._added.add(word)
+                self._jieba.add_word(word, freq=2000)
+
+    def words(self, text: str) -> list[str]:
+        out = intents(text)
+        for chunk in _KEEP.findall(normalise(text)):
+            out.extend(w for w in self._jieba.lcut(chunk, HMM=False) if w not in STOPWORDS)
+        return out
+
+
+def char_grams(text: str) -> list[str]:
+    """Character bigrams of each run of Han characters (single characters for a one-character run)."""
+    out = []
+    for run in _KEEP.findall(normalise(text)):
+        if _HAN.match(run):
+            out.extend([run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)])
+        else:
+            out.append(run)
+    return out
+
+
+_FOLD = ((re.compile(r"^([zcs])h"), r"\1"), (re.compile(r"ng$"), "n"), (re.compile(r"^l"), "n"),
+         (re.compile(r"^f"), "h"))
+
+
+def _fold(syllable: str) -> str:
+    for pattern, repl in _FOLD:
+        syllable = pattern.sub(repl, syllable)
+    return syllable
+
+
+def pinyin_grams(text: str) -> list[str]:
+    """Toneless, folded pinyin syllable bigrams of each run of Han characters."""
+    out = []
+    for run in _KEEP.findall(normalise(text)):
+        if not _HAN.match(run):
+            continue
+        syllables = [_fold(s) for s in lazy_pinyin(run, style=Style.NORMAL, errors="ignore")]
+        out.extend(syllables if len(syllables) == 1 else [f"{a}_{b}" for a, b in zip(syllables, syllables[1:])])
+    return out
