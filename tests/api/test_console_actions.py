@@ -66,3 +66,21 @@ def test_the_dispatch_queue_is_for_dispatchers_and_bulk_needs_a_selection(world:
     assert r.status_code == 200
     assert "承办单位「NO-SUCH」不存在" in r.text and "工单「GD-0」不存在" in r.text and "版本号" in r.text
     assert world.get("admin", f"/orders/{number}").json()["status"] == "received"
+
+
+def test_the_visit_form_asks_the_citys_scale_and_whether_it_was_solved(world: World):
+    number = opened(world)
+    for who, action, extra in [("handler_urban", "sign", {}), ("handler_urban", "contact", {}),
+                               ("handler_urban", "reply", {"note": "已处理"}), ("dispatcher", "close", {})]:
+        assert world.act(who, number, action, **extra).status_code == 200
+    c = signed_in(world, "operator")
+    page = c.get(f"/console/orders/{number}").text
+    assert 'name="satisfaction"' in page and ">基本满意<" in page and 'name="solved"' in page
+    assert "首次联系" in page
+    token = page_csrf(c, f"/console/orders/{number}")
+    r = c.post(f"/console/orders/{number}/actions", follow_redirects=False,
+               data={"csrf_token": token, "action": "visit", "satisfaction": "basically_satisfied", "solved": "true"})
+    assert r.status_code == 303
+    order = world.get("admin", f"/orders/{number}").json()
+    assert (order["satisfied"], order["solved"], order["satisfaction"]) == (True, True, "basically_satisfied")
+    assert "基本满意 · 已解决" in c.get(f"/console/orders/{number}").text

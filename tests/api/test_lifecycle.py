@@ -149,3 +149,22 @@ def test_a_work_order_received_from_110_reports_returns_and_redispatch_to_the_po
     assert [e["action"] for e in trail] == ["receive", "transfer", "peer_accept"] + ["peer_progress"] * 4
     assert "供水管网不归我单位" in trail[-2]["note"] and world.get("police", f"/orders/{shadow['id']}").json()[
         "status"] == "peer_handling"
+
+
+def test_visit_records_solved_and_level_and_first_contact_its_time(world: World):
+    number = open_one(world)["orders"][0]["id"]
+    assert world.act("handler_urban", number, "sign").status_code == 200
+    contacted = world.act("handler_urban", number, "contact", note="已电话联系诉求人")
+    assert contacted.status_code == 200 and contacted.json()["status"] == "signed"
+    assert contacted.json()["contacted_at"] is not None
+    again = world.act("handler_urban", number, "contact")
+    assert again.status_code == 409 and "首次联系" in again.json()["message"]
+    for who, action, extra in [("handler_urban", "reply", {"note": "已处理"}), ("dispatcher", "close", {})]:
+        assert world.act(who, number, action, **extra).status_code == 200
+    bad = world.act("operator", number, "visit", satisfaction="很好")
+    assert bad.status_code == 422 and "不在本市满意度等级中" in bad.json()["message"]
+    visited = world.act("operator", number, "visit", satisfaction="unsatisfied", solved=False).json()
+    assert visited["satisfied"] is False and visited["solved"] is False and visited["satisfaction"] == "unsatisfied"
+    trail = world.get("supervisor", f"/orders/{number}/events").json()
+    assert trail[-1]["data"] == {"satisfied": False, "solved": False, "satisfaction": "unsatisfied"}
+    assert world.act("supervisor", number, "reopen", reason="未解决").json()["status"] == "dispatched"

@@ -66,6 +66,7 @@ _FIELD_NAMES = {
     "phone": "联系电话", "address": "地址", "region": "行政区划代码", "attachments": "附件", "action": "操作",
     "note": "说明", "unit": "承办单位", "reason": "原因", "satisfied": "是否满意", "rating": "评价分值",
     "days": "延期天数", "target": "目标", "category": "分类", "level": "事件等级", "body": "请求体",
+    "solved": "是否解决", "satisfaction": "满意度",
     "page": "页码", "page_size": "每页条数",
 }
 

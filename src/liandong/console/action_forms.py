@@ -11,7 +11,7 @@ from typing import Mapping
 
 from liandong.core.actors import Role
 from liandong.core.types import TRANSFER_TARGETS, Level
-from liandong.orders.model import RETURN_REASONS
+from liandong.orders.model import RETURN_REASONS, SATISFACTION_SCALE
 from liandong.orders.states import (
     ACTION_LABELS,
     Action,
@@ -97,6 +97,14 @@ def level_field(value: str = "") -> Field:
                  options=(("", "不改等级"),) + tuple((lv.value, lv.value) for lv in Level))
 
 
+def visit_fields(scale: Mapping) -> list[Field]:
+    """回访: the level on the city's satisfaction scale (it says whether the visit counts as satisfied)
+    and whether the problem was solved (是否解决; left blank it is counted as unknown)."""
+    return [Field("satisfaction", "满意度", "select", options=tuple((lv.code, lv.label) for lv in scale.values())),
+            Field("solved", "问题是否解决", "select", required=False,
+                  options=(("", "未说明"), ("true", "已解决"), ("false", "未解决")))]
+
+
 def _field(name: str, action: Action, order: OrderRow, city: CityRegistry, categories: Mapping,
            unit: Unit | None) -> Field:
     if name == "unit":
@@ -128,13 +136,16 @@ def _field(name: str, action: Action, order: OrderRow, city: CityRegistry, categ
 
 
 def forms_for(order: OrderRow, role: Role, city: CityRegistry, categories: Mapping,
-              unit: Unit | None = None) -> list[ActionForm]:
+              unit: Unit | None = None, scale: Mapping = SATISFACTION_SCALE) -> list[ActionForm]:
     """The forms of the actions the table allows `role` on this order now (`allowed_actions`)."""
     status = Status(order.status)
     forms = []
     for action in allowed_actions(order.platform, status, role):
         rule = rule_for(order.platform, status, action)
-        fields = [_field(n, action, order, city, categories, unit) for n in rule.needs + rule.needs_one_of]
+        if action is Action.VISIT:
+            fields = visit_fields(scale)
+        else:
+            fields = [_field(n, action, order, city, categories, unit) for n in rule.needs + rule.needs_one_of]
         if action is Action.HANDLE:
             fields.append(Field("step", "办理环节", "select", required=False,
                                 options=(("", "—"),) + tuple((s, s) for s in HANDLE_STEPS)))

@@ -32,7 +32,7 @@ from liandong.orders.schemas import ActionRequest
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
 FIELDS = ("action", "note", "unit", "reason", "satisfied", "rating", "days", "target", "step", "category", "level",
-          "expected_version")
+          "expected_version", "solved", "satisfaction")
 STALE_HINT = "下方已显示该工单的最新状态，请核对后重新操作。"
 
 

@@ -172,12 +172,13 @@ def detail_page(request: Request, ctx, me, number: str, code: int = 200, **extra
         events = [present.event(e) for e in orders.events_of(session, order)]
         related = related_view(session, order, appeal, me.actor, me.platform)
         unit = action_forms.suggested_unit(order, action_forms.suggestion(appeal.routing), ctx.city, ctx.categories)
-        forms = action_forms.forms_for(order, me.actor.role, ctx.city, ctx.categories, unit)
+        forms = action_forms.forms_for(order, me.actor.role, ctx.city, ctx.categories, unit, ctx.orders.satisfaction)
     actions = [ACTION_LABELS[Action(a)] for a in view.allowed_actions]
     context = dict(action_error="", action_notice="", open_action="", form_values={}, back=f"/console/orders/{number}")
     context.update(extra)
     return page(request, "order.html", code, order=view, events=events, actions=actions, forms=forms, related=related,
-                units=ctx.city.units, **context)
+                units=ctx.city.units, satisfaction_labels={c: lv.label for c, lv in ctx.orders.satisfaction.items()},
+                **context)
 
 
 @router.get("")

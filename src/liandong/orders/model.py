@@ -8,7 +8,7 @@ data of the audit event. Storage only writes them, in one transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from liandong.core.actors import ROLE_LABELS, Actor, Role
@@ -23,6 +23,20 @@ RETURN_REASONS = {  # 退单原因
     "duplicate": "重复工单",
     "judicial": "已进入诉讼、仲裁、信访等法定途径",
     "other": "其他",
+}
+
+
+@dataclass(frozen=True)
+class SatisfactionLevel:  # 满意度等级 of the city's scale
+    code: str
+    label: str
+    satisfied: bool  # counts as satisfied: False lets a supervisor reopen (重办), as `satisfied=False` does
+
+
+SATISFACTION_SCALE = {  # the default scale (满意 / 基本满意 / 不满意); a city passes its own to `Orders`
+    "satisfied": SatisfactionLevel("satisfied", "满意", True),
+    "basically_satisfied": SatisfactionLevel("basically_satisfied", "基本满意", True),
+    "unsatisfied": SatisfactionLevel("unsatisfied", "不满意", False),
 }
 
 
@@ -43,6 +57,7 @@ class OrderFacts:
     category_code: str | None = None
     category_name: str | None = None
     level: str | None = None
+    contacted_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,8 @@ class ActionCommand:  # 操作指令
     unit: str | None = None  # 派单 target unit
     reason: str | None = None  # 退单/撤销/合并 reason code or text
     satisfied: bool | None = None  # 回访 result
+    solved: bool | None = None  # 回访：是否解决 (None: not asked, counted as unknown)
+    satisfaction: str | None = None  # 回访：满意度, a level code of the city's scale
     rating: int | None = None  # 评价 1..5
     days: int | None = None  # 延期 working days
     target: str | None = None  # 合并 into order number / 转办 target platform
@@ -62,6 +79,7 @@ class ActionCommand:  # 操作指令
     level: str | None = None  # 定级: 一般/较大/重大/特别重大
     category_name: str | None = None  # 改分类: the list item's name and group (the service looks them up)
     category_group: str | None = None
+    satisfaction_level: SatisfactionLevel | None = None  # 回访: the level of that code (the service looks it up)
 
 
 @dataclass(frozen=True)
@@ -78,6 +96,11 @@ _FIELD_LABELS = {"unit": "承办单位", "reason": "原因", "satisfied": "是�
 
 def decide(order: OrderFacts, cmd: ActionCommand, actor: Actor, now: datetime) -> Decision:
     rule = rule_for(order.platform, order.status, cmd.action)
+    if cmd.action is Action.VISIT and not _blank(cmd.satisfaction):
+        if cmd.satisfaction_level is None:
+            raise InvalidInput(f"满意度「{cmd.satisfaction}」不在本市满意度等级中")
+        if cmd.satisfied is None:
+            cmd = replace(cmd, satisfied=cmd.satisfaction_level.satisfied)
     if actor.role not in rule.roles:
         allowed = "、".join(ROLE_LABELS[r] for r in sorted(rule.roles, key=list(Role).index) if r is not Role.SYSTEM)
         raise Forbidden(f"「{ACTION_LABELS[cmd.action]}」需由{allowed}执行，当前用户角色为{ROLE_LABELS[actor.role]}")
@@ -124,8 +147,15 @@ def decide(order: OrderFacts, cmd: ActionCommand, actor: Actor, now: datetime) -
             changes["extension_days"] = order.extension_days + (order.pending_extension_days or 0)
             changes["pending_extension_days"] = None
         case Action.VISIT:
-            changes["satisfied"] = cmd.satisfied
-            data["satisfied"] = cmd.satisfied
+            level = cmd.satisfaction_level
+            if level is not None and level.satisfied != cmd.satisfied:
+                raise InvalidInput(f"满意度「{level.label}」与回访结果（{'满意' if cmd.satisfied else '不满意'}）不一致")
+            changes.update(satisfied=cmd.satisfied, solved=cmd.solved, satisfaction=level.code if level else None)
+            data.update(satisfied=cmd.satisfied, solved=cmd.solved, satisfaction=level.code if level else None)
+        case Action.CONTACT:
+            if order.contacted_at is not None:
+                raise Conflict(f"已于{order.contacted_at:%Y-%m-%d %H:%M}记录首次联系，后续联系请在「办理」中说明")
+            changes["contacted_at"] = now
         case Action.EVALUATE:
             if not (1 <= (cmd.rating or 0) <= 5):
                 raise InvalidInput("评价分值应为1至5分")
@@ -135,7 +165,8 @@ def decide(order: OrderFacts, cmd: ActionCommand, actor: Actor, now: datetime) -
             if order.status is Status.VISITED and order.last_visit_satisfied is not False:
                 raise Conflict("只有回访不满意的工单才能重办")
             # the same unit handles it again (重办); the clocks restart at this dispatch
-            changes.update(satisfied=None, closed_at=None, replied_at=None, signed_at=None, visited_at=None)
+            changes.update(satisfied=None, solved=None, satisfaction=None, closed_at=None, replied_at=None,
+                           signed_at=None, visited_at=None)
             data["reason"] = cmd.reason
         case Action.CANCEL | Action.MERGE:
             data["reason"] = cmd.reason

@@ -67,6 +67,7 @@ def detail(order: OrderRow, appeal: AppealRow, city, actor: Actor) -> OrderRead:
         routing=dict(appeal.routing or {}), sign_due=order.sign_due, reply_due=order.reply_due,
         extension_days=order.extension_days, return_count=order.return_count, transfer_count=order.transfer_count,
         urge_count=order.urge_count, supervised=order.supervised, satisfied=order.satisfied, rating=order.rating,
+        solved=order.solved, satisfaction=order.satisfaction, contacted_at=order.contacted_at,
         merged_into=order.merged_into, peer_platform=order.peer_platform, peer_order_id=order.peer_order_id,
         linked_order=order.linked_order, lead_order=order.lead_order, closed_at=order.closed_at,
         updated_at=order.updated_at, version=order.version, allowed_actions=allowed,

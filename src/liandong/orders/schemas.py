@@ -66,6 +66,9 @@ class OrderRead(OrderSummary):
     urge_count: int
     supervised: bool
     satisfied: bool | None
+    solved: bool | None = Field(default=None, description="回访：是否解决（空为未知）")
+    satisfaction: str | None = Field(default=None, description="回访：满意度等级")
+    contacted_at: datetime | None = Field(default=None, description="首次联系诉求人的时间")
     rating: int | None
     merged_into: str | None
     peer_platform: str | None
@@ -92,6 +95,9 @@ class ActionRequest(BaseModel):  # 操作
     unit: str | None = Field(default=None, max_length=32)
     reason: str | None = Field(default=None, max_length=500)
     satisfied: bool | None = None
+    solved: bool | None = Field(default=None, description="回访：问题是否解决")
+    satisfaction: str | None = Field(default=None, max_length=24,
+                                     description="回访：满意度等级（satisfied 满意、basically_satisfied 基本满意、unsatisfied 不满意）")
     rating: int | None = None
     days: int | None = None
     target: str | None = Field(default=None, max_length=40)
@@ -104,7 +110,8 @@ class ActionRequest(BaseModel):  # 操作
     def command(self) -> ActionCommand:
         """The order core's command (the console builds it through this same shape)."""
         return ActionCommand(action=self.action, note=self.note, unit=self.unit, reason=self.reason,
-                             satisfied=self.satisfied, rating=self.rating, days=self.days, target=self.target,
+                             satisfied=self.satisfied, solved=self.solved, satisfaction=self.satisfaction,
+                             rating=self.rating, days=self.days, target=self.target,
                              step=self.step, category=self.category, level=self.level)
 
 

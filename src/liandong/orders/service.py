@@ -22,7 +22,7 @@ from liandong.core.ids import order_number
 from liandong.core.types import Level
 from liandong.orders import audit
 from liandong.orders.events import Listener, OrderChanged, OrderEvent, OrderOpened
-from liandong.orders.model import ActionCommand, OrderFacts, decide, describe
+from liandong.orders.model import SATISFACTION_SCALE, ActionCommand, OrderFacts, SatisfactionLevel, decide, describe
 from liandong.orders.scope import require_view
 from liandong.orders.states import Action, Status, dispatch_function
 from liandong.orders.tables import OrderEventRow, OrderRow
@@ -48,6 +48,7 @@ class Orders:  # 工单/警单
     city: CityRegistry
     listeners: list[Listener] = field(default_factory=list)
     categories: Mapping[str, Category] = field(default_factory=dict)  # 分流转办事项清单: code → item (改分类)
+    satisfaction: Mapping[str, SatisfactionLevel] = field(default_factory=lambda: dict(SATISFACTION_SCALE))  # 满意度
 
     def subscribe(self, listener: Listener) -> None:
         self.listeners.append(listener)
@@ -98,6 +99,8 @@ class Orders:  # 工单/警单
         category = self.categories.get(cmd.category or "") if cmd.action is Action.RECLASSIFY else None
         if category is not None:
             cmd = replace(cmd, category_name=category.name, category_group=category.group)
+        if cmd.action is Action.VISIT and cmd.satisfaction:
+            cmd = replace(cmd, satisfaction_level=self.satisfaction.get(cmd.satisfaction))
         decision = decide(_facts(order), cmd, actor, now)
         if cmd.action is Action.DISPATCH and unit is None:
             self.city.unit(cmd.unit or "")  # refuses the unknown unit with the registry's message
@@ -167,7 +170,8 @@ def _facts(order: OrderRow) -> OrderFacts:
                       last_visit_satisfied=order.satisfied, return_count=order.return_count,
                       transfer_count=order.transfer_count, urge_count=order.urge_count,
                       extension_days=order.extension_days or 0, pending_extension_days=order.pending_extension_days,
-                      category_code=order.category_code, category_name=order.category_name, level=order.level)
+                      category_code=order.category_code, category_name=order.category_name, level=order.level,
+                      contacted_at=order.contacted_at)
 
 
 def _with_unit(cmd: ActionCommand, unit) -> ActionCommand:

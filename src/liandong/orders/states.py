@@ -67,6 +67,7 @@ class Action(StrEnum):
     PEER_RESULT = "peer_result"  # 对方办结反馈
     NEGOTIATED = "negotiated"  # 协商结果（含首接负责）
     RECLASSIFY = "reclassify"  # 改分类定级（派单员复核智能分流）
+    CONTACT = "contact"  # 首次联系诉求人（承办单位）
 
 
 STATUS_LABELS = {
@@ -85,6 +86,7 @@ ACTION_LABELS = {
     Action.TRANSFER: "转办", Action.RECALL: "撤回", Action.NEGOTIATE: "在线协商", Action.PEER_ACCEPT: "对方签收",
     Action.PEER_RETURN: "对方退回", Action.PEER_PROGRESS: "对方进展", Action.PEER_RESULT: "对方办结反馈",
     Action.NEGOTIATED: "协商确定", Action.RECLASSIFY: "改分类定级",
+    Action.CONTACT: "首次联系",
 }
 
 
@@ -159,6 +161,8 @@ WORK_ORDER_TRANSITIONS: dict[tuple[Status, Action], Rule] = {
     (Status.SIGNED, Action.REPLY): _r(Status.REPLIED, H, A, needs=("note",)),
     (Status.SIGNED, Action.CANCEL): _r(Status.CANCELLED, C, A, needs=("reason",)),  # 撤诉 by the citizen
     (Status.HANDLING, Action.HANDLE): _r(None, H, A),
+    (Status.SIGNED, Action.CONTACT): _r(None, H, A),  # 首次联系: the time the unit first reached the citizen
+    (Status.HANDLING, Action.CONTACT): _r(None, H, A),
     (Status.HANDLING, Action.REQUEST_EXTENSION): _r(Status.EXTENSION_PENDING, H, A, needs=("days", "reason")),
     (Status.HANDLING, Action.REPLY): _r(Status.REPLIED, H, A, needs=("note",)),
     (Status.HANDLING, Action.CANCEL): _r(Status.CANCELLED, C, A, needs=("reason",)),  # 撤诉 by the citizen
@@ -186,6 +190,9 @@ POLICE_ORDER_TRANSITIONS: dict[tuple[Status, Action], Rule] = {
     (Status.SIGNED, Action.ARRIVE): _r(Status.ON_SCENE, H, P, A),
     (Status.ON_SCENE, Action.HANDLE): _r(Status.HANDLING, H, P, A),
     (Status.HANDLING, Action.HANDLE): _r(None, H, P, A),
+    (Status.SIGNED, Action.CONTACT): _r(None, H, P, A),
+    (Status.ON_SCENE, Action.CONTACT): _r(None, H, P, A),
+    (Status.HANDLING, Action.CONTACT): _r(None, H, P, A),
     (Status.HANDLING, Action.REPLY): _r(Status.REPLIED, H, P, A, needs=("note",)),
     (Status.ON_SCENE, Action.REPLY): _r(Status.REPLIED, H, P, A, needs=("note",)),
     (Status.ON_SCENE, Action.TRANSFER): _r(Status.TRANSFERRED, H, P, A, SYS, needs=("target",)),  # 先期处置后移交

@@ -67,6 +67,8 @@ class OrderRow(Base):
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)  # 升级通报: the city command was notified
     notified: Mapped[list] = mapped_column(JSON, default=list)  # emergency desks told beside (119/120)
     satisfied: Mapped[bool | None] = mapped_column(Boolean)
+    solved: Mapped[bool | None] = mapped_column(Boolean)  # 回访：是否解决 (None: unknown)
+    satisfaction: Mapped[str | None] = mapped_column(String(24))  # 回访：满意度等级 code of the city's scale
     rating: Mapped[int | None] = mapped_column(Integer)
     merged_into: Mapped[str | None] = mapped_column(String(40))
     peer_platform: Mapped[str | None] = mapped_column(String(16))
@@ -82,6 +84,7 @@ class OrderRow(Base):
     visited_at: Mapped[datetime | None] = mapped_column(Moment())  # 回访
     chased_at: Mapped[datetime | None] = mapped_column(Moment())  # latest 催办
     supervised_at: Mapped[datetime | None] = mapped_column(Moment())  # latest 督办
+    contacted_at: Mapped[datetime | None] = mapped_column(Moment())  # 首次联系 of the citizen by the unit
     last_event_seq: Mapped[int] = mapped_column(Integer, default=0)  # seq of the newest audit event
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     # Never loaded (lazy="raise") nor cascaded: declared only so that one flush INSERTs appeals, then orders, then events.
