@@ -172,7 +172,7 @@ class Liandong:
         secret = hmac.new(self.settings.audit_key.encode(), b"portal", hashlib.sha256).hexdigest()
         return Portal(rules, self.city, self.places, self.intake, self.intake_queue, self.time_policy, self.calendar,
                       FileSms(self.settings.portal_dir / "sms.log"), PhotoStore(self.settings.portal_dir / "photos"),
-                      secret, self.settings.phone_salt, self.write, self.read)
+                      secret, self.settings.phone_salt, self.write, self.read, knowledge=self.knowledge)
 
     @cached_property
     def portal_cases(self) -> Cases:  # 市民查询、补充、撤诉、评价

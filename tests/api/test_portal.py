@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from liandong.api.app import create_app
 from liandong.appeals.tables import AppealRow
+from liandong.demo.knowledge import load_demo_knowledge
 from liandong.orders.tables import OrderEventRow, OrderRow
 from liandong.portal.adapters import PhotoStore
 from liandong.portal.tables import PhotoRow
@@ -148,8 +149,36 @@ def test_follow_reply_rate_and_reopen(world):
     assert ("citizen_note", "system") in actions and ("visit", "citizen") in actions and actions[-1] == ("reopen", "system")
     world.act("handler_urban", number, "sign")
     world.act("handler_urban", number, "reply", note="已更换整套灯具")
-    r = client.post(f"/portal/case/{number}/rate", data={"csrf": token, "solved": "1", "satisfaction": "满意"})
-    assert "感谢您的评价" in r.text and "满意度：满意" in r.text
+    r = client.post(f"/portal/case/{number}/rate", data={"csrf": token, "solved": "1", "satisfaction": "基本满意"})
+    assert "感谢您的评价" in r.text and "满意度：基本满意" in r.text
+    with world.ctx.read() as s:
+        order = s.scalar(select(OrderRow).where(OrderRow.number == number))
+    assert (order.status, order.solved, order.satisfaction, order.satisfied) == ("visited", True, "basically_satisfied", True)
+    assert "暂不能评价" in client.post(f"/portal/case/{number}/rate", data={
+        "csrf": token, "solved": "1", "satisfaction": "满意"}).text
+
+
+def test_a_rating_is_refused_before_the_reply_and_without_its_answers(world):
+    client = citizen(world)
+    number = number_in(report(client).text)
+    token = csrf(client, f"/portal/case/{number}")
+    assert "尚未答复" in client.post(f"/portal/case/{number}/rate", data={"csrf": token, "solved": "1",
+                                                                        "satisfaction": "满意"}).text
+    assert "请选择满意度" in client.post(f"/portal/case/{number}/rate", data={"csrf": token, "solved": "1",
+                                                                          "satisfaction": "很好"}).text
+
+
+def test_a_consultation_is_answered_from_the_public_knowledge_base_or_becomes_an_appeal(world):
+    load_demo_knowledge(world.ctx)
+    client = citizen(world)
+    token = csrf(client, "/portal/ask")
+    answered = client.post("/portal/ask", data={"csrf": token, "text": "办社保卡要带什么材料"}).text
+    assert 'id="kb-answer"' in answered and "身份证原件" in answered and "仍要提交为诉求" in answered
+    unknown = client.post("/portal/ask", data={"csrf": token, "text": "孩子上学怎么报名"}).text
+    assert 'id="kb-none"' in unknown and "/portal/report?text=" in unknown
+    form = client.get("/portal/report", params={"text": "孩子上学怎么报名"}).text
+    assert "孩子上学怎么报名</textarea>" in form
+    assert "请输入您要咨询的问题" in client.post("/portal/ask", data={"csrf": token, "text": ""}).text
 
 
 def test_another_phone_sees_the_same_answer_as_for_an_unknown_number(world):

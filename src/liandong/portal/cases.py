@@ -115,7 +115,7 @@ class Cases:
             if order.status == Status.REPLIED.value:
                 act(ActionCommand(Action.CLOSE, note="市民已查看答复并评价，办结"), SYSTEM)
             said = f"市民评价：是否解决：{'是' if solved else '否'}；满意度：{satisfaction}" + (f"；意见：{comment}" if comment else "")
-            act(ActionCommand(Action.VISIT, satisfied=satisfaction != "不满意", note=said), CITIZEN)
+            act(ActionCommand(Action.VISIT, solved=solved, satisfaction=SATISFACTION[satisfaction], note=said), CITIZEN)
             reopens = _reopens(s, order)
             if satisfaction in self.rules.reopen.when and reopens < self.rules.reopen.max_times:
                 act(ActionCommand(Action.REOPEN, reason=f"市民评价{satisfaction}，按规定重办（第 {reopens + 1} 次）"), SYSTEM)

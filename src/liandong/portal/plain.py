@@ -21,7 +21,8 @@ EXPLAIN = {
     "已撤销": "该诉求已撤销（撤诉或经审核撤销），不再办理。",
     "已合并办理": "与相同问题的诉求合并办理。",
 }
-SATISFACTION = ("满意", "基本满意", "不满意")  # 满意度 three levels, as the 回访 records them
+SATISFACTION = {"满意": "satisfied", "基本满意": "basically_satisfied", "不满意": "unsatisfied"}  # 满意度 → the
+# level codes of the city's scale, which the 回访 (VISIT) records with 是否解决
 REPLY_ACTIONS = ("reply", "peer_result")  # the audit events whose note is the answer the citizen reads
 RATEABLE = frozenset({Status.REPLIED, Status.CLOSED})
 
