@@ -22,7 +22,7 @@ _PATTERNS = (
     (re.compile(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{5,6}"), "［车牌已隐去］"),
     (re.compile(r"[0-9一二三四五六七八九十百零〇]+(?:号楼|幢|栋|单元|室|号院|号|楼|层)"), ""),
 )
-_NAME_SAID = re.compile(r"(我(?:叫|是|姓))[\u4e00-\u9fff]{1,3}")
+_NAME_SAID = re.compile(r"我(?:叫|姓)[\u4e00-\u9fff]{1,3}[，,。；;\s]*")  # 「我叫张三，」: the whole clause goes
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,11 @@ class PublicText:
 
 def redact(text: str, *, name: str | None = None, compounds: tuple[str, ...] = ()) -> str:
     out = text or ""
+    out = _NAME_SAID.sub("", out)
     if name and name.strip():
-        out = out.replace(name.strip(), "市民")
-        if len(name.strip()) >= 2:
-            out = out.replace(name.strip()[0] + "先生", "市民").replace(name.strip()[0] + "女士", "市民")
-    out = _NAME_SAID.sub(r"\1市民", out)
+        name = name.strip()
+        for said in (name + "先生", name + "女士", name[0] + "先生", name[0] + "女士", name):
+            out = out.replace(said, "市民")
     for compound in sorted(compounds, key=len, reverse=True):
         out = out.replace(compound, "某小区")
     for pattern, replacement in _PATTERNS:
