@@ -92,6 +92,7 @@ class Portal:  # 市民端
         phone = otp.normal_phone(phone_raw)
         code = otp.new_code()
         with self.write() as s:
+            store.forget_expired(s, now)  # windows past and codes a day old: the tables stay the size of the hour
             store.limit(s, "code_addr", address, self.rules.limits.code_per_address, now)
             store.limit(s, "code_phone", phone, self.rules.limits.code_per_phone, now)
             s.add(OtpRow(id=new_id(), phone_key=self.phone_key(phone), code_hash=otp.code_hash(self.secret, phone, code),
