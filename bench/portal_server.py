@@ -16,7 +16,7 @@ from liandong.portal.rules import Limit
 if __name__ == "__main__":
     ctx = Liandong(settings_from_env())
     rules = ctx.portal.rules
-    wide = Limit(count=1_000_000, seconds=3600)
+    wide = Limit(count=100_000, seconds=3600)
     limits = rules.limits.model_copy(update={"report_per_address": wide, "code_per_address": wide,
                                              "report_per_phone": wide, "follow_per_address": wide,
                                              "challenge_after": 1_000_000})

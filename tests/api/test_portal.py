@@ -232,3 +232,24 @@ def test_a_published_case_shows_no_personal_data_and_only_approved_photos(world)
     assert anonymous.get(f"/portal/public/{case_id}/photo/{sha}").headers["content-type"] == "image/jpeg"
     assert anonymous.get(f"/portal/public/{case_id}/photo/{'0' * 64}").status_code == 404
     assert "共 0 件" in anonymous.get("/portal/public", params={"street": "148803001"}).text
+
+
+def test_the_publication_endpoint_refuses_bad_input_in_chinese_and_stores_nothing(world):
+    client = citizen(world)
+    number = number_in(report(client).text)
+    cases = [
+        ("handler_urban", {}, 422), ("handler_urban", {"order_number": 5}, 422),
+        ("handler_urban", {"order_number": "G" * 41}, 422), ("handler_urban", {"order_number": number, "x": 1}, 422),
+        ("handler_urban", {"order_number": number}, 409),  # not replied yet
+        ("operator", {"order_number": number}, 403),
+    ]
+    for who, body, code in cases:
+        r = world.post(who, "/portal/publications", body)
+        assert r.status_code == code, (body, r.text)
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in r.json()["message"])
+    assert world.client.post("/api/v1/portal/publications", json={"order_number": number}).status_code == 401
+    assert "共 0 件" in TestClient(create_app(world.ctx)).get("/portal/public").text
+    anonymous = TestClient(create_app(world.ctx))
+    assert anonymous.get("/portal/public", params={"page": 0}).status_code == 422
+    wrong = anonymous.get("/portal/public", params={"page": "abc"})
+    assert wrong.status_code == 422 and "参数有误" in wrong.text and wrong.headers["content-type"].startswith("text/html")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -56,7 +57,9 @@ class PortalRoute(APIRoute):
                 return await handler(request)
             except LiandongError as exc:
                 code = _STATUS.get(type(exc).__name__, 400)
-                return render(request, "error.html", code, message=exc.message, back=request.headers.get("referer"))
+                return render(request, "error.html", code, message=exc.message)
+            except RequestValidationError:
+                return render(request, "error.html", 422, message="网址中的参数有误，请从页面上的链接进入。")
 
         return route
 
