@@ -1,10 +1,17 @@
 """Photos of a report (现场照片): checked, cleaned and named by their hash — in memory, nothing stored here.
 
-Every photo is decoded by Pillow (a file that does not decode as JPEG, PNG or WebP is refused, whatever
-its name says), bounded in bytes and pixels (a decompression bomb is refused before it is decoded),
-turned upright and re-encoded as JPEG *without* any metadata: EXIF with its GPS position, XMP and
-comments are gone, because only the pixels are written. The stored name is the SHA-256 of the bytes
-stored, so the same photo sent twice is stored once and an appeal refers to it by hash.
+Every photo is opened by Pillow (a file that is not a JPEG, PNG or WebP is refused, whatever its name
+says) and bounded in bytes and pixels (a decompression bomb is refused before it is decoded).
+
+- A JPEG no larger than `max_side` (a phone's photo) keeps its pixels: its whole compressed stream is
+  decoded at 1/8 scale (a broken or cut file fails here), then every metadata segment is dropped — EXIF
+  with its GPS position, XMP, IPTC, comments — and only the orientation is written back, in an EXIF of
+  its own. Re-encoding instead cost 0.3 s of CPU per photo, which no desk can pay at 50 reports a second.
+- Anything else (PNG, WebP, a larger JPEG) is decoded, turned upright, scaled down and re-encoded as a
+  JPEG with no metadata (only the pixels are written).
+
+The stored name is the SHA-256 of the bytes stored: the same photo sent twice is stored once, and an
+appeal refers to it by hash.
 """
 
 from __future__ import annotations
@@ -45,8 +52,12 @@ def clean_photo(raw: bytes, name: str, rules: Photos) -> CleanPhoto:
                 raise InvalidInput(f"「{label}」不是支持的图片格式：请上传 JPG、PNG 或 WebP 照片")
             if probe.width * probe.height > rules.max_pixels:
                 raise InvalidInput(f"照片「{label}」像素过多（{probe.width}×{probe.height}），请缩小后上传")
+            if probe.format == "JPEG" and max(probe.size) <= rules.max_side:
+                return _kept(raw, probe, label)
             probe.verify()
             image = Image.open(io.BytesIO(raw))
+            if image.format == "JPEG":
+                image.draft("RGB", (rules.max_side, rules.max_side))  # decode at 1/2, 1/4… in the DCT: fast
             image.load()
     except InvalidInput:
         raise
@@ -58,9 +69,58 @@ def clean_photo(raw: bytes, name: str, rules: Photos) -> CleanPhoto:
         image = image.convert("RGB")
     image.thumbnail((rules.max_side, rules.max_side))
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=85, optimize=True)  # no exif=, no info: the metadata is not carried over
+    image.save(out, "JPEG", quality=85)  # no exif=, no info: the metadata is not carried over
     data = out.getvalue()
     return CleanPhoto(data, hashlib.sha256(data).hexdigest(), image.width, image.height, label)
+
+
+DROP = {0xE1, *range(0xE3, 0xEE), 0xEF, 0xFE}  # APP1 (EXIF, XMP), APP3–APP13 (IPTC…), APP15, COM
+ORIENTATION = 0x0112
+
+
+def _kept(raw: bytes, probe: Image.Image, label: str) -> CleanPhoto:
+    width, height = probe.size
+    orientation = probe.getexif().get(ORIENTATION, 1)
+    probe.draft("L", (max(1, width // 8), max(1, height // 8)))
+    probe.load()  # the whole entropy-coded stream, at 1/8 scale
+    data = strip_jpeg(raw, orientation if orientation in range(2, 9) else None)
+    if data is None:
+        raise InvalidInput(f"「{label}」不是有效的图片文件：请上传 JPG、PNG 或 WebP 照片")
+    return CleanPhoto(data, hashlib.sha256(data).hexdigest(), width, height, label)
+
+
+def strip_jpeg(raw: bytes, orientation: int | None) -> bytes | None:
+    """The JPEG without its metadata segments (None if its markers are malformed); the pixels untouched."""
+    if raw[:2] != b"\xff\xd8":
+        return None
+    out = [b"\xff\xd8"]
+    if orientation:
+        exif = Image.Exif()
+        exif[ORIENTATION] = orientation
+        body = b"Exif\x00\x00" + exif.tobytes()
+        out.append(b"\xff\xe1" + (len(body) + 2).to_bytes(2, "big") + body)
+    i = 2
+    while i + 4 <= len(raw):
+        if raw[i] != 0xFF:
+            return None
+        marker = raw[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0xDA:  # start of scan: the compressed image and the rest, verbatim
+            out.append(raw[i:])
+            return b"".join(out)
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:
+            out.append(raw[i:i + 2])
+            i += 2
+            continue
+        length = int.from_bytes(raw[i + 2:i + 4], "big")
+        if length < 2 or i + 2 + length > len(raw):
+            return None
+        if marker not in DROP:
+            out.append(raw[i:i + 2 + length])
+        i += 2 + length
+    return None
 
 
 def _label(name: str) -> str:

@@ -5,11 +5,10 @@ field (SameSite=Strict as well), and a verified phone travels in a signed cookie
 
 from __future__ import annotations
 
-import email.policy
 import hmac
+import re
 import secrets
 from datetime import datetime
-from email.parser import BytesParser
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -92,30 +91,48 @@ async def read_form(request: Request) -> tuple[dict[str, str], list[tuple[str, b
     return fields, []
 
 
+_NAME = re.compile(r'(?:^|;)\s*name="([^"]*)"')
+_FILENAME = re.compile(r'(?:^|;)\s*filename="([^"]*)"')
+_BOUNDARY = re.compile(r'boundary="?([^";]+)"?')
+
+
 def _multipart(body: bytes, ctype: str) -> tuple[dict[str, str], list[tuple[str, bytes]]]:
-    head = f"Content-Type: {ctype}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")
-    message = BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    if not message.is_multipart():
+    """multipart/form-data split on its boundary (bytes.split: a few ms for 15 MB, where the e-mail parser
+    took a quarter of a second per photo)."""
+    found = _BOUNDARY.search(ctype)
+    if not found:
         raise InvalidInput("表单格式不正确，请刷新页面后重新提交")
     fields: dict[str, str] = {}
     files: list[tuple[str, bytes]] = []
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if not name or len(fields) + len(files) > 40:
+    chunks = body.split(b"--" + found.group(1).encode("latin-1"))
+    if len(chunks) < 3:
+        raise InvalidInput("表单格式不正确，请刷新页面后重新提交")
+    for chunk in chunks[1:]:
+        if chunk.startswith(b"--") or len(fields) + len(files) > 40:
+            break
+        head, sep, content = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        if not sep:
+            raise InvalidInput("表单格式不正确，请刷新页面后重新提交")
+        content = content.removesuffix(b"\r\n")
+        try:
+            disposition = next((line.split(":", 1)[1] for line in head.decode("utf-8").split("\r\n")
+                                if line.lower().startswith("content-disposition:")), "")
+        except UnicodeDecodeError:
+            raise InvalidInput("表单编码应为 UTF-8") from None
+        name, filename = _NAME.search(disposition), _FILENAME.search(disposition)
+        if name is None:
             continue
-        payload = part.get_payload(decode=True) or b""
-        filename = part.get_filename()
         if filename is not None:
-            if filename or payload:  # an empty file input sends a part with no name and no bytes
-                files.append((filename, payload))
+            if filename.group(1) or content:  # an empty file input sends a part with no name and no bytes
+                files.append((filename.group(1), content))
             continue
         try:
-            value = payload.decode("utf-8")
+            value = content.decode("utf-8")
         except UnicodeDecodeError:
             raise InvalidInput("表单编码应为 UTF-8") from None
         if len(value) > MAX_FIELD:
             raise InvalidInput("填写内容过长")
-        fields.setdefault(name, value)
+        fields.setdefault(name.group(1), value)
     return fields, files
 
 

@@ -105,3 +105,27 @@ def test_publication_removes_personal_data_and_exact_addresses():
 def test_every_status_reads_as_plain_words():
     assert set(PLAIN) == set(Status)
     assert {plain_status(s) for s in ("received", "handling", "replied", "closed")} == {"已受理", "办理中", "已答复", "已办结"}
+
+
+def test_a_portrait_phone_photo_keeps_only_its_orientation_and_its_pixels():
+    img = Image.new("RGB", (400, 300), "navy")
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x010F] = "PhoneCam"
+    exif.get_ifd(0x8825).update({1: "N", 2: (39.0, 54.0, 1.0)})
+    out = io.BytesIO()
+    img.save(out, "JPEG", exif=exif, comment=b"shot at home")
+    clean = clean_photo(out.getvalue(), "portrait.jpg", Photos())
+    stored = Image.open(io.BytesIO(clean.data))
+    assert dict(stored.getexif()) == {0x0112: 6} and "comment" not in stored.info
+    assert b"PhoneCam" not in clean.data and b"shot at home" not in clean.data
+    assert stored.size == (400, 300)
+    stored.load()
+
+
+def test_a_photo_larger_than_the_limit_is_scaled_down_and_re_encoded():
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 400), "teal").save(out, "PNG")
+    clean = clean_photo(out.getvalue(), "wide.png", Photos(max_side=800))
+    stored = Image.open(io.BytesIO(clean.data))
+    assert (stored.format, stored.size) == ("JPEG", (800, 200))
