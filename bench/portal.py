@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -39,6 +40,7 @@ from liandong.storage.migrate import upgrade  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PORT = 18400
+FAILED: Counter = Counter()
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 PLACES = ["幸福里小区", "东门花园", "锦绣家园", "人民路", "朝阳街", "钟鼓苑", "文昌小区", "鼓楼大街", "文昌路"]
 PROBLEMS = ["门口的路灯坏了好几天，晚上很黑", "路面有个大坑，电动车容易摔", "垃圾桶满了没人清运，味道很大",
@@ -106,11 +108,13 @@ async def offer(clients, photos: list[bytes], rate: float, total: int) -> tuple[
         try:
             r = await client.post("/portal/report", data=data,
                                   files={"photos": (f"p{i}.jpg", photos[i % len(photos)], "image/jpeg")})
-            ok = r.status_code == 200 and 'id="order-number"' in r.text
-        except httpx.HTTPError:
-            ok = False
+            outcome = "ok" if r.status_code == 200 and 'id="order-number"' in r.text else r.status_code
+        except httpx.HTTPError as exc:
+            outcome = type(exc).__name__
         latencies.append((time.perf_counter() - start) * 1000)
-        errors += not ok
+        if outcome != "ok":
+            errors += 1
+            FAILED[outcome] += 1
 
     await asyncio.gather(*(one(i) for i in range(total)))
     return latencies, errors, total / (time.perf_counter() - t0)
@@ -135,13 +139,18 @@ def run(label: str, url: str, args) -> str:
         lat, errors, achieved = asyncio.run(main())
     finally:
         proc.terminate()
-        proc.wait(30)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
     engine = create_engine(url)
     with engine.connect() as c:
         appeals = c.scalar(select(func.count()).select_from(AppealRow.__table__))
         stored = c.scalar(select(func.count()).select_from(PhotoRow.__table__))
     engine.dispose()
     n = len(lat)
+    print("failures by status:", dict(FAILED))
     print(f"{label}: {n} at {achieved:.1f}/s offered; p50 {pct(lat, 50):.0f} ms, p95 {pct(lat, 95):.0f} ms, "
           f"p99 {pct(lat, 99):.0f} ms; errors {errors} ({errors / n:.1%}); appeals {appeals}, photos {stored}")
     return (f"| {label} | {n} | {achieved:.1f} | {pct(lat, 50):.0f} | {pct(lat, 95):.0f} | {pct(lat, 99):.0f} | "

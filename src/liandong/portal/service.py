@@ -22,7 +22,7 @@ from liandong.core.types import Channel, Platform
 from liandong.intake.queue import IntakeQueue, Pending
 from liandong.intake.schemas import AppealCreate, AttachmentRef, Caller
 from liandong.intake.service import Intake
-from liandong.portal import challenge, otp, store
+from liandong.portal import challenge, limits, otp, store
 from liandong.portal.adapters import PhotoStore, SmsSender
 from liandong.portal.photos import CleanPhoto, clean_photo
 from liandong.portal.rules import PortalRules
@@ -139,7 +139,9 @@ class Portal:  # 市民端
         body = self._appeal(form, phone, now)
         if form.honeypot.strip():
             raise InvalidInput("提交未通过校验，请刷新页面后重新填写")
-        if self.needs_challenge(address, now) and not challenge.solved(
+        with self.write() as s:  # counted before anything else: a refused burst is still a burst
+            seen, over = _count_report(s, self.rules, phone, address, now)
+        if seen >= self.rules.limits.challenge_after and not challenge.solved(
                 self.secret, form.challenge_token, form.challenge_answer, now):
             raise InvalidInput("提交较频繁，请先回答页面上的验证问题", details={"challenge": True})
         if len(photos) > self.rules.photos.max_count:
@@ -150,8 +152,6 @@ class Portal:  # 市民端
         self.intake.check(body, now=now)
         routing = self.intake.route([body])[0]
         emergency = bool(EMERGENCY_SERVICES & set(routing.services))
-        with self.write() as s:  # counted even when the appeal fails later: a failed burst is still a burst
-            over = _over_limits(s, self.rules, phone, address, now)
         if over and not emergency:  # an emergency is never refused: the desk must hear of it
             raise InvalidInput(over, details={"rate_limited": True})
         created = [p.sha256 for p in cleaned if self.photos.put(p.sha256, p.data)]
@@ -204,13 +204,15 @@ class Portal:  # 市民端
         return AskResult(bool(hits) and hits[0].score >= self.rules.ask.min_score, list(hits))
 
 
-def _over_limits(s: Session, rules: PortalRules, phone: str, address: str, now: datetime) -> str | None:
-    try:
-        store.limit(s, "report_addr", address, rules.limits.report_per_address, now)
-        store.limit(s, "report_phone", phone, rules.limits.report_per_phone, now)
-    except InvalidInput as exc:
-        return exc.message
-    return None
+def _count_report(s: Session, rules: PortalRules, phone: str, address: str, now: datetime) -> tuple[int, str | None]:
+    """Reports seen from the address in its window before this one, and the limit this one breaks (if any)."""
+    by_address = store.count(s, "report_addr", address, rules.limits.report_per_address, now)
+    by_phone = store.count(s, "report_phone", phone, rules.limits.report_per_phone, now)
+    for kind, seen, rule in (("report_addr", by_address, rules.limits.report_per_address),
+                             ("report_phone", by_phone, rules.limits.report_per_phone)):
+        if not limits.allowed(seen, rule):
+            return by_address, limits.refusal(kind, rule)
+    return by_address, None
 
 
 def _photo_rows(s: Session, cleaned: list[CleanPhoto], now: datetime) -> None:
