@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 VENDOR := src/liandong/console/static/vendor
 VENDOR_STAMP := $(VENDOR)/.installed
 
-.PHONY: demo test venv vendor test-pg bench clean screenshots
+.PHONY: demo test venv vendor test-pg bench clean screenshots portal-screenshots
 
 $(STAMP): requirements.lock pyproject.toml $(VENDOR_STAMP)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ test: $(STAMP)
 
 screenshots: $(STAMP)  # the console's screenshots in docs/console/, taken by the browser tests
 	LIANDONG_CONSOLE_SHOTS=docs/console $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser -k "order_list_then_the_detail or street_light or knife_fight or bounce_chain or refreshes_by_itself or export_csv_and_xlsx or shadow_shows or clears_the_review_queue or signs_and_replies_from_the_inbox"
+
+portal-screenshots: $(STAMP)  # the citizen portal's screenshots in docs/portal/ (phone-sized)
+	LIANDONG_PORTAL_SHOTS=docs/portal $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser/test_portal_browser.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/intake.py

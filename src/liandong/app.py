@@ -13,6 +13,8 @@ Each capability receives the collaborators it uses; only the shells (API, CLI, w
 from __future__ import annotations
 
 import os
+import hashlib
+import hmac
 import threading
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -53,6 +55,11 @@ from liandong.quality.rules import load_city_quality
 from liandong.quality.service import Quality
 from liandong.push.relay import PushRelay, PushSettings
 from liandong.push.service import Push
+from liandong.portal.adapters import FileSms, PhotoStore
+from liandong.portal.cases import Cases
+from liandong.portal.public import PublicCases
+from liandong.portal.rules import load_portal_rules
+from liandong.portal.service import Portal
 from liandong.regions.places import Gazetteer, load_gazetteer
 from liandong.regions.registry import CITIES_DIR, CityRegistry, load_city
 from liandong.routing.lists import load_city_routing
@@ -228,6 +235,20 @@ class Liandong:
     @cached_property
     def open311_keys(self) -> ClientKeys:  # Open311 接入方（数据共享的接入方登记）
         return SharedClients(self.share, self.read)
+    def portal(self) -> Portal:  # 市民端
+        rules = load_portal_rules(CITIES_DIR / self.settings.city / "portal.yaml")
+        secret = hmac.new(self.settings.audit_key.encode(), b"portal", hashlib.sha256).hexdigest()
+        return Portal(rules, self.city, self.places, self.intake, self.intake_queue, self.time_policy, self.calendar,
+                      FileSms(self.settings.portal_dir / "sms.log"), PhotoStore(self.settings.portal_dir / "photos"),
+                      secret, self.settings.phone_salt, self.write, self.read, knowledge=self.knowledge)
+
+    @cached_property
+    def portal_cases(self) -> Cases:  # 市民查询、补充、撤诉、评价
+        return Cases(self.portal.rules, self.city, self.orders, self.portal.phone_key, self.write, self.read)
+
+    @cached_property
+    def public_cases(self) -> PublicCases:  # 办理情况公开
+        return PublicCases(self.city, self.places, self.portal.photos, self.write, self.read)
 
     @cached_property
     def exchange(self) -> DeskExchange | None:

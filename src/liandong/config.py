@@ -12,6 +12,7 @@
     LIANDONG_RATE_TOKEN_PER_MIN    intake appeals per API token per minute, per process (default 600; burst 120)
     LIANDONG_RATE_CALLER_PER_HOUR  intake appeals per caller's number per hour, per process (default 20; burst 10)
     LIANDONG_JOBS           background jobs a serving process runs: all (default), none, or a list (ops/jobs.py)
+    LIANDONG_PORTAL_DIR     the citizen portal's files: photos by hash, the demo SMS log (default ./var/portal)
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Settings:
     rate_token_per_min: float = 600.0
     rate_caller_per_hour: float = 20.0
     jobs: str = "all"
+    portal_dir: Path = Path("var/portal")
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -77,6 +79,7 @@ def settings_from_env(env: dict[str, str] | None = None, **overrides) -> Setting
         rate_token_per_min=_number("LIANDONG_RATE_TOKEN_PER_MIN", env.get("LIANDONG_RATE_TOKEN_PER_MIN", "600")),
         rate_caller_per_hour=_number("LIANDONG_RATE_CALLER_PER_HOUR", env.get("LIANDONG_RATE_CALLER_PER_HOUR", "20")),
         jobs=env.get("LIANDONG_JOBS", "all"),
+        portal_dir=Path(env.get("LIANDONG_PORTAL_DIR", "var/portal")),
         extra={"relay": {"base_delay_s": float(env["LIANDONG_RELAY_BASE_DELAY_S"])}}
         if env.get("LIANDONG_RELAY_BASE_DELAY_S") else {},
     )

@@ -41,6 +41,7 @@ LAYERS = {  # package → the liandong packages it may import (besides itself)
     "open311": {"core", "regions", "routing", "appeals", "orders", "intake", "share"},
     "push": {"core", "storage", "orders"},
     "ops": {"core", "storage"},
+    "portal": {"core", "regions", "storage", "appeals", "orders", "supervision", "intake"},
 }
 
 

@@ -20,6 +20,11 @@ from liandong.api.routers import push as push_routes
 from liandong.app import Liandong
 from liandong.console import install as install_console
 from liandong.ops.jobs import JobRunner, select_jobs
+from liandong.api.routers import appeals, meta, orders, portal, supervision
+from liandong.app import Liandong
+from liandong.console import install as install_console
+from liandong.portal import pages as portal_pages
+from liandong.supervision.scheduler import Scheduler
 
 
 def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
@@ -72,11 +77,13 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
     for r in (appeals.router, orders.router, supervision.router, quality.router, meta.router):
     for r in (appeals.router, orders.router, supervision.router, meta.router, share.router):
     for r in (appeals.router, orders.router, supervision.router, meta.router, share.router, push_routes.router):
+    for r in (appeals.router, orders.router, supervision.router, meta.router, portal.router):
         app.include_router(r, prefix="/api/v1")
     app.include_router(open311_routes.router)  # /open311/v2/: api_key of a registered consumer, not a bearer token
     if ctx.exchange is not None:  # peers sign each message (HMAC); no bearer token on this route
         app.include_router(ctx.exchange_router())
     install_console(app)  # the web console at /console/
+    portal_pages.install(app, portal_pages.PortalServices(ctx.portal, ctx.portal_cases, ctx.public_cases, ctx.clock))
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:
@@ -84,6 +91,7 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
 
     app.add_middleware(BodyLimit)
     ops.install(app, ctx)  # /readyz, /metrics, request ids and JSON request logs
+    app.add_middleware(BodyLimit, wider={"/portal/report": (ctx.portal.rules.max_upload, portal_pages.too_large_page)})
     return app
 
 

@@ -21,7 +21,7 @@ from liandong.core.errors import Conflict, InvalidInput, NotFound, Unauthenticat
 from liandong.regions.registry import CityRegistry
 
 TOKEN_PREFIX = "ld_"
-USER_ROLES = [r for r in Role if r is not Role.SYSTEM]
+USER_ROLES = [r for r in Role if r not in (Role.SYSTEM, Role.CITIZEN)]
 
 
 def digest(token: str) -> str:

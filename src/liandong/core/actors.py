@@ -18,12 +18,13 @@ class Role(StrEnum):
     INSPECTOR = "inspector"  # 质检员
     ADMIN = "admin"  # 管理员
     SYSTEM = "system"  # 平台对接（交换报文、定时任务）
+    CITIZEN = "citizen"  # 市民（市民端：本人诉求的补充、撤诉、评价；不是登录账号）
 
 
 ROLE_LABELS = {
     Role.OPERATOR: "话务员", Role.DISPATCHER: "派单员", Role.HANDLER: "承办人", Role.SUPERVISOR: "督办员",
     Role.POLICE: "110接警员", Role.KNOWLEDGE_ADMIN: "知识库管理员", Role.INSPECTOR: "质检员", Role.ADMIN: "管理员",
-    Role.SYSTEM: "系统",
+    Role.SYSTEM: "系统", Role.CITIZEN: "市民",
 }
 
 

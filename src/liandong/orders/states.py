@@ -96,11 +96,12 @@ class Notice(StrEnum):  # audit events that record a notice and change no state 
     TRANSFER_OVERDUE = "transfer_overdue"  # 转办超时预警
     NEGOTIATION = "negotiation"  # 在线协商
     PEER_TRANSFER = "peer_transfer"  # 通报对端平台: a transfer sent from a live order
+    CITIZEN_NOTE = "citizen_note"  # 市民补充: information the citizen added on the portal
 
 
 NOTICE_LABELS = {
     Notice.PEER_NOTICE: "对端通报", Notice.ESCALATION: "升级通报", Notice.TRANSFER_OVERDUE: "转办超时预警",
-    Notice.NEGOTIATION: "在线协商", Notice.PEER_TRANSFER: "通报对端平台",
+    Notice.NEGOTIATION: "在线协商", Notice.PEER_TRANSFER: "通报对端平台", Notice.CITIZEN_NOTE: "市民补充",
 }
 TERMINAL = frozenset({Status.EVALUATED, Status.CANCELLED, Status.MERGED})
 OPEN_FOR_CHASE = frozenset({  # 催办/督办 reach every step until the citizen has been visited
@@ -123,6 +124,7 @@ def _r(to, *roles, needs=(), needs_one_of=()):
 
 
 O, D, H, S, P, A, SYS = Role.OPERATOR, Role.DISPATCHER, Role.HANDLER, Role.SUPERVISOR, Role.POLICE, Role.ADMIN, Role.SYSTEM
+C = Role.CITIZEN  # 市民 on the portal: withdraws (撤诉) and rates (回访) their own appeal
 _CHASE = {
     (st, act): _r(None, S, D, A, SYS, needs=("note",) if act is Action.SUPERVISE else ())
     for st in OPEN_FOR_CHASE for act in (Action.URGE, Action.SUPERVISE)
@@ -145,32 +147,35 @@ _PEER = {
 WORK_ORDER_TRANSITIONS: dict[tuple[Status, Action], Rule] = {
     (Status.RECEIVED, Action.DISPATCH): _r(Status.DISPATCHED, D, O, A, SYS, needs=("unit",)),
     (Status.RECEIVED, Action.REPLY): _r(Status.REPLIED, O, D, A, needs=("note",)),  # 即问即答: answered on the call
-    (Status.RECEIVED, Action.CANCEL): _r(Status.CANCELLED, O, D, S, A, SYS, needs=("reason",)),  # SYS: a peer's recall
+    (Status.RECEIVED, Action.CANCEL): _r(Status.CANCELLED, O, D, S, A, SYS, C, needs=("reason",)),  # SYS: a peer's recall
     (Status.RECEIVED, Action.MERGE): _r(Status.MERGED, O, D, S, A, SYS, needs=("target", "reason")),
     # the dispatcher corrects the machine's routing (熔断复核): a category of the city's lists and/or a level
     (Status.RECEIVED, Action.RECLASSIFY): _r(None, D, S, A, needs_one_of=("category", "level")),
     (Status.DISPATCHED, Action.SIGN): _r(Status.SIGNED, H, A),
     (Status.DISPATCHED, Action.RETURN): _r(Status.RETURN_PENDING, H, A, needs=("reason",)),
-    (Status.DISPATCHED, Action.CANCEL): _r(Status.CANCELLED, D, S, A, SYS, needs=("reason",)),
+    (Status.DISPATCHED, Action.CANCEL): _r(Status.CANCELLED, D, S, A, SYS, C, needs=("reason",)),
     (Status.DISPATCHED, Action.MERGE): _r(Status.MERGED, D, S, A, SYS, needs=("target", "reason")),
     (Status.SIGNED, Action.HANDLE): _r(Status.HANDLING, H, A),
     (Status.SIGNED, Action.RETURN): _r(Status.RETURN_PENDING, H, A, needs=("reason",)),
     (Status.SIGNED, Action.REQUEST_EXTENSION): _r(Status.EXTENSION_PENDING, H, A, needs=("days", "reason")),
     (Status.SIGNED, Action.REPLY): _r(Status.REPLIED, H, A, needs=("note",)),
+    (Status.SIGNED, Action.CANCEL): _r(Status.CANCELLED, C, A, needs=("reason",)),  # 撤诉 by the citizen
     (Status.HANDLING, Action.HANDLE): _r(None, H, A),
     (Status.SIGNED, Action.CONTACT): _r(None, H, A),  # 首次联系: the time the unit first reached the citizen
     (Status.HANDLING, Action.CONTACT): _r(None, H, A),
     (Status.HANDLING, Action.REQUEST_EXTENSION): _r(Status.EXTENSION_PENDING, H, A, needs=("days", "reason")),
     (Status.HANDLING, Action.REPLY): _r(Status.REPLIED, H, A, needs=("note",)),
+    (Status.HANDLING, Action.CANCEL): _r(Status.CANCELLED, C, A, needs=("reason",)),  # 撤诉 by the citizen
     (Status.RETURN_PENDING, Action.APPROVE_RETURN): _r(Status.RECEIVED, S, A),
     (Status.RETURN_PENDING, Action.REJECT_RETURN): _r(Status.SIGNED, S, A, needs=("note",)),
     (Status.EXTENSION_PENDING, Action.APPROVE_EXTENSION): _r(Status.HANDLING, S, A),
     (Status.EXTENSION_PENDING, Action.REJECT_EXTENSION): _r(Status.HANDLING, S, A, needs=("note",)),
     (Status.REPLIED, Action.CLOSE): _r(Status.CLOSED, D, O, S, A, SYS),
     (Status.REPLIED, Action.REOPEN): _r(Status.DISPATCHED, D, S, A, needs=("reason",)),  # reply not acceptable
-    (Status.CLOSED, Action.VISIT): _r(Status.VISITED, O, D, S, A, needs=("satisfied",)),
+    (Status.CLOSED, Action.VISIT): _r(Status.VISITED, O, D, S, A, C, needs=("satisfied",)),  # C: rated on the portal
     (Status.VISITED, Action.EVALUATE): _r(Status.EVALUATED, O, D, S, A, SYS, needs=("rating",)),
-    (Status.VISITED, Action.REOPEN): _r(Status.DISPATCHED, D, S, A, needs=("reason",)),  # guard: visit unsatisfied
+    # guard: visit unsatisfied; SYS: the portal reopens an unsatisfied rating under the city's rules
+    (Status.VISITED, Action.REOPEN): _r(Status.DISPATCHED, D, S, A, SYS, needs=("reason",)),
     **_CHASE,
     **_PEER,
 }

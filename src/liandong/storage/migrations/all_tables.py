@@ -20,6 +20,7 @@ from liandong.orders.tables import OrderEventRow, OrderRow  # noqa: F401
 from liandong.quality.tables import CallRecordRow, FindingRow, InspectionRow  # noqa: F401
 from liandong.push.tables import DeliveryRow, SubscriberRow  # noqa: F401
 from liandong.share.tables import AccessLogRow, ConsumerRow, FeedRow, InboundDoneRow  # noqa: F401
+from liandong.portal.tables import CounterRow, OtpRow, PhotoRow, PublicCaseRow  # noqa: F401
 from liandong.storage.base import Base
 from liandong.storage.idempotency import IdempotencyRow  # noqa: F401
 
