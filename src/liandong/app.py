@@ -2,9 +2,11 @@
 
     orders ──OrderOpened / OrderChanged──▶ supervision.on_order_event   (deadlines, bounce marks)
                                       ├──▶ linkage.on_order_event       (shadow orders, messages to peers)
-                                      └──▶ quality.on_order_event       (每条答复 inspected: 质检)
-                                      └──▶ linkage.on_order_event       (shadow orders, messages to peers)
-                                      └──▶ push.on_order_event          (webhook outbox: emergencies, 办结, 催办/督办)
+                                      ├──▶ knowledge.on_order_event     (回访 → an entry's satisfaction counts)
+                                      ├──▶ Share.on_order_event         (the change feed 变更流, same transaction)
+                                      ├──▶ push.on_order_event          (webhook outbox: emergencies, 办结, 催办/督办)
+                                      ├──▶ quality.on_order_event       (every reply inspected: 质检)
+                                      └──▶ ops.logs.log_order_event     (a JSON log line per change, request id)
     write sessions ──before_flush──▶ supervision.before_flush            (deadlines written once per flush)
 
 Each capability receives the collaborators it uses; only the shells (API, CLI, workers) hold this object.
@@ -38,7 +40,6 @@ from liandong.intake.queue import IntakeQueue
 from liandong.intake.service import Intake
 from liandong.knowledge.service import Knowledge
 from liandong.knowledge.surge_service import Surge
-from liandong.linkage.desk import DeskExchange
 from liandong.linkage.desk import WATCH_EVERY_S, DeskExchange
 from liandong.linkage.incoming import IncomingHandlers
 from liandong.linkage.rules import load_linkage
@@ -169,9 +170,8 @@ class Liandong:
         orders.subscribe(self.knowledge.on_order_event)  # 回访 → the entry's satisfaction counts
         orders.subscribe(Share.on_order_event)  # the change feed (变更流), in the change's transaction
         orders.subscribe(self.push.on_order_event)
-        orders.subscribe(log_order_event)
-        return Core(orders, supervision, linkage)
         orders.subscribe(quality.on_order_event)
+        orders.subscribe(log_order_event)
         return Core(orders, supervision, linkage, quality)
 
     @property
@@ -235,6 +235,8 @@ class Liandong:
     @cached_property
     def open311_keys(self) -> ClientKeys:  # Open311 接入方（数据共享的接入方登记）
         return SharedClients(self.share, self.read)
+
+    @cached_property
     def portal(self) -> Portal:  # 市民端
         rules = load_portal_rules(CITIES_DIR / self.settings.city / "portal.yaml")
         secret = hmac.new(self.settings.audit_key.encode(), b"portal", hashlib.sha256).hexdigest()

@@ -16,11 +16,8 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "liandong"
 SHELLS = {"api", "console", "cli", "demo", "app", "storage.migrations"}  # may know every capability
-DOMAIN = {"knowledge", "appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions"}
-DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions", "analytics"}
-DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions", "quality"}
-DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions", "share"}
-DOMAIN |= {"open311", "push"}
+DOMAIN = {"appeals", "orders", "intake", "linkage", "supervision", "routing", "auth", "regions", "knowledge", "analytics",
+          "quality", "share", "open311", "push"}
 LAYERS = {  # package → the liandong packages it may import (besides itself)
     "core": set(),
     "config": {"core"},

@@ -11,20 +11,13 @@ from starlette.concurrency import run_in_threadpool
 from liandong import __version__
 from liandong.api import errors, ops
 from liandong.api.limits import BodyLimit
-from liandong.api.routers import appeals, knowledge, meta, orders, supervision, surge
-from liandong.api.routers import analytics, appeals, meta, orders, supervision
-from liandong.api.routers import appeals, meta, orders, quality, supervision
-from liandong.api.routers import appeals, meta, orders, share, supervision
+from liandong.api.routers import analytics, appeals, knowledge, meta, orders, portal, quality, share, supervision, surge
 from liandong.api.routers import open311 as open311_routes
 from liandong.api.routers import push as push_routes
 from liandong.app import Liandong
 from liandong.console import install as install_console
 from liandong.ops.jobs import JobRunner, select_jobs
-from liandong.api.routers import appeals, meta, orders, portal, supervision
-from liandong.app import Liandong
-from liandong.console import install as install_console
 from liandong.portal import pages as portal_pages
-from liandong.supervision.scheduler import Scheduler
 
 
 def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
@@ -37,10 +30,6 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
             await run_in_threadpool(ctx.warm_up)
             settle_heap()
             ctx.related.look_in_background(ctx.read, ctx.clock)
-        interval = float(os.environ.get("LIANDONG_SUPERVISION_INTERVAL", "60"))
-        scheduler = Scheduler(ctx.supervision, ctx.write, ctx.clock, interval=interval).start() if background else None
-        if ctx.exchange is not None:
-            ctx.start_exchange()
         pusher = ctx.push_relay() if background else None  # webhooks to subscribers (一网统管)
         push_loop = pusher.start() if pusher is not None else None
         leased, relay = select_jobs(ctx.settings.jobs, ctx.jobs) if background else ([], True)
@@ -72,12 +61,8 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
     )
     app.state.ctx = ctx
     errors.install(app)
-    for r in (appeals.router, orders.router, supervision.router, meta.router, knowledge.router, surge.router):
-    for r in (appeals.router, orders.router, supervision.router, meta.router, analytics.router):
-    for r in (appeals.router, orders.router, supervision.router, quality.router, meta.router):
-    for r in (appeals.router, orders.router, supervision.router, meta.router, share.router):
-    for r in (appeals.router, orders.router, supervision.router, meta.router, share.router, push_routes.router):
-    for r in (appeals.router, orders.router, supervision.router, meta.router, portal.router):
+    for r in (appeals.router, orders.router, supervision.router, meta.router, knowledge.router, surge.router,
+              analytics.router, quality.router, share.router, push_routes.router, portal.router):
         app.include_router(r, prefix="/api/v1")
     app.include_router(open311_routes.router)  # /open311/v2/: api_key of a registered consumer, not a bearer token
     if ctx.exchange is not None:  # peers sign each message (HMAC); no bearer token on this route
@@ -89,7 +74,6 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
     def healthz() -> dict:
         return {"status": "ok", "platform": ctx.settings.platform}
 
-    app.add_middleware(BodyLimit)
     ops.install(app, ctx)  # /readyz, /metrics, request ids and JSON request logs
     app.add_middleware(BodyLimit, wider={"/portal/report": (ctx.portal.rules.max_upload, portal_pages.too_large_page)})
     return app

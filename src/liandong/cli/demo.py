@@ -23,10 +23,9 @@ def demo(
     from liandong.demo.consumers import create_demo_consumers
     from liandong.demo.desks import NAMES, build_desks, serve_desks, stop_desks
     from liandong.demo.knowledge import load_demo_knowledge
-    from liandong.demo.simulate import DemoTraffic, DeskClient
     from liandong.demo.history import seed_demo_history
     from liandong.demo.quality_seed import seed_call_records
-    from liandong.demo.simulate import DeskClient, DemoTraffic
+    from liandong.demo.simulate import DemoTraffic, DeskClient
     from liandong.demo.users import DESK_USERS, create_demo_users, write_users_file
 
     VAR.mkdir(exist_ok=True)

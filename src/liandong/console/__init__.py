@@ -23,11 +23,8 @@ from liandong.console import (
 )
 
 PAGE_ROUTERS = (intake_pages.router, police_pages.router, dispatch_pages.router, inbox_pages.router, action_pages.router,
-                board_pages.router, wall_pages.router, search_pages.router, knowledge_pages.router)
-                board_pages.router, wall_pages.router, search_pages.router, analytics_pages.router)
-                board_pages.router, wall_pages.router, search_pages.router, quality_pages.router)
-                board_pages.router, wall_pages.router, search_pages.router, share_pages.router)
-PAGE_ROUTERS += (push_pages.router,)
+                board_pages.router, wall_pages.router, search_pages.router, knowledge_pages.router,
+                analytics_pages.router, quality_pages.router, share_pages.router, push_pages.router)
 
 
 def install(app) -> None:

@@ -2,7 +2,7 @@
 periods (by dispatch and close time); imported history (历史诉求) and trend warnings (趋势预警)
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 import sqlalchemy as sa
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 from liandong.storage.base import Moment
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """open data (数据共享): consumers, the append-only access log, the change feed, applied inbound rows
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 """
 import sqlalchemy as sa
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from liandong.storage.base import Moment
 
 revision = "0009"
-down_revision = "0005"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

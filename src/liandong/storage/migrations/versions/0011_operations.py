@@ -1,7 +1,7 @@
 """operations: background job leases and their runs; the request id of each outbox message
 
 Revision ID: 0011
-Revises: 0005
+Revises: 0010
 """
 import sqlalchemy as sa
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from liandong.storage.base import Moment
 
 revision = "0011"
-down_revision = "0005"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

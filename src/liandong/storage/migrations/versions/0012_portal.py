@@ -1,7 +1,7 @@
 """portal (市民端): one-time codes, rate-limit counters, photos by hash, public case snapshots
 
 Revision ID: 0012
-Revises: 0006, 0007
+Revises: 0011
 """
 import sqlalchemy as sa
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from liandong.storage.base import Moment
 
 revision = "0012"
-down_revision = ("0006", "0007")  # merges the knowledge and analytics branches here; the lead re-chains at merge
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
