@@ -22,7 +22,7 @@ def demo(
 
     from liandong.demo.desks import NAMES, build_desks, serve_desks, stop_desks
     from liandong.demo.knowledge import load_demo_knowledge
-    from liandong.demo.simulate import DemoTraffic, DeskClient
+    from liandong.demo.simulate import DeskClient, DemoTraffic
     from liandong.demo.users import DESK_USERS, create_demo_users, write_users_file
 
     VAR.mkdir(exist_ok=True)
