@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import json
+import os
 import random
 import resource
 import time

@@ -30,7 +30,7 @@ def demo_index(city: str = "demo"):
     """The demo knowledge base as a search index, without a database (for the quality test and bench)."""
     from liandong.knowledge.rows import parse_rows
     from liandong.knowledge.search import IndexDoc, KnowledgeIndex
-    from liandong.knowledge.service import Knowledge, shared_segmenter
+    from liandong.knowledge.service import city_dictionary, shared_segmenter
     from liandong.regions.registry import load_city
 
     registry = load_city(city)
@@ -39,7 +39,7 @@ def demo_index(city: str = "demo"):
     docs = [IndexDoc(r.entry_id, 1, r.content.question, r.content.answer, r.content.phrasings, r.content.keywords,
                      r.content.region, r.content.unit, r.content.visibility.value == "public", r.content.effective_from,
                      r.content.expires_on) for r in parsed]
-    words = tuple(Knowledge(registry, None, None).dictionary())
+    words = tuple(city_dictionary(registry))
     segmenter = shared_segmenter(words)
     segmenter.add(k for d in docs for k in d.keywords)
     return KnowledgeIndex(docs, segmenter, city_region=registry.city.code)

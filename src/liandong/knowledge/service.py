@@ -257,12 +257,16 @@ class Knowledge:  # 知识库
         gc.freeze()
 
     def dictionary(self) -> Iterable[str]:
-        """The city's words for jieba: region and unit names (with and without their suffix)."""
-        for region in self.city.regions.values():
-            yield region.name
-            yield region.name.rstrip("区县市镇乡街道社区") if len(region.name) > 3 else region.name
-        for unit in self.city.units.values():
-            yield unit.name.removeprefix(self.city.name)
+        return city_dictionary(self.city)
+
+
+def city_dictionary(city: CityRegistry) -> Iterable[str]:
+    """The city's words for jieba: region and unit names (with and without their suffix)."""
+    for region in city.regions.values():
+        yield region.name
+        yield region.name.rstrip("区县市镇乡街道社区") if len(region.name) > 3 else region.name
+    for unit in city.units.values():
+        yield unit.name.removeprefix(city.name)
 
 
 @lru_cache(maxsize=4)

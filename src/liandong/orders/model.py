@@ -14,15 +14,7 @@ from datetime import datetime
 from liandong.core.actors import ROLE_LABELS, Actor, Role
 from liandong.core.errors import Conflict, Forbidden, InvalidInput
 from liandong.core.types import TRANSFER_TARGETS, Level
-from liandong.orders.states import (
-    ACTION_LABELS,
-    MILESTONES,
-    STATUS_LABELS,
-    Action,
-    Status,
-    dispatch_refusal,
-    rule_for,
-)
+from liandong.orders.states import ACTION_LABELS, MILESTONES, STATUS_LABELS, Action, Status, dispatch_refusal, rule_for
 
 RETURN_REASONS = {  # 退单原因
     "not_our_duty": "非本单位职责",

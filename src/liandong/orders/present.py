@@ -5,23 +5,9 @@ from __future__ import annotations
 from liandong.appeals.tables import AppealRow
 from liandong.core.actors import Actor
 from liandong.core.masking import mask_name, mask_phone
-from liandong.orders.schemas import (
-    CallerRead,
-    EventRead,
-    OrderRead,
-    OrderRef,
-    OrderSummary,
-)
+from liandong.orders.schemas import CallerRead, EventRead, OrderRead, OrderRef, OrderSummary
 from liandong.orders.scope import may_see_contact
-from liandong.orders.states import (
-    ACTION_LABELS,
-    NOTICE_LABELS,
-    STATUS_LABELS,
-    Action,
-    Notice,
-    Status,
-    allowed_actions,
-)
+from liandong.orders.states import ACTION_LABELS, NOTICE_LABELS, STATUS_LABELS, Action, Notice, Status, allowed_actions
 from liandong.orders.tables import OrderEventRow, OrderRow, TransferOverdue
 
 

@@ -112,15 +112,14 @@ def upgrade() -> None:
         sa.Column("at", Moment(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_surge_switches"),
     )
-    with op.batch_alter_table("orders") as batch:  # 即问即答: the entry and version an order was answered from
-        batch.add_column(sa.Column("knowledge_entry", sa.String(32), nullable=True))
-        batch.add_column(sa.Column("knowledge_version", sa.Integer(), nullable=True))
+    # 即问即答: the entry and version an order was answered from (ADD COLUMN needs no table rebuild on SQLite)
+    op.add_column("orders", sa.Column("knowledge_entry", sa.String(32), nullable=True))
+    op.add_column("orders", sa.Column("knowledge_version", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("orders") as batch:
-        batch.drop_column("knowledge_version")
-        batch.drop_column("knowledge_entry")
+    for column in ("knowledge_version", "knowledge_entry"):  # plain DROP COLUMN (SQLite ≥ 3.35): no table rebuild,
+        op.execute(f"ALTER TABLE orders DROP COLUMN {column}")  # which order_events' foreign key would refuse
     op.drop_table("surge_switches")
     op.drop_table("knowledge_gap_orders")
     op.drop_table("knowledge_gaps")
