@@ -147,3 +147,22 @@ def report_command(
             content = render_pdf(data, ctx.analytics.kpis.composite.weights)
         out.write_bytes(content)
         typer.echo(f"已写出 {data.title}（{data.period.label}）：{out}（{len(content) // 1024} KB）")
+
+
+def rollup_command(
+    days: Annotated[int, typer.Option(help="重算最近多少天的日汇总（含今天之前的各天）")] = 90,
+    db: DbOpt = None,
+) -> None:
+    """Recompute the daily roll-up of the measures (日汇总) for the last N days; run it nightly."""
+    from liandong.analytics.rollup import refresh
+    from liandong.app import Liandong
+
+    with friendly_errors():
+        if not 1 <= days <= 3660:
+            raise InvalidInput("--days 应在 1 到 3660 之间")
+        ctx = Liandong(settings(db))
+        now = ctx.clock.now()
+        with ctx.write() as session:
+            n = refresh(session, ctx.analytics.kpis, start=now.date() - timedelta(days=days), end=now.date(),
+                        as_of=now)
+        typer.echo(f"已重算最近 {days} 天的日汇总：{n} 行")

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from liandong.cli.analytics import history_app, hotspots_command, report_command
+from liandong.cli.analytics import history_app, hotspots_command, report_command, rollup_command
 from liandong.cli.audit import app as audit_app
 from liandong.cli.common import friendly_errors, settings
 from liandong.cli.demo import demo
@@ -30,6 +30,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(history_app, name="history")
 app.command("hotspots")(hotspots_command)
 app.command("report")(report_command)
+app.command("rollup")(rollup_command)
 supervise_app = typer.Typer(help="督办检查（supervision checks）", no_args_is_help=True)
 app.add_typer(supervise_app, name="supervise")
 

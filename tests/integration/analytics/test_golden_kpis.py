@@ -1,8 +1,11 @@
 """Every demo KPI on the hand-computed golden fixture, exactly, in the database (SQLite and PostgreSQL)."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy.orm import Session
 
+from liandong.analytics import rollup
 from liandong.analytics.kpis import load_kpis
 from liandong.analytics.periods import Grain, parse_period
 from liandong.analytics.service import Analytics
@@ -103,3 +106,18 @@ def test_drill_down_lists_the_orders_behind_a_figure_within_the_viewers_scope(go
     with pytest.raises(InvalidInput, match="穿透口径"):
         analytics.drill(session, actor=ADMIN, platform="12345", code="response_rate", period=WEEK, part="x",
                         as_of=AS_OF)
+
+
+def test_the_daily_rollup_gives_the_same_trend_as_the_orders(golden):
+    analytics, session = golden
+    month = parse_period("2019-11")
+    live = analytics.trend(session, actor=ADMIN, period=month, grain=Grain.DAY, as_of=AS_OF)
+    west = Actor("w", Role.SUPERVISOR, region="148802")
+    live_west = analytics.trend(session, actor=west, period=month, grain=Grain.DAY, as_of=AS_OF)
+    rollup.refresh(session, analytics.kpis, start=date(2019, 11, 1), end=date(2019, 11, 16), as_of=AS_OF)
+    assert rollup.rolled_days(session, month.start, month.end) == {date(2019, 11, d) for d in range(1, 16)}
+    mixed = analytics.trend(session, actor=ADMIN, period=month, grain=Grain.DAY, as_of=AS_OF)  # half rolled up
+    assert [(p.label, r.figures) for p, r in mixed] == [(p.label, r.figures) for p, r in live]
+    assert [r.figures for _, r in analytics.trend(session, actor=west, period=month, grain=Grain.DAY, as_of=AS_OF)] \
+        == [r.figures for _, r in live_west]
+    session.rollback()
