@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, and_, case, delete, func, insert, literal, or_, select, true
 from sqlalchemy.orm import Session
 
-from liandong.analytics.kpis import Kpis
+from liandong.analytics.kpis import KpiDef, Kpis
 from liandong.analytics.sql import PERIOD_COLUMNS, all_of, cst_date, desk_filter, in_range
 from liandong.analytics.tables import DailyRow, RolledDayRow
 from liandong.core.actors import Actor, Role
@@ -21,14 +21,14 @@ from liandong.orders.tables import OrderRow
 from liandong.regions.codes import region_prefix
 
 O, D = OrderRow, DailyRow
+RECEIVED = KpiDef(code="received", name="受理量", period_by="received", numerator=("valid",), denominator=("valid",))
 
 
 def refresh(session: Session, kpis: Kpis, *, start: date, end: date, as_of: datetime) -> int:
     """Recompute the roll-up of the days [start, end); the number of rows written."""
     session.execute(delete(DailyRow).where(DailyRow.day >= start, DailyRow.day < end))
     session.execute(delete(RolledDayRow).where(RolledDayRow.day >= start, RolledDayRow.day < end))
-    written = 0
-    for k in kpis.defs:
+    for k in (*kpis.defs, RECEIVED):  # RECEIVED: the daily volumes of the reports
         if k.needs_calls:
             continue
         column = PERIOD_COLUMNS[k.period_by]
@@ -39,9 +39,10 @@ def refresh(session: Session, kpis: Kpis, *, start: date, end: date, as_of: date
         rows = (select(day, literal(k.code), O.platform, unit, street, func.sum(case((num, 1), else_=0)),
                        func.sum(case((den, 1), else_=0)))
                 .where(in_range(column, start, end), den).group_by(day, O.platform, unit, street))
-        result = session.execute(insert(DailyRow).from_select(
+        session.execute(insert(DailyRow).from_select(
             ["day", "kpi", "platform", "unit", "street", "numerator", "denominator"], rows))
-        written += result.rowcount or 0
+    written = session.scalar(select(func.count()).select_from(DailyRow).where(DailyRow.day >= start,
+                                                                             DailyRow.day < end)) or 0
     days = [start + timedelta(days=i) for i in range((end - start).days)]
     if days:
         session.execute(insert(RolledDayRow), [{"day": d, "refreshed_at": as_of} for d in days])
@@ -72,3 +73,13 @@ def daily_counts(session: Session, actor: Actor, days: set[date]) -> dict[str, d
         if day in days:
             out.setdefault(day.isoformat(), {})[kpi] = (int(n or 0), int(d or 0))
     return out
+
+
+def daily_received(session: Session, actor: Actor, days: set[date]) -> dict[tuple[str, str], int]:
+    """(day ISO, platform) → valid orders received, from the roll-up, for the given days."""
+    if not days:
+        return {}
+    rows = session.execute(select(D.day, D.platform, func.sum(D.denominator))
+                           .where(D.day >= min(days), D.day <= max(days), D.kpi == RECEIVED.code, _scope(actor))
+                           .group_by(D.day, D.platform))
+    return {(day.isoformat(), platform): int(n or 0) for day, platform, n in rows if day in days}

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from liandong.analytics import rollup
 from liandong.analytics.kpis import load_kpis
 from liandong.analytics.periods import Grain, parse_period
+from liandong.analytics.reports.data import build_report
 from liandong.analytics.service import Analytics
 from liandong.core.actors import Actor, Role
 from liandong.core.errors import InvalidInput
@@ -120,4 +121,13 @@ def test_the_daily_rollup_gives_the_same_trend_as_the_orders(golden):
     assert [(p.label, r.figures) for p, r in mixed] == [(p.label, r.figures) for p, r in live]
     assert [r.figures for _, r in analytics.trend(session, actor=west, period=month, grain=Grain.DAY, as_of=AS_OF)] \
         == [r.figures for _, r in live_west]
+    session.rollback()
+
+
+def test_the_weekly_reports_daily_volumes_are_the_same_from_the_rollup(golden):
+    analytics, session = golden
+    live = build_report(session, analytics, ADMIN, kind="weekly", period_text="2019-W46", street=None, now=AS_OF)
+    rollup.refresh(session, analytics.kpis, start=date(2019, 11, 11), end=date(2019, 11, 14), as_of=AS_OF)
+    rolled = build_report(session, analytics, ADMIN, kind="weekly", period_text="2019-W46", street=None, now=AS_OF)
+    assert rolled.daily == live.daily and sum(a + b for _, a, b in live.daily) == 7
     session.rollback()
