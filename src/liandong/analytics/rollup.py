@@ -83,3 +83,23 @@ def daily_received(session: Session, actor: Actor, days: set[date]) -> dict[tupl
                            .where(D.day >= min(days), D.day <= max(days), D.kpi == RECEIVED.code, _scope(actor))
                            .group_by(D.day, D.platform))
     return {(day.isoformat(), platform): int(n or 0) for day, platform, n in rows if day in days}
+
+
+GROUP_COLUMNS = {"all": literal("all"), "unit": D.unit, "street": D.street, "district": func.substr(D.street, 1, 6),
+                 "desk": D.platform}
+
+
+def period_counts(session: Session, actor: Actor, group: str, start: date, end: date) -> dict | None:
+    """`queries.kpi_counts` from the roll-up — group key → measure → (numerator, denominator) — when the
+    roll-up holds every day of [start, end) and can group that way; None otherwise."""
+    days = (end - start).days
+    if group not in GROUP_COLUMNS or days <= 0 or len(rolled_days(session, start, end)) < days:
+        return None
+    key = GROUP_COLUMNS[group]
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    rows = session.execute(select(key, D.kpi, func.sum(D.numerator), func.sum(D.denominator))
+                           .where(D.day >= start, D.day < end, D.kpi != RECEIVED.code, _scope(actor))
+                           .group_by(key, D.kpi))
+    for g, kpi, n, d in rows:
+        out.setdefault("" if g is None else str(g), {})[kpi] = (int(n or 0), int(d or 0))
+    return out

@@ -81,10 +81,12 @@ class Analytics:  # 统计分析
 
     def table(self, session: Session, *, actor: Actor, period: Period, group: str = "unit", as_of: datetime,
               where=None) -> Table:
-        """The measures of `period` per group, ranked by the composite score (best first), with the total."""
-        scope = counts_scope(actor)
-        counts = kpi_counts(session, self.kpis, start=period.start, end=period.end, group=group, scope=scope,
-                            as_of=as_of, where=where)
+        """The measures of `period` per group, ranked by the composite score (best first), with the total;
+        from the daily roll-up when it holds every day of the period."""
+        counts = rollup.period_counts(session, actor, group, period.start, period.end) if where is None else None
+        if counts is None:  # a day the roll-up does not hold, a grouping it has no column for, or a filter
+            counts = kpi_counts(session, self.kpis, start=period.start, end=period.end, group=group,
+                                scope=counts_scope(actor), as_of=as_of, where=where)
         rows = [self._row(key, self.label(group, key), c) for key, c in counts.items()] if group != "all" else []
         rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.label))
         rows = [Row(r.key, r.label, r.figures, r.score, i + 1 if r.score is not None else None)

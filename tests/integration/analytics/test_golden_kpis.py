@@ -131,3 +131,21 @@ def test_the_weekly_reports_daily_volumes_are_the_same_from_the_rollup(golden):
     rolled = build_report(session, analytics, ADMIN, kind="weekly", period_text="2019-W46", street=None, now=AS_OF)
     assert rolled.daily == live.daily and sum(a + b for _, a, b in live.daily) == 7
     session.rollback()
+
+
+def test_a_fully_rolled_up_period_gives_the_same_table(golden):
+    analytics, session = golden
+    west = Actor("w", Role.SUPERVISOR, region="148802")
+    live = {g: analytics.table(session, actor=a, period=WEEK, group=g, as_of=AS_OF)
+            for g in ("unit", "street", "desk") for a in (ADMIN,)}
+    live_west = analytics.table(session, actor=west, period=WEEK, group="unit", as_of=AS_OF)
+    rollup.refresh(session, analytics.kpis, start=WEEK.start, end=WEEK.end, as_of=AS_OF)
+    assert rollup.period_counts(session, ADMIN, "unit", WEEK.start, WEEK.end) is not None
+    for g, table in live.items():
+        rolled = analytics.table(session, actor=ADMIN, period=WEEK, group=g, as_of=AS_OF)
+        assert [(r.key, r.figures, r.rank) for r in rolled.rows] == [(r.key, r.figures, r.rank) for r in table.rows]
+        assert rolled.total.figures == table.total.figures
+    assert analytics.table(session, actor=west, period=WEEK, group="unit", as_of=AS_OF).total.figures \
+        == live_west.total.figures
+    assert rollup.period_counts(session, ADMIN, "category", WEEK.start, WEEK.end) is None  # no column: live
+    session.rollback()
