@@ -6,13 +6,15 @@ Every method takes the caller's read session and actor; the figures are aggregat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from liandong.analytics import rollup
 from liandong.analytics.kpis import Kpis, composite_score, rate
 from liandong.analytics.periods import Grain, Period, buckets
 from liandong.analytics.queries import GROUPS, figure_orders, kpi_counts
+from liandong.analytics.rollup import rolled_days
 from liandong.analytics.scope import counts_scope
 from liandong.core.actors import Actor
 from liandong.orders.scope import scope_filter
@@ -79,24 +81,34 @@ class Analytics:  # 统计分析
 
     def table(self, session: Session, *, actor: Actor, period: Period, group: str = "unit", as_of: datetime,
               where=None) -> Table:
-        """The measures of `period` per group, ranked by the composite score (best first), with the total."""
-        scope = counts_scope(actor)
-        counts = kpi_counts(session, self.kpis, start=period.start, end=period.end, group=group, scope=scope,
-                            as_of=as_of, where=where)
+        """The measures of `period` per group, ranked by the composite score (best first), with the total;
+        from the daily roll-up when it holds every day of the period."""
+        counts = rollup.period_counts(session, actor, group, period.start, period.end) if where is None else None
+        if counts is None:  # a day the roll-up does not hold, a grouping it has no column for, or a filter
+            counts = kpi_counts(session, self.kpis, start=period.start, end=period.end, group=group,
+                                scope=counts_scope(actor), as_of=as_of, where=where)
         rows = [self._row(key, self.label(group, key), c) for key, c in counts.items()] if group != "all" else []
         rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.label))
         rows = [Row(r.key, r.label, r.figures, r.score, i + 1 if r.score is not None else None)
                 for i, r in enumerate(rows)]
-        totals = kpi_counts(session, self.kpis, start=period.start, end=period.end, group="all", scope=scope,
-                            as_of=as_of, where=where)
-        total = self._row("all", "合计", totals.get("all", {}))
+        summed: dict[str, tuple[int, int]] = {}  # every grouping partitions the orders: the total is the sum
+        for c in counts.values():
+            for code, (n, d) in c.items():
+                a, b = summed.get(code, (0, 0))
+                summed[code] = (a + n, b + d)
+        total = self._row("all", "合计", summed)
         return Table(period, group, rows, total, self.kpis.composite.name, [k.code for k in self.kpis.defs])
 
     def trend(self, session: Session, *, actor: Actor, period: Period, grain: Grain, as_of: datetime,
               where=None) -> list[tuple[Period, Row]]:
-        """The total of each `grain` bucket across `period`: one query by day, summed into the buckets."""
-        daily = kpi_counts(session, self.kpis, start=period.start, end=period.end, group="day",
-                           scope=counts_scope(actor), as_of=as_of, where=where)
+        """The total of each `grain` bucket across `period`: by day from the roll-up (`rollup`) where it holds
+        the day, else from the orders, summed into the buckets."""
+        rolled = rolled_days(session, period.start, period.end) if where is None else set()
+        daily = rollup.daily_counts(session, actor, rolled)
+        live = [d for d in period.days() if d not in rolled]
+        if live:  # the days the roll-up does not hold (today, or never rolled up): from the orders
+            daily.update(kpi_counts(session, self.kpis, start=min(live), end=max(live) + timedelta(days=1),
+                                    group="day", scope=counts_scope(actor), as_of=as_of, where=where))
         out = []
         for bucket in buckets(period, grain):
             summed: dict[str, tuple[int, int]] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from contextlib import closing
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Optional
@@ -56,19 +57,19 @@ def history_import(
         if missing:
             raise InvalidInput(f"文件中没有列：{'、'.join(missing)}（表头为：{'、'.join(header)}）")
         data = list(rows)
-        ctx = Liandong(settings(db))
-        with typer.progressbar(length=len(data), label="检查、分类、定位", file=sys.stderr) as bar:
-            ready, bad = ctx.history_import.prepare(data, columns, bar.update, use_gazetteer=gazetteer)
-        for b in bad[:50]:
-            typer.echo(f"第{b.line}行：{b.reason}", err=True)
-        if len(bad) > 50:
-            typer.echo(f"……另有 {len(bad) - 50} 个问题行", err=True)
-        if bad and not skip_bad:
-            raise InvalidInput(f"共 {len(bad)} 个问题行，未导入任何行（修正后重试，或加 --skip-bad 跳过问题行）")
-        with ctx.write() as session:
-            n = ctx.history_import.store(session, ready, source=source or csv_file.name, now=ctx.clock.now())
-        placed = sum(1 for p in ready if p.region or p.place)
-        typer.echo(f"已导入 {n} 行（{placed} 行定位到地点），跳过问题行 {len(bad)} 行；未派发任何工单")
+        with closing(Liandong(settings(db))) as ctx:
+            with typer.progressbar(length=len(data), label="检查、分类、定位", file=sys.stderr) as bar:
+                ready, bad = ctx.history_import.prepare(data, columns, bar.update, use_gazetteer=gazetteer)
+            for b in bad[:50]:
+                typer.echo(f"第{b.line}行：{b.reason}", err=True)
+            if len(bad) > 50:
+                typer.echo(f"……另有 {len(bad) - 50} 个问题行", err=True)
+            if bad and not skip_bad:
+                raise InvalidInput(f"共 {len(bad)} 个问题行，未导入任何行（修正后重试，或加 --skip-bad 跳过问题行）")
+            with ctx.write() as session:
+                n = ctx.history_import.store(session, ready, source=source or csv_file.name, now=ctx.clock.now())
+            placed = sum(1 for p in ready if p.region or p.place)
+            typer.echo(f"已导入 {n} 行（{placed} 行定位到地点），跳过问题行 {len(bad)} 行；未派发任何工单")
 
 
 def _day(raw: str, what: str) -> date:
@@ -96,9 +97,12 @@ def hotspots_command(
         if not 1 <= top <= 500:
             raise InvalidInput("--top 应在 1 到 500 之间")
         ctx = Liandong(settings(db))
-        with ctx.read() as session:
-            spots = ranked_hotspots(session, ctx.city, start=datetime.combine(start, time(0), CST),
-                                    end=datetime.combine(end + timedelta(days=1), time(0), CST), top=top)
+        try:
+            with ctx.read() as session:
+                spots = ranked_hotspots(session, ctx.city, start=datetime.combine(start, time(0), CST),
+                                        end=datetime.combine(end + timedelta(days=1), time(0), CST), top=top)
+        finally:
+            ctx.close()
         if as_json:
             typer.echo(json.dumps([s.to_dict() for s in spots], ensure_ascii=False, indent=1))
             return
@@ -126,24 +130,46 @@ def report_command(
     with friendly_errors():
         if fmt not in ("xlsx", "pdf"):
             raise InvalidInput(f"格式「{fmt}」无效，可选：xlsx、pdf")
+        with closing(Liandong(settings(db))) as ctx:
+            city_admin = Actor("report", Role.ADMIN)
+            today = ctx.clock.now().date()
+            days = [d for d in parse_period(period).days() if d <= today]
+            with typer.progressbar(days, label="趋势研判（逐日）", file=sys.stderr) as bar, ctx.write() as session:
+                for day in bar:
+                    ctx.warnings.scan(session, day=day, now=ctx.clock.now())
+            with ctx.read() as session:
+                data = build_report(session, ctx.analytics, city_admin, kind=kind, period_text=period, street=street,
+                                    now=ctx.clock.now(), progress=lambda s: typer.echo(f"… {s}", err=True))
+            typer.echo("… 排版", err=True)
+            if fmt == "xlsx":
+                from liandong.analytics.reports.xlsx import render_xlsx
+
+                content = render_xlsx(data)
+            else:
+                from liandong.analytics.reports.pdf import render_pdf
+
+                content = render_pdf(data, ctx.analytics.kpis.composite.weights)
+            out.write_bytes(content)
+            typer.echo(f"已写出 {data.title}（{data.period.label}）：{out}（{len(content) // 1024} KB）")
+
+
+def rollup_command(
+    days: Annotated[int, typer.Option(help="重算最近多少天的日汇总（含今天之前的各天）")] = 90,
+    db: DbOpt = None,
+) -> None:
+    """Recompute the daily roll-up of the measures (日汇总) for the last N days; run it nightly."""
+    from liandong.analytics.rollup import refresh
+    from liandong.app import Liandong
+
+    with friendly_errors():
+        if not 1 <= days <= 3660:
+            raise InvalidInput("--days 应在 1 到 3660 之间")
         ctx = Liandong(settings(db))
-        city_admin = Actor("report", Role.ADMIN)
-        today = ctx.clock.now().date()
-        days = [d for d in parse_period(period).days() if d <= today]
-        with typer.progressbar(days, label="趋势研判（逐日）", file=sys.stderr) as bar, ctx.write() as session:
-            for day in bar:
-                ctx.warnings.scan(session, day=day, now=ctx.clock.now())
-        with ctx.read() as session:
-            data = build_report(session, ctx.analytics, city_admin, kind=kind, period_text=period, street=street,
-                                now=ctx.clock.now(), progress=lambda s: typer.echo(f"… {s}", err=True))
-        typer.echo("… 排版", err=True)
-        if fmt == "xlsx":
-            from liandong.analytics.reports.xlsx import render_xlsx
-
-            content = render_xlsx(data)
-        else:
-            from liandong.analytics.reports.pdf import render_pdf
-
-            content = render_pdf(data, ctx.analytics.kpis.composite.weights)
-        out.write_bytes(content)
-        typer.echo(f"已写出 {data.title}（{data.period.label}）：{out}（{len(content) // 1024} KB）")
+        now = ctx.clock.now()
+        try:
+            with ctx.write() as session:
+                n = refresh(session, ctx.analytics.kpis, start=now.date() - timedelta(days=days), end=now.date(),
+                            as_of=now)
+        finally:
+            ctx.close()
+        typer.echo(f"已重算最近 {days} 天的日汇总：{n} 行")

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from liandong.cli.analytics import history_app, hotspots_command, report_command
+from liandong.cli.analytics import history_app, hotspots_command, report_command, rollup_command
 from liandong.cli.audit import app as audit_app
 from liandong.cli.common import friendly_errors, settings
 from liandong.cli.consumers import consumer_app
@@ -44,6 +44,7 @@ app.add_typer(subscriber_app, name="subscriber")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 app.command("worker")(worker_command)
+app.command("rollup")(rollup_command)
 supervise_app = typer.Typer(help="督办检查（supervision checks）", no_args_is_help=True)
 app.add_typer(supervise_app, name="supervise")
 

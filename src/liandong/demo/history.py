@@ -19,6 +19,7 @@ from typing import Callable
 
 from sqlalchemy import Connection, func, insert, select
 
+from liandong.analytics.rollup import refresh
 from liandong.appeals.tables import AppealRow
 from liandong.core.clock import CST
 from liandong.core.ids import order_number
@@ -187,6 +188,8 @@ def seed_demo_history(ctx, days: int = 365) -> str:
     with ctx.write() as session:
         n = seed_history(session.connection(), ctx.city, ctx.calendar.is_working_day, end=end, days=days,
                          scale=1.5)
+        if n:
+            refresh(session, ctx.analytics.kpis, start=end - timedelta(days=days), end=end, as_of=ctx.clock.now())
     if n == 0:
         return "演示历史数据已存在，跳过"
-    return f"已生成演示历史数据：{n} 张工单/警单（{days} 天，两台），用时 {time_counter() - started:.1f} 秒"
+    return f"已生成演示历史数据及日汇总：{n} 张工单/警单（{days} 天，两台），用时 {time_counter() - started:.1f} 秒"

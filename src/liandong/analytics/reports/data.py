@@ -7,12 +7,13 @@ say 本期无数据 instead of failing (e.g. unit KPIs over imported history tha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import Session
 
+from liandong.analytics import rollup
 from liandong.analytics.hotspots import Hotspot, ranked_hotspots
 from liandong.analytics.periods import Grain, Period, buckets, parse_period
 from liandong.analytics.scope import counts_scope, require_place
@@ -91,7 +92,7 @@ def build_report(session: Session, analytics: Analytics, actor: Actor, *, kind: 
     data.channels = _channels(session, period, scope)
     data.categories = _categories(session, period, scope)
     data.streets = _streets(session, analytics, period, scope)
-    data.daily = _daily(session, period, scope)
+    data.daily = _daily(session, period, scope, actor if kind != "street" else None)
     progress("热点与预警")
     data.hotspots = ranked_hotspots(session, analytics.city, start=moment(period.start), end=moment(period.end),
                                     top=5, scope=scope)
@@ -154,12 +155,19 @@ def _streets(session, analytics: Analytics, period: Period, scope) -> list[tuple
     return sorted(out, key=lambda t: -(t[1] + t[2]))
 
 
-def _daily(session, period: Period, scope) -> list[tuple[str, int, int]]:
+def _daily(session, period: Period, scope, actor: Actor | None) -> list[tuple[str, int, int]]:
+    """Both desks' volumes by day: from the daily roll-up for the days it holds (city or region reports),
+    from the orders for the rest."""
+    rolled = rollup.rolled_days(session, period.start, period.end) if actor is not None else set()
+    counts = rollup.daily_received(session, actor, rolled) if actor is not None else {}
+    live = [d for d in period.days() if d not in rolled]
     day = cst_date(O.created_at)
-    counts: dict[tuple[str, str], int] = {}
-    for d, platform, n in session.execute(select(day, O.platform, func.count()).where(
-            in_range(O.created_at, period.start, period.end), scope, VALID).group_by(day, O.platform)):
-        counts[(str(d), platform)] = n
+    if live:
+        for d, platform, n in session.execute(select(day, O.platform, func.count()).where(
+                in_range(O.created_at, min(live), max(live) + timedelta(days=1)), scope, VALID)
+                .group_by(day, O.platform)):
+            if date.fromisoformat(str(d)) not in rolled:
+                counts[(str(d), platform)] = n
     grain = Grain.DAY if len(period.days()) <= 31 else Grain.WEEK
     out = []
     for b in buckets(period, grain):

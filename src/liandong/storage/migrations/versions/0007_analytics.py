@@ -1,5 +1,5 @@
 """analytics facts: the visit's 是否解决 and 满意度 level, the unit's 首次联系 time; indexes for the KPI
-periods (by dispatch and close time); imported history (历史诉求) and trend warnings (趋势预警)
+periods (by dispatch and close time); imported history (历史诉求), trend warnings (趋势预警), the daily roll-up of the measures (日汇总)
 
 Revision ID: 0007
 Revises: 0006
@@ -60,16 +60,33 @@ def upgrade() -> None:
         sa.UniqueConstraint("kind", "place", "category", "day", name="uq_analytics_warnings_key"),
     )
     op.create_index("ix_analytics_warnings_day", "analytics_warnings", ["day"])
+    op.create_table(
+        "analytics_daily",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("kpi", sa.String(40), nullable=False),
+        sa.Column("platform", sa.String(8), nullable=False),
+        sa.Column("unit", sa.String(32), nullable=False),
+        sa.Column("street", sa.String(12), nullable=False),
+        sa.Column("numerator", sa.Integer(), nullable=False),
+        sa.Column("denominator", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "kpi", "platform", "unit", "street", name="pk_analytics_daily"),
+    )
+    op.create_table(
+        "analytics_rolled_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("refreshed_at", Moment(), nullable=False),
+        sa.PrimaryKeyConstraint("day", name="pk_analytics_rolled_days"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("analytics_rolled_days")
+    op.drop_table("analytics_daily")
     op.drop_index("ix_analytics_warnings_day", "analytics_warnings")
     op.drop_table("analytics_warnings")
     op.drop_index("ix_analytics_history_received_at", "analytics_history")
     op.drop_table("analytics_history")
     op.drop_index("ix_orders_closed_at", "orders")
     op.drop_index("ix_orders_dispatched_at", "orders")
-    with op.batch_alter_table("orders") as batch:
-        batch.drop_column("contacted_at")
-        batch.drop_column("satisfaction")
-        batch.drop_column("solved")
+    for name in ("contacted_at", "satisfaction", "solved"):  # ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35): a batch
+        op.execute(f"ALTER TABLE orders DROP COLUMN {name}")  # copy would drop `orders` under its events' FKs
