@@ -20,6 +20,7 @@ def demo(
     """Set up the demo city 明川市 under ./var/, serve the linked desks and stream realistic appeals through them."""
     import httpx
 
+    from liandong.demo.consumers import create_demo_consumers
     from liandong.demo.desks import NAMES, build_desks, serve_desks, stop_desks
     from liandong.demo.simulate import DeskClient, DemoTraffic
     from liandong.demo.users import DESK_USERS, create_demo_users, write_users_file
@@ -34,6 +35,7 @@ def demo(
         unit_tokens[platform] = desk_units
     write_users_file(VAR / "demo-users.json", rows)
     gov = ctxs["12345"]
+    create_demo_consumers(gov, VAR / "demo-consumers.json")  # 数据共享接入方 (docs/open-data.md)
     typer.echo(f"【2/4】演示城市 {gov.city.name}：{len(gov.city.regions)} 个区划，{len(gov.city.units)} 个单位；"
                f"各平台演示用户及令牌见 {VAR / 'demo-users.json'}（platform 字段为所属平台）")
     typer.echo("【3/4】加载分流模型…")

@@ -107,7 +107,7 @@ def decode_cursor(key: bytes, consumer_id: int, dataset: str, cursor: str | None
 
 @dataclass(frozen=True)
 class Page:
-    rows: list[FeedRow]
+    rows: list  # rows of share_feed (attribute access as FeedRow)
     next: Position
     more: bool
 
@@ -129,7 +129,8 @@ def read(session: Session, after: Position, *, limit: int, scope) -> Page:
         cond = and_(tuple_(FeedRow.tx, FeedRow.id) > tuple_(after.tx, after.id), FeedRow.tx <= top.tx)
     else:
         cond = and_(FeedRow.id > after.id, FeedRow.id <= top.id)
-    rows = list(session.scalars(select(FeedRow).where(cond, scope).order_by(FeedRow.tx, FeedRow.id).limit(limit + 1)))
+    table = FeedRow.__table__  # plain rows, not ORM objects: the feed's read path is its hot path
+    rows = list(session.execute(select(table).where(cond, scope).order_by(table.c.tx, table.c.id).limit(limit + 1)))
     if len(rows) > limit:
         last = rows[limit - 1]
         return Page(rows[:limit], Position(last.tx, last.id), True)

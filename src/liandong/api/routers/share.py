@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
+import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
@@ -24,6 +25,11 @@ Purpose = Annotated[str | None, Query(max_length=200, description="读取不脱�
 def _list(raw: str | None) -> list[str] | None:
     items = [x.strip() for x in (raw or "").split(",") if x.strip()]
     return items or None
+
+
+def _json(body: dict) -> Response:
+    """Rows are plain JSON values already: serialised at once (orjson), not walked by FastAPI's encoder."""
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 def _remote(request: Request) -> str | None:
@@ -48,11 +54,11 @@ def read_dataset(
     status: Annotated[str | None, Query(max_length=24)] = None,
     region: Annotated[str | None, Query(max_length=12, pattern=r"^\d{6}(\d{3}){0,2}$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> dict:
+) -> Response:
     check_dataset(dataset)
     f = Filters(since=since, until=until, status=status, region=region, limit=limit, offset=offset)
-    return ctx.share.query(consumer, dataset, filters=f, fields=_list(fields), unmasked=_list(unmasked),
-                           purpose=purpose, remote=_remote(request))
+    return _json(ctx.share.query(consumer, dataset, filters=f, fields=_list(fields), unmasked=_list(unmasked),
+                                 purpose=purpose, remote=_remote(request)))
 
 
 @router.get("/feed/{dataset}", summary="变更流：按提交顺序返回变更，cursor 续读")
@@ -61,10 +67,10 @@ def follow_feed(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     fields: ListParam = None, unmasked: ListParam = None, purpose: Purpose = None,
-) -> dict:
+) -> Response:
     check_dataset(dataset)
-    return ctx.share.follow(consumer, dataset, cursor=cursor, limit=limit, fields=_list(fields),
-                            unmasked=_list(unmasked), purpose=purpose, remote=_remote(request))
+    return _json(ctx.share.follow(consumer, dataset, cursor=cursor, limit=limit, fields=_list(fields),
+                                  unmasked=_list(unmasked), purpose=purpose, remote=_remote(request)))
 
 
 def _log_rows(ctx, consumer, dataset, since, until, unmasked_only, limit, offset):
