@@ -327,9 +327,10 @@ def test_every_read_is_logged_with_its_filters_and_row_count(r, three):
     get(r, "services/JC-B34.xml")
     get(r, "requests.json", status="closed")
     get(r, f"requests/{three[0]}.json")
+    get(r, "requests/NOPE.json")
     assert [(r["method"], r["rows"]) for r in r.keys.reads] == [
         ("GET services", len(r.ctx.open311.items)), ("GET service definition", 1), ("GET requests", 1),
-        ("GET request", 1)]
+        ("GET request", 1), ("GET request", 0)]
     assert r.keys.reads[2]["filters"] == {"status": "closed"} and r.keys.reads[0]["client"] == "civic-app"
 
 

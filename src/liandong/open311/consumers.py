@@ -30,7 +30,7 @@ class SharedClients:  # Open311 接入方 = 数据共享接入方（open311 类�
         read = authorise(consumer, "orders")  # Forbidden without the orders dataset
         if not self.share.limiter.allow(consumer.id, consumer.rate_per_minute, time.monotonic()):
             raise TooManyRequests(f"接入方「{consumer.name}」请求过于频繁：每分钟最多 {consumer.rate_per_minute} 次")
-        return Open311Client(consumer.name, consumer.region, frozenset(read.fields), ref=(consumer, read))
+        return Open311Client(consumer.name, consumer.region, frozenset(read.fields), consumer.unit, ref=(consumer, read))
 
     def record(self, client: Open311Client, *, method: str, filters: dict, rows: int, now: datetime,
                source: str | None) -> None:

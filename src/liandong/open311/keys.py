@@ -16,6 +16,7 @@ class Open311Client:  # Open311 接入方
     name: str
     region: str | None = None  # GB/T 2260 code: reads limited to this region and below; None or the city: all
     fields: frozenset[str] | None = None  # the orders-dataset fields it may read; None: all
+    unit: str | None = None  # a department's client: that unit's orders only
     ref: object = None  # the registry's own record of the consumer, handed back to `record`
 
 

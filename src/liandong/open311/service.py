@@ -66,6 +66,8 @@ class Open311:  # Open311 接口
              .where(OrderRow.platform == Platform.GOV, OrderRow.category_code.in_(sorted(self.items))))
         if client.region and client.region != self.city.city.code:  # the whole city includes orders not yet placed
             q = q.where(OrderRow.region.startswith(region_prefix(client.region)))
+        if client.unit:
+            q = q.where(OrderRow.unit == client.unit)
         return q
 
     def _row(self, order: OrderRow, appeal: AppealRow, fields: frozenset[str] | None = None) -> dict:

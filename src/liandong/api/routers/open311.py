@@ -63,11 +63,15 @@ def _read(ctx, request: Request, method: str, fmt: str, fetch: Callable, **filte
     try:
         fmt = _fmt(fmt)
         client = _client(ctx, request.query_params.get("api_key"))
-        with ctx.read() as session:
-            document = fetch(session, client)
+        source = request.client.host if request.client else None
+        try:
+            with ctx.read() as session:
+                document = fetch(session, client)
+        except Open311Error:  # an authenticated look-up that found nothing is an access too
+            ctx.open311_keys.record(client, method=method, filters=filters, rows=0, now=ctx.clock.now(), source=source)
+            raise
         rows = len(document.body) if isinstance(document.body, list) else 1
-        ctx.open311_keys.record(client, method=method, filters=filters, rows=rows, now=ctx.clock.now(),
-                                source=request.client.host if request.client else None)
+        ctx.open311_keys.record(client, method=method, filters=filters, rows=rows, now=ctx.clock.now(), source=source)
         return _answer(fmt, document)
     except (Open311Error, LiandongError) as exc:
         return _refusal(fmt, exc)
