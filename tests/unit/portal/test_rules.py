@@ -129,3 +129,9 @@ def test_a_photo_larger_than_the_limit_is_scaled_down_and_re_encoded():
     clean = clean_photo(out.getvalue(), "wide.png", Photos(max_side=800))
     stored = Image.open(io.BytesIO(clean.data))
     assert (stored.format, stored.size) == ("JPEG", (800, 200))
+
+
+def test_what_a_camera_appends_after_the_picture_is_dropped():
+    raw = jpeg_with_gps() + b"SEFT trailer: 39.9042N 116.4074E"
+    clean = clean_photo(raw, "samsung.jpg", Photos())
+    assert clean.data.endswith(b"\xff\xd9") and b"trailer" not in clean.data
