@@ -26,7 +26,6 @@ def demo(
     from liandong.demo.history import seed_demo_history
     from liandong.demo.quality_seed import seed_call_records
     from liandong.demo.simulate import DemoTraffic, DeskClient
-    from liandong.demo.simulate import DeskClient, DemoTraffic
     from liandong.demo.users import DESK_USERS, create_demo_users, write_users_file
 
     VAR.mkdir(exist_ok=True)
