@@ -18,8 +18,9 @@ from liandong.ops.jobs import JobRunner, select_jobs
 
 
 def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
-    """The API over `ctx`. With `background`, the serving process also runs the supervision timer,
-    and (when peers are configured) the exchange relay; both stop cleanly on shutdown."""
+    """The API over `ctx`. With `background`, the serving process also offers the background jobs
+    (`Liandong.jobs`, under leases: `ops.jobs`) and runs the exchange relay, as `LIANDONG_JOBS` allows;
+    all stop cleanly on shutdown."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -28,7 +29,7 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
             settle_heap()
             ctx.related.look_in_background(ctx.read, ctx.clock)
         leased, relay = select_jobs(ctx.settings.jobs, ctx.jobs) if background else ([], True)
-        scheduler = JobRunner(leased, ctx.write, ctx.clock).start() if leased else None
+        runner = JobRunner(leased, ctx.write, ctx.clock).start() if leased else None
         if ctx.exchange is not None and relay:
             ctx.start_exchange(watch=not background)
         try:
@@ -40,8 +41,8 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
                 ctx.related.stop_looking()
             if ctx.exchange is not None and relay:
                 ctx.exchange.stop()
-            if scheduler is not None:
-                scheduler.stop()
+            if runner is not None:
+                runner.stop()
 
     app = FastAPI(
         lifespan=lifespan,
