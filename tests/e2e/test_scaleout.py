@@ -24,6 +24,7 @@ from liandong.orders.tables import OrderEventRow
 from tests.builders import DEMO_USERS
 from tests.conftest import USE_PG
 from tests.fakes import ScriptedRouter
+from tests.ops_kit import SCRAPE_TOKEN, value
 
 pytestmark = pytest.mark.skipif(not USE_PG, reason="several processes on one database: PostgreSQL (SQLite runs one process)")
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -58,7 +59,7 @@ def _serve(tmp_path, name: str, db_url: str, env: dict) -> Proc:
 def test_two_servers_and_a_worker_share_the_jobs_and_the_repeats(db_url, tmp_path):
     tokens = _lapsed_orders(db_url, SystemClock(), 6)
     env = {**os.environ, "LIANDONG_SUPERVISION_INTERVAL": "1", "LIANDONG_VAR_DIR": os.path.join(REPO, "var"),
-           "LIANDONG_LOG_FORMAT": "json", "LIANDONG_LOG_LEVEL": "INFO"}
+           "LIANDONG_LOG_FORMAT": "json", "LIANDONG_LOG_LEVEL": "INFO", "LIANDONG_METRICS_TOKEN": SCRAPE_TOKEN}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     servers = [_serve(tmp_path, f"serve{i}", db_url, env) for i in (1, 2)]
     worker = Proc([sys.executable, "-c", "from liandong.cli.main import app; app()", "worker", "--db", db_url,
@@ -99,6 +100,13 @@ def test_two_servers_and_a_worker_share_the_jobs_and_the_repeats(db_url, tmp_pat
             assert b.status_code == 201, b.text
             related = b.json()["related"]
             assert any(r["relation"] == "repeat" for r in related), f"repeat missed across servers: {b.text}"
+
+        scraped = httpx.get(servers[0].health_url.replace("/readyz", "/metrics"), timeout=30,
+                            headers={"Authorization": f"Bearer {SCRAPE_TOKEN}"})
+        assert scraped.status_code == 200, scraped.text
+        received = value(scraped.text, "liandong_appeals_received_total")
+        assert received == 4, scraped.text[-3000:]  # this server's own, from its multiprocess files
+        assert value(scraped.text, "liandong_job_runs_total", job="supervision") >= 6  # all processes' (SQL)
     finally:
         engine.dispose()
         for p in [*servers, worker]:

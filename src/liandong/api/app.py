@@ -21,8 +21,9 @@ from liandong.portal import pages as portal_pages
 
 
 def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
-    """The API over `ctx`. With `background`, the serving process also runs the supervision timer,
-    and (when peers are configured) the exchange relay; both stop cleanly on shutdown."""
+    """The API over `ctx`. With `background`, the serving process also offers the background jobs
+    (`Liandong.jobs`, under leases: `ops.jobs`) and runs the exchange relay, as `LIANDONG_JOBS` allows;
+    all stop cleanly on shutdown."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -33,7 +34,7 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
         pusher = ctx.push_relay() if background else None  # webhooks to subscribers (一网统管)
         push_loop = pusher.start() if pusher is not None else None
         leased, relay = select_jobs(ctx.settings.jobs, ctx.jobs) if background else ([], True)
-        scheduler = JobRunner(leased, ctx.write, ctx.clock).start() if leased else None
+        runner = JobRunner(leased, ctx.write, ctx.clock).start() if leased else None
         if ctx.exchange is not None and relay:
             ctx.start_exchange(watch=not background)
         try:
@@ -52,6 +53,8 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
                 pusher.wake()
                 push_loop[0].join(timeout=10)
                 pusher.close()
+            if runner is not None:
+                runner.stop()
 
     app = FastAPI(
         lifespan=lifespan,

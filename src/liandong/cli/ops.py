@@ -106,13 +106,14 @@ def worker_command(
             ctx.close()
 
 
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # not imported from ops.metrics: prometheus_client must not load before it is set
+
+
 def prepare_metrics_dir() -> None:
     """A fresh PROMETHEUS_MULTIPROC_DIR for this `serve` (unless the operator set one): the worker processes
     write their samples there and any of them answers a scrape for all."""
     import os
     import tempfile
-
-    from liandong.ops.metrics import MULTIPROC_ENV
 
     path = os.environ.get(MULTIPROC_ENV)
     if path:
