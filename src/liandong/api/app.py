@@ -46,8 +46,6 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
                 ctx.related.stop_looking()
             if ctx.exchange is not None and relay:
                 ctx.exchange.stop()
-            if scheduler is not None:
-                scheduler.stop()
             if push_loop is not None:
                 push_loop[1].set()
                 pusher.wake()
