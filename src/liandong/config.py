@@ -8,11 +8,14 @@
     LIANDONG_PHONE_SALT     secret for the keyed hash of callers' phone numbers (repeat-call lookups)
     LIANDONG_AUDIT_KEY      secret for the HMAC signing the daily audit roots (`liandong audit seal/verify`)
     LIANDONG_CONSOLE_IDLE_MINUTES  a console (web) session ends after this many idle minutes (default 30)
+    LIANDONG_APP_ROLE       PostgreSQL role the desks connect as; migrations (run as the owner role) grant it
+                            only what the code needs, and no UPDATE/DELETE on the audit trail (docs/security.md)
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -32,6 +35,7 @@ class Settings:
     peers_file: Path | None = None
     console_idle_minutes: int = 30
     audit_key: str = "liandong-demo-audit-key"
+    app_role: str | None = None
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -39,6 +43,8 @@ class Settings:
             raise ConfigError("LIANDONG_PLATFORM", f"平台应为 {'、'.join(PLATFORMS)} 之一，实际为「{self.platform}」")
         if not (self.database_url.startswith("sqlite") or self.database_url.startswith("postgresql")):
             raise ConfigError("LIANDONG_DATABASE_URL", "只支持 sqlite:/// 或 postgresql+psycopg:// 数据库地址")
+        if self.app_role is not None and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", self.app_role):
+            raise ConfigError("LIANDONG_APP_ROLE", f"数据库角色名只能由小写字母、数字和下划线组成，实际为「{self.app_role}」")
         if not 1 <= self.console_idle_minutes <= 24 * 60:
             raise ConfigError("LIANDONG_CONSOLE_IDLE_MINUTES", "控制台空闲超时应为 1 到 1440 分钟")
 
@@ -61,6 +67,7 @@ def settings_from_env(env: dict[str, str] | None = None, **overrides) -> Setting
         peers_file=Path(peers) if peers else None,
         console_idle_minutes=_minutes(env.get("LIANDONG_CONSOLE_IDLE_MINUTES", "30")),
         audit_key=env.get("LIANDONG_AUDIT_KEY", "liandong-demo-audit-key"),
+        app_role=env.get("LIANDONG_APP_ROLE") or None,
         extra={"relay": {"base_delay_s": float(env["LIANDONG_RELAY_BASE_DELAY_S"])}}
         if env.get("LIANDONG_RELAY_BASE_DELAY_S") else {},
     )
