@@ -1,6 +1,6 @@
 """Intake benchmark: appeals per second through the HTTP API, and latency, on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/intake.py [--skip-sqlite] [--pg URL] [--workers 2] [--duration 20] [--write]
+    .venv/bin/python bench/intake.py [--skip-sqlite] [--pg URL] [--workers 2] [--duration 20] [--no-bare] [--write]
 
 Starts `liandong serve` as a real server on loopback with a fresh database (SQLite in a temporary
 directory; on PostgreSQL a new database next to the one in URL, dropped afterwards), creates the demo
@@ -11,6 +11,10 @@ users, then sends the demo generator's appeals to `POST /api/v1/appeals`:
   2. latency: about 200 appeals/s for 10 s (wrk with a pause between requests on each connection; the
      rate actually offered is reported, as the pause cannot shorten when the server is slow).
 The server's CPU time during (1), read from /proc, gives the CPU cost of one appeal.
+PostgreSQL must run with its default durability (fsync and synchronous_commit on; refused otherwise unless
+`--allow-nondurable`, and the settings are printed in the table). In the same run the same two loads go to
+the bare-insert ceiling (`bench/bare.py`: the same JSON validated, one row inserted and committed per
+request, same number of workers, same client) and the ratio of intake to it is reported.
 With `--write`, the figures replace `## Intake` in docs/performance.md.
 """
 
@@ -51,13 +55,16 @@ STATUS: Counter = Counter()
 RATE = 200.0
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "LIANDONG_DATABASE_URL": url}
+def start_server(url: str, port: int, workers: int, bare: bool = False) -> subprocess.Popen:
+    env = {**os.environ, "LIANDONG_DATABASE_URL": url, "LIANDONG_BARE_URL": url}
     env.setdefault("LIANDONG_RATE_TOKEN_PER_MIN", "100000000")  # one token sends everything: measure capacity, not the limit
     log = open(os.environ.get("LIANDONG_BENCH_LOG", os.devnull), "w")
-    proc = subprocess.Popen([LIANDONG, "serve", "--port", str(port), "--workers", str(workers), "--no-migrate"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.monotonic() + float(os.environ.get("LIANDONG_BENCH_START_S", "120"))
+    cmd = ([sys.executable, "-m", "uvicorn", "--app-dir", str(HERE), "bare:app", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(workers), "--log-level", "warning", "--no-access-log", "--timeout-keep-alive", "75",
+            "--timeout-worker-healthcheck", "60"] if bare else
+           [LIANDONG, "serve", "--port", str(port), "--workers", str(workers), "--no-migrate"])
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    deadline = time.monotonic() + float(os.environ.get("LIANDONG_BENCH_START_S", "300"))  # workers load the model slowly
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
@@ -67,6 +74,8 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}")
         time.sleep(0.2)  # waiting for a process to listen, not synchronising a test
+    proc.terminate()
+    proc.wait(30)
     raise RuntimeError("server did not start")
 
 
@@ -168,14 +177,32 @@ def fresh_pg(url: str) -> tuple[str, callable]:
     return url.rsplit("/", 1)[0] + f"/{name}", drop
 
 
-def run(label: str, url: str, workers: int, args, port: int) -> str:
-    upgrade(url)
-    ctx = Liandong(Settings(database_url=url))
-    rows, _ = create_demo_users(ctx)
-    if args.knowledge:  # 知识库 loaded: consultations come back with the top entries
-        load_demo_knowledge(ctx)
-    ctx.close()
-    token = next(r["token"] for r in rows if r["role"] == "operator")
+def durability(url: str) -> str:
+    """PostgreSQL's fsync and synchronous_commit as the server runs them ("on" for both is its default)."""
+    engine = create_engine(url)
+    with engine.connect() as c:
+        fsync, sync = (c.execute(text(f"SHOW {name}")).scalar_one() for name in ("fsync", "synchronous_commit"))
+    engine.dispose()
+    return f"fsync={fsync}, synchronous_commit={sync}"
+
+
+def run(label: str, url: str, workers: int, args, port: int, bare: bool = False) -> tuple[str, dict]:
+    """One server on a fresh database: warm-up, paced run, throughput run; the table row and the figures."""
+    if bare:
+        from bare import meta  # bench/bare.py
+
+        engine = create_engine(url)
+        meta.create_all(engine)
+        engine.dispose()
+        token = "-"
+    else:
+        upgrade(url)
+        ctx = Liandong(Settings(database_url=url))
+        rows, _ = create_demo_users(ctx)
+        if args.knowledge:  # 知识库 loaded: consultations come back with the top entries
+            load_demo_knowledge(ctx)
+        ctx.close()
+        token = next(r["token"] for r in rows if r["role"] == "operator")
     n = args.n
     payloads = [to_api_payload(a) for a in generate(n, seed=11, start=datetime.now(CST) - timedelta(days=n // 240 + 1))]
     for p in payloads:
@@ -186,7 +213,7 @@ def run(label: str, url: str, workers: int, args, port: int) -> str:
         path.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in part), encoding="utf-8")
     gc.collect()
     gc.freeze()  # the client's own heap (tens of thousands of bodies) must not pause it mid-measurement
-    proc = start_server(url, port, workers)
+    proc = start_server(url, port, workers, bare)
     try:
         base = f"http://127.0.0.1:{port}"
         asyncio.run(drive(base, token, warm, 8, None))  # model load, connection pools, similarity index
@@ -204,7 +231,7 @@ def run(label: str, url: str, workers: int, args, port: int) -> str:
     line = (f"| {label} | {workers} | {t['client']} | {t['appeals']} | **{t['rate']:.0f}** | {t['p50']:.1f} | {t['p99']:.1f} | "
             f"{t['cpu_ms']:.2f} | {t['machine_ms']:.2f} | {f['rate']:.0f} | {f['p50']:.1f} | **{f['p99']:.1f}** | {t['errors'] + f['errors']} |")
     print(line, "non-201 from httpx:", dict(STATUS), flush=True)
-    return line
+    return line, {"throughput": t, "paced": f}
 
 
 def main() -> None:
@@ -217,27 +244,49 @@ def main() -> None:
     ap.add_argument("--skip-sqlite", action="store_true")
     ap.add_argument("--pg", default=os.environ.get("LIANDONG_BENCH_PG_URL"))
     ap.add_argument("--port", type=int, default=18080)
+    ap.add_argument("--allow-nondurable", action="store_true",
+                    help="run on a PostgreSQL with fsync or synchronous_commit off (figures labelled as such)")
+    ap.add_argument("--no-bare", action="store_true", help="skip the bare-insert ceiling (bench/bare.py)")
     ap.add_argument("--write", action="store_true", help="replace ## Intake in docs/performance.md")
     ap.add_argument("--knowledge", action="store_true", help="load the demo knowledge base (suggestions at intake)")
     args = ap.parse_args()
-    lines = []
+    lines, notes = [], []
     tmp = Path(tempfile.mkdtemp(prefix="ld-bench-"))
     try:
         if not args.skip_sqlite:
-            lines.append(run("SQLite (WAL)", f"sqlite:///{tmp / 'bench.db'}", args.sqlite_workers, args, args.port))
+            lines.append(run("SQLite (WAL)", f"sqlite:///{tmp / 'bench.db'}", args.sqlite_workers, args, args.port)[0])
         if args.pg:
+            settings = durability(args.pg)
+            if settings != "fsync=on, synchronous_commit=on" and not args.allow_nondurable:
+                sys.exit(f"PostgreSQL runs with {settings}: production durability needs both on (or --allow-nondurable)")
+            print(f"PostgreSQL: {settings}", flush=True)
             url, drop = fresh_pg(args.pg)
             try:
-                lines.append(run("PostgreSQL", url, args.workers, args, args.port + 1))
+                line, intake = run(f"PostgreSQL ({settings})", url, args.workers, args, args.port + 1)
+                lines.append(line)
             finally:
                 drop()
+            if not args.no_bare:
+                url, drop = fresh_pg(args.pg)
+                try:
+                    line, ceiling = run(f"bare insert, PostgreSQL ({settings})", url, args.workers, args, args.port + 2, bare=True)
+                    lines.append(line)
+                finally:
+                    drop()
+                ratio = intake["throughput"]["rate"] / ceiling["throughput"]["rate"]
+                cpu = ceiling["throughput"]["machine_ms"] / intake["throughput"]["machine_ms"]
+                notes.append(f"Intake / bare-insert ceiling, same run: **{ratio:.2f}** in appeals/s; "
+                             f"{cpu:.2f} in machine CPU per request (bare / intake).")
+                print(notes[-1], flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if args.write:
         header = ("| database | server processes | client | appeals | appeals/s | p50 ms | p99 ms | server CPU ms per appeal "
                   "| machine CPU ms per appeal | paced: appeals/s | paced: p50 ms | paced: p99 ms | errors |\n"
                   "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
-        write_section("Intake", header + "\n".join(lines) + "\n")
+        load_avg = " / ".join(f"{v:.2f}" for v in os.getloadavg())
+        write_section("Intake", header + "\n".join(lines) + "\n\n" + "\n".join(notes)
+                      + f"\n\nLoad average (1/5/15 min) at the end of the run: {load_avg}.\n")
 
 
 if __name__ == "__main__":

@@ -13,11 +13,14 @@
     LIANDONG_RATE_CALLER_PER_HOUR  intake appeals per caller's number per hour, per process (default 20; burst 10)
     LIANDONG_JOBS           background jobs a serving process runs: all (default), none, or a list (ops/jobs.py)
     LIANDONG_PORTAL_DIR     the citizen portal's files: photos by hash, the demo SMS log (default ./var/portal)
+    LIANDONG_APP_ROLE       PostgreSQL role the desks connect as; migrations (run as the owner role) grant it
+                            only what the code needs, and no UPDATE/DELETE on the audit trail (docs/security.md)
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -42,6 +45,7 @@ class Settings:
     rate_caller_per_hour: float = 20.0
     jobs: str = "all"
     portal_dir: Path = Path("var/portal")
+    app_role: str | None = None
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -49,6 +53,8 @@ class Settings:
             raise ConfigError("LIANDONG_PLATFORM", f"平台应为 {'、'.join(PLATFORMS)} 之一，实际为「{self.platform}」")
         if not (self.database_url.startswith("sqlite") or self.database_url.startswith("postgresql")):
             raise ConfigError("LIANDONG_DATABASE_URL", "只支持 sqlite:/// 或 postgresql+psycopg:// 数据库地址")
+        if self.app_role is not None and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", self.app_role):
+            raise ConfigError("LIANDONG_APP_ROLE", f"数据库角色名只能由小写字母、数字和下划线组成，实际为「{self.app_role}」")
         if not 1 <= self.console_idle_minutes <= 24 * 60:
             raise ConfigError("LIANDONG_CONSOLE_IDLE_MINUTES", "控制台空闲超时应为 1 到 1440 分钟")
         if self.rate_token_per_min <= 0 or self.rate_caller_per_hour <= 0:
@@ -80,6 +86,7 @@ def settings_from_env(env: dict[str, str] | None = None, **overrides) -> Setting
         rate_caller_per_hour=_number("LIANDONG_RATE_CALLER_PER_HOUR", env.get("LIANDONG_RATE_CALLER_PER_HOUR", "20")),
         jobs=env.get("LIANDONG_JOBS", "all"),
         portal_dir=Path(env.get("LIANDONG_PORTAL_DIR", "var/portal")),
+        app_role=env.get("LIANDONG_APP_ROLE") or None,
         extra={"relay": {"base_delay_s": float(env["LIANDONG_RELAY_BASE_DELAY_S"])}}
         if env.get("LIANDONG_RELAY_BASE_DELAY_S") else {},
     )

@@ -103,7 +103,8 @@ def serve(
 
             Liandong(s).exchange  # noqa: B018 — check the peers file, keys and city data before serving
         uvicorn.run("liandong.api.asgi:app_factory", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning", access_log=False, timeout_keep_alive=75)
+                    log_level="warning", access_log=False, timeout_keep_alive=75,
+                    timeout_worker_healthcheck=60)  # a worker loads the city's model before it is ready (>5 s on a busy machine)
 
 
 @app.command()

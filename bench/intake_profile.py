@@ -1,0 +1,118 @@
+"""Where the intake writer's time goes: cProfile around the intake queue's batches, in-process, on PostgreSQL.
+
+    .venv/bin/python bench/intake_profile.py --pg URL [--n 3000] [--top 25]
+
+A fresh database beside the one in URL (as bench/intake.py), the demo users, then `--n` of the demo
+generator's appeals checked and put on `ctx.intake_queue` 64 at a time (what the queue takes in one batch at
+256 requests in flight), each chunk waited for. The writer thread's `_store` (routing, repeat/mass check,
+orders, audit events, INSERTs, COMMIT) runs under cProfile; HTTP, auth and JSON are not in this profile.
+Prints the batch wall time, the writer's CPU time, and the functions with the largest cumulative time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import sys
+import time
+from concurrent.futures import wait
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from intake import durability, fresh_pg  # noqa: E402
+
+from liandong.app import Liandong  # noqa: E402
+from liandong.config import Settings  # noqa: E402
+from liandong.core.actors import Actor, Role  # noqa: E402
+from liandong.core.clock import CST  # noqa: E402
+from liandong.demo.appeals import generate, to_api_payload  # noqa: E402
+from liandong.intake.queue import Pending  # noqa: E402
+from liandong.intake.schemas import AppealCreate  # noqa: E402
+from liandong.storage.migrate import upgrade  # noqa: E402
+
+# what the writer's time is spent on, by function (cumulative; nested entries overlap their parents)
+STAGES = {
+    "Intake.route (routing model, lexicons, place)": ("intake/service.py", "route"),
+    "RelatedFinder.examine (repeat/mass look-up)": ("supervision/related_service.py", "examine"),
+    "  of which the caller's earlier appeals (one SELECT per appeal)": ("supervision/related_service.py", "_top_up_caller"),
+    "Orders.open (order rules, audit events)": ("orders/service.py", "open"),
+    "Session.flush (SQLAlchemy INSERTs)": ("orm/session.py", "flush"),
+    "Session.commit (the batch's flush, then COMMIT)": ("orm/session.py", "commit"),
+    "psycopg execute (round trips)": ("psycopg/cursor.py", "execute"),
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pg", required=True)
+    ap.add_argument("--n", type=int, default=3000)
+    ap.add_argument("--chunk", type=int, default=64)
+    ap.add_argument("--top", type=int, default=25)
+    args = ap.parse_args()
+    print("PostgreSQL:", durability(args.pg))
+    url, drop = fresh_pg(args.pg)
+    try:
+        upgrade(url)
+        ctx = Liandong(Settings(database_url=url))
+        from liandong.demo.users import create_demo_users
+
+        create_demo_users(ctx)
+        actor = Actor(name="operator", role=Role.OPERATOR)
+        payloads = [to_api_payload(a) for a in generate(args.n + 300, seed=11, start=datetime.now(CST) - timedelta(days=14))]
+        bodies = [AppealCreate.model_validate({**p, "channel": "phone" if p["channel"] == "110" else p["channel"]})
+                  for p in payloads]
+        q = ctx.intake_queue
+        profiler, busy = cProfile.Profile(), {"wall": 0.0, "cpu": 0.0}
+        original = q._store
+
+        def profiled(batch):
+            t0, c0 = time.perf_counter(), time.thread_time()
+            profiler.enable()
+            try:
+                original(batch)
+            finally:
+                profiler.disable()
+                busy["wall"] += time.perf_counter() - t0
+                busy["cpu"] += time.thread_time() - c0
+
+        def run(chunk: list[AppealCreate]) -> None:
+            now = ctx.clock.now()
+            items = []
+            for body in chunk:
+                ctx.intake.check(body, now=now)
+                items.append(q.put(Pending(body, actor, "12345", now)))
+            wait(items)
+
+        for i in range(0, 300, args.chunk):  # warm-up: model load, pools, similarity index
+            run(bodies[i:i + args.chunk])
+        q._store = profiled
+        t0 = time.perf_counter()
+        for i in range(300, len(bodies), args.chunk):
+            run(bodies[i:i + args.chunk])
+        elapsed = time.perf_counter() - t0
+        q._store = original
+        ctx.close()
+    finally:
+        drop()
+    n = args.n
+    print(f"{n} appeals in {q.batches} batches, {elapsed:.1f} s: {n / elapsed:.0f} appeals/s through the writer alone"
+          f", writer wall {busy['wall'] * 1000 / n:.2f} ms and CPU "
+          f"{busy['cpu'] * 1000 / n:.2f} ms per appeal")
+    stats = pstats.Stats(profiler)
+    total = busy["wall"]
+    for label, (file, func) in STAGES.items():
+        cum = sum(v[3] for k, v in stats.stats.items() if k[0].endswith(file) and k[2] == func)
+        print(f"  {label}: {cum * 1000 / n:.2f} ms per appeal ({cum / total:.0%} of the writer's time)")
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+    print(out.getvalue())
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(args.top)
+    print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
