@@ -75,7 +75,9 @@ def mask_text(text: str | None) -> str | None:
     return _LANDLINE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
 
 
-MASKS = {"caller_name": mask_name, "caller_phone": mask_phone, "address": mask_address, "text": mask_text}
+# The title is the text's first words: numbers said there are masked always (it is not a field to unmask).
+MASKS = {"caller_name": mask_name, "caller_phone": mask_phone, "address": mask_address, "text": mask_text,
+         "title": mask_text}
 
 
 @dataclass(frozen=True)

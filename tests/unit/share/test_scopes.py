@@ -69,3 +69,9 @@ def test_cursors_round_trip_whatever_bytes_their_signature_holds():
     for tx in range(300):  # signatures containing b"." among them
         pos = Position(tx, END)
         assert decode_cursor(b"k", 1, "orders", encode_cursor(b"k", 1, "orders", pos)) == pos
+
+
+def test_a_number_said_in_the_first_words_is_masked_in_the_title_too():
+    row = {**ROW, "title": "13812341234 我是张三，小区门口路灯坏了"}
+    out = project(authorise(consumer(), "orders"), row)
+    assert "13812341234" not in out["title"] and out["title"].startswith("138****1234")
