@@ -17,7 +17,8 @@ start)
   rm -rf "$PGDATA"; mkdir -p "$PGDATA"; chown postgres "$PGDATA"
   su postgres -s /bin/sh -c "$BIN/initdb -D $PGDATA -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
   su postgres -s /bin/sh -c "$BIN/pg_ctl -D $PGDATA -o '-p $PGPORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off' -l $PGDATA/log -w start" >/dev/null
-  psql -h 127.0.0.1 -p $PGPORT -U postgres -qc "CREATE ROLE liandong LOGIN PASSWORD 'liandong' CREATEDB" >/dev/null
+  # a throwaway server: SUPERUSER because the PostgreSQL roles test creates an owner and an application role
+  psql -h 127.0.0.1 -p $PGPORT -U postgres -qc "CREATE ROLE liandong LOGIN PASSWORD 'liandong' CREATEDB SUPERUSER" >/dev/null
   psql -h 127.0.0.1 -p $PGPORT -U postgres -qc "CREATE DATABASE liandong OWNER liandong" >/dev/null
   echo "PostgreSQL up on 127.0.0.1:$PGPORT"
   ;;
