@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.builders import World
+from tests.conftest import USE_PG
 from tests.share_kit import add_consumer, consumer_get, open_appeal
 
 
@@ -89,3 +90,25 @@ def test_the_access_log_is_for_admins_exportable_and_append_only(world: World, o
             with world.ctx.write() as session:
                 session.execute(text(stmt))
     assert len(world.get("admin", "/share/access-log").json()["entries"]) == 2
+
+
+@pytest.mark.skipif(not USE_PG, reason="synchronous_commit is a PostgreSQL setting (run with LIANDONG_TEST_DB=postgres)")
+def test_on_postgresql_the_log_row_skips_the_wal_flush_of_its_own_transaction_only(world: World, opened):
+    from datetime import datetime
+
+    from liandong.core.clock import CST
+    from liandong.share import access
+    from liandong.share.scopes import Read
+
+    read = Read(dataset="orders", fields=("number",), unmasked=frozenset(), purpose=None)
+    engine = world.ctx.engine
+    with engine.connect() as conn:  # one connection, so the session-level setting is visible across transactions
+        conn.execute(text("SET synchronous_commit TO on"))
+        conn.commit()
+        access.record(conn, consumer=None, who="管理员", interface="cli", read=read, filters={"limit": 5},
+                      rows=3, remote="127.0.0.1", now=datetime(2026, 11, 23, 10, 0, tzinfo=CST), async_commit=True)
+        assert conn.execute(text("SHOW synchronous_commit")).scalar() == "off"
+        conn.commit()
+        assert conn.execute(text("SHOW synchronous_commit")).scalar() == "on"
+        row = conn.execute(text("SELECT consumer, filters, rows, masked, at FROM share_access_log")).one()
+    assert row[:4] == ("管理员", {"limit": 5}, 3, True) and row.at == datetime(2026, 11, 23, 10, 0, tzinfo=CST)

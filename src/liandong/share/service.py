@@ -26,7 +26,6 @@ from liandong.share.scopes import DATASET_LABELS, FEEDS, Consumer, authorise, pr
 
 Sessions = Callable[[], AbstractContextManager[Session]]
 MAX_FEED_PAGE = 5000
-ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 
 
 class Share:  # 数据共享
@@ -123,15 +122,13 @@ class Share:  # 数据共享
         trip, no second transaction); SQLite has one writer at a time, so there it waits for `log`."""
         if session.get_bind().dialect.name != "postgresql":
             return False
-        session.execute(ASYNC_COMMIT)
         access.record(session, consumer=consumer, interface=interface, read=read, filters=filters, rows=rows,
-                      remote=remote, now=self._clock.now())
+                      remote=remote, now=self._clock.now(), async_commit=True)
         return True
 
     def log(self, consumer: Consumer | None, interface: str, read, filters: dict, rows: int, remote: str | None,
             who: str | None = None) -> None:
         with self._write() as session:
-            if session.get_bind().dialect.name == "postgresql":  # see access.py: the log's commit does not wait for fsync
-                session.execute(ASYNC_COMMIT)
             access.record(session, consumer=consumer, who=who, interface=interface, read=read, filters=filters,
-                          rows=rows, remote=remote, now=self._clock.now())
+                          rows=rows, remote=remote, now=self._clock.now(),
+                          async_commit=session.get_bind().dialect.name == "postgresql")
