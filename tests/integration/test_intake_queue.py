@@ -158,3 +158,34 @@ def test_an_overloaded_desk_answers_503_in_chinese_and_stores_nothing_half(world
     assert waiting.result(timeout=60)
     q.stop()
     assert count(world.ctx, AppealRow) == 1 and count(world.ctx, OrderRow) == 1  # only the appeal that waited
+
+
+def test_an_appeal_routed_by_its_caller_is_not_routed_again_and_its_extra_rows_share_its_transaction(world):
+    from liandong.portal.tables import PhotoRow
+
+    body = appeal("幸福路3号门口的路灯坏了一个星期，晚上很黑")
+    routing = world.ctx.intake.route([body])[0]
+    routed = []
+    real_route = world.ctx.intake.route
+    world.ctx.intake.route = lambda bodies: routed.append(len(bodies)) or real_route(bodies)
+    now = world.ctx.clock.now()
+    photo = lambda s: s.add(PhotoRow(sha256="a" * 64, bytes=10, width=1, height=1, created_at=now))  # noqa: E731
+    q = held(world.ctx)
+    first = q.put(Pending(body, OPERATOR, "12345", now, routing=routing, also=photo))
+    second = q.put(Pending(appeal("人民路口的井盖丢了，有车差点掉进去", phone="13800000002"), OPERATOR, "12345", now))
+    release(q)
+    (stored, orders), _ = first.result(timeout=60), second.result(timeout=60)
+    assert routed == [1]  # only the appeal that came without a routing was routed
+    assert stored.routing["services"] == list(routing.services) and orders
+    assert count(world.ctx, PhotoRow) == 1
+
+    def broken(s):
+        s.add(PhotoRow(sha256="b" * 64, bytes=10, width=1, height=1, created_at=now))
+        raise ValueError("照片记录写入失败")
+
+    before = count(world.ctx, AppealRow)
+    failed = q.put(Pending(appeal("人民路口的井盖又丢了", phone="13800000003"), OPERATOR, "12345", now, also=broken))
+    with pytest.raises(ValueError):
+        failed.result(timeout=60)
+    q.stop()
+    assert count(world.ctx, AppealRow) == before and count(world.ctx, PhotoRow) == 1  # neither the appeal nor its rows

@@ -36,6 +36,7 @@ from liandong.core.errors import Busy
 from liandong.core.ids import new_id
 from liandong.intake.schemas import AppealCreate
 from liandong.intake.service import Intake
+from liandong.routing.decision import RoutingDecision
 from liandong.storage import idempotency
 from liandong.storage.idempotency import Keyed
 
@@ -54,6 +55,8 @@ class Pending:  # 待入库的诉求
     future: Future = field(default_factory=Future)
     keyed: Keyed | None = None  # with an Idempotency-Key: the result is the `Answer` (status and JSON body)
     request_id: str | None = field(default_factory=trace.current)  # bound again in the writer thread
+    routing: RoutingDecision | None = None  # already routed by the caller (e.g. the portal): not routed again
+    also: Callable[[Session], None] | None = None  # more rows to write in the appeal's own transaction
 
 
 class IntakeQueue:
@@ -121,7 +124,7 @@ class IntakeQueue:
         if not batch:
             return
         try:
-            routings = self.intake.route([p.body for p in batch])
+            routings = self._routings(batch)
             with self.write() as session:
                 results = [self._submit(session, p, routing) for p, routing in zip(batch, routings)]
         except Exception:
@@ -137,7 +140,7 @@ class IntakeQueue:
         failed = False
         for p in batch:
             try:
-                routing = self.intake.route([p.body])[0]
+                routing = self._routings([p])[0]
                 with self.write() as session:
                     result = self._submit(session, p, routing)
             except Exception as exc:  # noqa: BLE001 — handed to the waiting request, which maps it to 4xx/5xx
@@ -147,6 +150,12 @@ class IntakeQueue:
                 p.future.set_result(result)
         if failed:  # the failed appeals entered the repeat/mass index inside their rolled-back transaction
             self.intake.related.forget_all()
+
+    def _routings(self, batch: list[Pending]) -> list[RoutingDecision]:
+        """Each appeal's routing: the one it came with, else routed here (the rest in one model call)."""
+        todo = [p for p in batch if p.routing is None]
+        fresh = iter(self.intake.route([p.body for p in todo]) if todo else [])
+        return [p.routing if p.routing is not None else next(fresh) for p in batch]
 
     def _submit(self, session, p: Pending, routing: dict):
         with trace.bound(p.request_id):
@@ -164,6 +173,8 @@ class IntakeQueue:
                 return replay
         appeal, orders = self.intake.submit(session, p.body, actor=p.actor, platform=p.platform, now=p.now,
                                             routing=routing, appeal_id=p.appeal_id)
+        if p.also is not None:
+            p.also(session)
         self.intake.related.add(appeal)  # the next appeal of this batch must see this one
         log.info("appeal stored", extra={"appeal_id": appeal.id, "orders": [o.number for o in orders],
                                          "services": (appeal.routing or {}).get("services")})

@@ -162,10 +162,9 @@ class Portal:  # 市民端
                                                         routing=routing)
                     _photo_rows(s, cleaned, now)
                 self.intake.related.add(appeal)
-            else:
-                _, orders = self.queue.put(Pending(body, CITIZEN, Platform.GOV, now)).result(timeout=60)
-                with self.write() as s:
-                    _photo_rows(s, cleaned, now)
+            else:  # routed above: the queue does not route it again, and stores its photos with it
+                _, orders = self.queue.put(Pending(body, CITIZEN, Platform.GOV, now, routing=routing,
+                                                   also=lambda s: _photo_rows(s, cleaned, now))).result(timeout=60)
         except BaseException:
             for sha in created:
                 self.photos.remove(sha)
