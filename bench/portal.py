@@ -1,8 +1,8 @@
 """Portal benchmark: the report form (我要反映) at 50 submissions/s with a photo each, through a real server.
 
-    .venv/bin/python bench/portal.py [--pg URL] [--skip-sqlite] [--rate 50] [--seconds 20] [--write]
+    .venv/bin/python bench/portal.py [--pg URL] [--skip-sqlite] [--workers 1] [--rate 50] [--seconds 20] [--write]
 
-Starts `bench/portal_server.py` (the real app, routing model included, one uvicorn worker) on loopback port
+Starts `bench/portal_server.py` (the real app, routing model included, `--workers` uvicorn processes) on loopback port
 18400 over a fresh database (SQLite in a temporary directory; on PostgreSQL a new database beside URL,
 dropped afterwards). 100 phones are verified first through the real one-time code pages (codes read from the
 demo file sender's sms.log). Then multipart POSTs of /portal/report — text, address and one 1600×1200 JPEG
@@ -60,9 +60,9 @@ def photo(seed: int) -> bytes:
     return out.getvalue()
 
 
-def start(url: str, portal_dir: Path) -> subprocess.Popen:
+def start(url: str, portal_dir: Path, workers: int) -> subprocess.Popen:
     env = {**os.environ, "LIANDONG_DATABASE_URL": url, "LIANDONG_PORTAL_DIR": str(portal_dir)}
-    proc = subprocess.Popen([sys.executable, str(HERE / "portal_server.py"), str(PORT)], env=env,
+    proc = subprocess.Popen([sys.executable, str(HERE / "portal_server.py"), str(PORT), str(workers)], env=env,
                             stdout=subprocess.DEVNULL, stderr=open(os.environ.get("LIANDONG_BENCH_LOG", os.devnull), "w"))
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
@@ -121,8 +121,16 @@ async def offer(clients, photos: list[bytes], rate: float, total: int) -> tuple[
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU time of the server process and its living children (the uvicorn workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def run(label: str, url: str, args) -> str:
@@ -130,7 +138,7 @@ def run(label: str, url: str, args) -> str:
     upgrade(url)
     portal_dir = Path(tempfile.mkdtemp(prefix="ld-portal-"))
     photos = [photo(s) for s in range(12)]
-    proc = start(url, portal_dir)
+    proc = start(url, portal_dir, args.workers)
     cpu: list[float] = []
     try:
         base = f"http://127.0.0.1:{PORT}"
@@ -185,6 +193,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pg")
     ap.add_argument("--skip-sqlite", action="store_true")
+    ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--rate", type=float, default=50)
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--write", action="store_true")
@@ -199,10 +208,11 @@ def main() -> None:
             rows.append(run("PostgreSQL 15 (fsync on)", url, args))
         finally:
             drop()
-    body = (f"`bench/portal.py --rate {args.rate:g} --seconds {args.seconds}` (commit {git_rev()}): multipart POSTs "
+    workers = "one uvicorn worker" if args.workers == 1 else f"{args.workers} uvicorn worker processes"
+    body = (f"`bench/portal.py --workers {args.workers} --rate {args.rate:g} --seconds {args.seconds}` (commit {git_rev()}): multipart POSTs "
             f"of the report form, each with one 1600×1200 JPEG carrying GPS EXIF (≈{len(photo(0)) // 1024} KB; "
             "checked by Pillow, its segments walked, stripped of its metadata and stored by hash on every request; 12 distinct "
-            "photos in turn, so 12 files), real routing, intake queue, one uvicorn worker on loopback; 100 "
+            f"photos in turn, so 12 files), real routing, intake queue, {workers} on loopback; 100 "
             "phones verified beforehand through the one-time code pages; the per-address limits widened (every "
             "request comes from 127.0.0.1). An error is any answer without an order number.\n\n"
             "| database | submissions | achieved /s | p50 ms | p95 ms | p99 ms | errors | appeals stored | server CPU ms "
