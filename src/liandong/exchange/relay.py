@@ -1,10 +1,7 @@
 """The relay (转发器): claims due outbox rows, signs and POSTs them, records the peer's answer.
 
-Claiming selects up to n due ids (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so two relays never
-lock the same row) and then sets them `sending` with a compare-and-set `UPDATE … WHERE id IN (…)
-AND state='pending' RETURNING …` (the only guard on SQLite, where it runs under the database's
-single write lock). A row is due only when no earlier seq of the same order link is still
-pending or sending, so seq n+1 of an order is never sent before seq n has been answered.
+Claiming, leases and the loop are the outbox relay core's (`storage/outbox.py`); a message's stream
+is its order link, ordered by seq, so seq n+1 of an order is never sent before seq n has been answered.
 
 Answers:  2xx → sent (ack stored; a transfer's ack gives the peer's order id)
           network error, timeout, 5xx, 429, or a 4xx marked retryable → pending again with
@@ -24,15 +21,13 @@ from __future__ import annotations
 import logging
 import math
 import random
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import httpx
 import orjson
-from sqlalchemy import and_, bindparam, exists, select, update
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy import and_, bindparam, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from liandong.core import trace
 from liandong.core.clock import Clock, SystemClock
@@ -41,9 +36,12 @@ from liandong.exchange.errors import AuthRejected
 from liandong.exchange.peers import PeersConfig
 from liandong.exchange.signing import sign_headers, verify
 from liandong.exchange.tables import ExchangeLink, OutboxMessage, OutboxState
+from liandong.storage import outbox
+from liandong.storage.outbox import Outbox, RelayLoop
 
 log = logging.getLogger("liandong.exchange.relay")
 _RETRY_4XX = {408, 425, 429}
+OUTBOX = Outbox(OutboxMessage.__table__, OutboxState.PENDING, OutboxState.SENDING, stream=("link_id",), position="seq")
 
 
 @dataclass(frozen=True)
@@ -96,69 +94,42 @@ class _Outcome:
 
 
 def backoff_delay(failed_attempts: int, settings: RelaySettings, rng: random.Random) -> float:
-    """Exponential back-off with jitter: base·2^(n-1), capped, scaled by a random factor in [0.5, 1]."""
-    raw = min(settings.max_delay_s, settings.base_delay_s * (2 ** max(0, failed_attempts - 1)))
-    return raw * (0.5 + rng.random() / 2)
+    return outbox.backoff_delay(failed_attempts, base_s=settings.base_delay_s, max_s=settings.max_delay_s, rng=rng)
 
 
 def _claim(session: Session, *, now: datetime, limit: int, worker: str, skip_peers: frozenset[str] = frozenset()
            ) -> list[_Claimed]:
     tbl = OutboxMessage.__table__
-    earlier = aliased(OutboxMessage)
-    blocked = exists().where(
-        earlier.link_id == OutboxMessage.link_id,
-        earlier.seq < OutboxMessage.seq,
-        earlier.state.in_([OutboxState.PENDING, OutboxState.SENDING]),
-    )
-    due = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.next_attempt_at <= now, ~blocked,
-               *([OutboxMessage.peer.not_in(sorted(skip_peers))] if skip_peers else []))
-        .order_by(OutboxMessage.next_attempt_at)  # index order; no sort of every due row
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True, of=OutboxMessage)
-    ids = list(session.scalars(due))  # separate statement: a LIMIT inside `IN (…)` is not a safe claim on PG
-    if not ids:
-        return []
-    rows = session.execute(
-        update(tbl)
-        .where(tbl.c.id.in_(ids), tbl.c.state == OutboxState.PENDING)  # compare-and-set
-        .values(state=OutboxState.SENDING, claimed_by=worker, claimed_at=now)
-        .returning(tbl.c.id, tbl.c.message_id, tbl.c.link_id, tbl.c.peer, tbl.c.kind, tbl.c.body, tbl.c.failed_attempts,
-                   tbl.c.request_id)
-    ).all()
-    return sorted((_Claimed(*r) for r in rows), key=lambda c: c.id)
+    rows = outbox.claim(session, OUTBOX, now=now, limit=limit, worker=worker,
+                        returning=[tbl.c.message_id, tbl.c.link_id, tbl.c.peer, tbl.c.kind, tbl.c.body,
+                                   tbl.c.failed_attempts, tbl.c.request_id],
+                        where=[tbl.c.peer.not_in(sorted(skip_peers))] if skip_peers else [])
+    return [_Claimed(*r) for r in rows]
 
 
-class Relay:  # 转发器
+class Relay(RelayLoop):  # 转发器
     def __init__(self, session_factory: sessionmaker[Session], peers: PeersConfig, *, clock: Clock | None = None,
                  settings: RelaySettings | None = None, client: httpx.Client | None = None,
                  rng: random.Random | None = None, name: str | None = None) -> None:
+        self.settings = settings or RelaySettings()
+        # give a fixed name per process to recover at once after a crash
+        super().__init__(name or f"relay-{new_id()[:8]}", concurrency=self.settings.concurrency)
+        self.idle_wait_s = self.settings.idle_wait_s
         self.factory = session_factory
         self.peers = peers
         self.clock = clock or SystemClock()
-        self.settings = settings or RelaySettings()
         self.rng = rng or random.Random()
-        self.name = name or f"relay-{new_id()[:8]}"  # give a fixed name per process to recover at once after a crash
         self._own_client = client is None
         self.client = client or httpx.Client(
             timeout=self.settings.timeout_s,
             limits=httpx.Limits(max_connections=self.settings.concurrency * 2, max_keepalive_connections=self.settings.concurrency * 2),
         )
-        self._pool = ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix=self.name)
-        self._wake = threading.Event()
         self._ring = peers.keyring()
         self._last_recovery: datetime | None = None
         self._paused: dict[str, tuple[datetime, int]] = {}  # peer → (paused until, consecutive down batches)
 
-    def wake(self) -> None:
-        """Call after committing an enqueue in this process: the loop sends at once instead of polling."""
-        self._wake.set()
-
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
+        super().close()
         if self._own_client:
             self.client.close()
 
@@ -169,14 +140,8 @@ class Relay:  # 转发器
         if self._last_recovery is not None and (now - self._last_recovery).total_seconds() < self.settings.lease_s / 4:
             return 0  # a lease cannot have expired since the last look
         self._last_recovery = now
-        cutoff = now - timedelta(seconds=self.settings.lease_s)
         with self.factory() as session, session.begin():
-            return session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.state == OutboxState.SENDING, OutboxMessage.claimed_at < cutoff)
-                .values(state=OutboxState.PENDING, claimed_by=None)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+            return outbox.release(session, OUTBOX, claimed_before=now - timedelta(seconds=self.settings.lease_s))
 
     def claim(self) -> list[_Claimed]:
         """Claim up to one batch of due rows for this relay (own transaction)."""
@@ -208,7 +173,7 @@ class Relay:  # 转发器
         stats.claimed = len(claimed)
         if not claimed:
             return stats
-        outcomes = list(self._pool.map(self._send, claimed))
+        outcomes = self.send_all(claimed)
         self._record(outcomes, stats)
         self._update_breakers(outcomes, self.clock.now())
         return stats
@@ -216,35 +181,12 @@ class Relay:  # 转发器
     def recover_mine(self) -> int:
         """At start: rows this relay (same name) had claimed before it died go back to pending at once."""
         with self.factory() as session, session.begin():
-            return session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.state == OutboxState.SENDING, OutboxMessage.claimed_by == self.name)
-                .values(state=OutboxState.PENDING, claimed_by=None)
-                .execution_options(synchronize_session=False)
-            ).rowcount
+            return outbox.release(session, OUTBOX, claimed_by=self.name)
 
-    def run(self, stop: threading.Event) -> None:
-        """Loop until `stop` is set; waits only when there was nothing to send."""
+    def before_run(self) -> None:
         recovered = self.recover_mine()
         if recovered:
             log.info("%s took back %d rows it had claimed before a restart", self.name, recovered)
-        while not stop.is_set():
-            self._wake.clear()  # a wake() during the step below makes the next wait return at once
-            try:
-                stats = self.run_once()
-            except Exception:  # noqa: BLE001 - keep relaying; the database holds all state
-                log.exception("relay step failed")
-                stop.wait(1.0)
-                continue
-            if stats.claimed == 0:
-                self._wake.wait(self.settings.idle_wait_s)
-
-    def start(self) -> tuple[threading.Thread, threading.Event]:
-        """Run the loop in a daemon thread; set the returned event (then `wake()`) to stop it."""
-        stop = threading.Event()
-        thread = threading.Thread(target=self.run, args=(stop,), name=self.name, daemon=True)
-        thread.start()
-        return thread, stop
 
     # -- sending --------------------------------------------------------------------------
     def _send(self, row: _Claimed) -> _Outcome:

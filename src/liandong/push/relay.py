@@ -1,10 +1,8 @@
 """The webhook relay (推送转发): claims due deliveries, signs and POSTs them, records the answer.
 
-Claiming follows `exchange/relay.py`: due ids are selected (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so
-two relays never take the same row), then set `sending` with a compare-and-set `UPDATE … WHERE state =
-'pending' RETURNING`. A delivery is due only when no earlier delivery of the same order to the same
-subscriber is still pending or sending, so a subscriber sees an order's events in the order they
-happened; at most one per order is in flight.
+Claiming, leases and the loop are the outbox relay core's (`storage/outbox.py`); a delivery's stream is
+one subscriber's deliveries of one order, so a subscriber sees an order's events in the order they
+happened, at most one per order in flight.
 
 Answers:  2xx → delivered
           network error, timeout, 5xx, 408, 429 → pending again after base·2^(n-1) seconds (jitter ×0.5–1,
@@ -20,22 +18,24 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import and_, bindparam, exists, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy.orm import Session
 
 from liandong.core.clock import Clock
 from liandong.core.ids import new_id
 from liandong.push import events as ev
 from liandong.push.tables import DeliveryRow, DeliveryState, SubscriberRow
+from liandong.storage import outbox
+from liandong.storage.outbox import Outbox, RelayLoop
 
 log = logging.getLogger("liandong.push")
 _RETRY_4XX = {408, 425, 429}
+DELIVERIES = Outbox(DeliveryRow.__table__, DeliveryState.PENDING, DeliveryState.SENDING,
+                    stream=("subscriber_id", "order_number"), position="id", due_order=("next_attempt_at", "id"))
 
 
 @dataclass(frozen=True)
@@ -79,61 +79,42 @@ class _Outcome:
 
 
 def backoff_delay(attempts: int, s: PushSettings, rng: random.Random) -> float:
-    return min(s.max_delay_s, s.base_delay_s * 2 ** max(0, attempts - 1)) * (0.5 + rng.random() / 2)
+    return outbox.backoff_delay(attempts, base_s=s.base_delay_s, max_s=s.max_delay_s, rng=rng)
 
 
 def _claim(session: Session, *, now: datetime, limit: int, worker: str) -> list[_Claimed]:
-    earlier = aliased(DeliveryRow)
-    blocked = exists().where(earlier.subscriber_id == DeliveryRow.subscriber_id,
-                             earlier.order_number == DeliveryRow.order_number, earlier.id < DeliveryRow.id,
-                             earlier.state.in_([DeliveryState.PENDING, DeliveryState.SENDING]))
-    due = (select(DeliveryRow.id)
-           .where(DeliveryRow.state == DeliveryState.PENDING, DeliveryRow.next_attempt_at <= now, ~blocked)
-           .order_by(DeliveryRow.next_attempt_at, DeliveryRow.id).limit(limit))
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True, of=DeliveryRow)
-    ids = list(session.scalars(due))
-    if not ids:
-        return []
     tbl = DeliveryRow.__table__
-    claimed = session.execute(
-        update(tbl).where(tbl.c.id.in_(ids), tbl.c.state == DeliveryState.PENDING)
-        .values(state=DeliveryState.SENDING, claimed_by=worker, claimed_at=now)
-        .returning(tbl.c.id, tbl.c.subscriber_id, tbl.c.event_id, tbl.c.event, tbl.c.body, tbl.c.attempts)).all()
+    claimed = outbox.claim(session, DELIVERIES, now=now, limit=limit, worker=worker, returning=[
+        tbl.c.subscriber_id, tbl.c.event_id, tbl.c.event, tbl.c.body, tbl.c.attempts])
+    if not claimed:
+        return []
     subs = {s.id: s for s in session.scalars(select(SubscriberRow).where(
         SubscriberRow.id.in_({c.subscriber_id for c in claimed})))}
-    return sorted((_Claimed(c.id, c.event_id, c.event, c.body, c.attempts, subs[c.subscriber_id].url,
-                            subs[c.subscriber_id].key) for c in claimed), key=lambda c: c.id)
+    return [_Claimed(c.id, c.event_id, c.event, c.body, c.attempts, subs[c.subscriber_id].url,
+                     subs[c.subscriber_id].key) for c in claimed]
 
 
-class PushRelay:  # 推送转发器
+class PushRelay(RelayLoop):  # 推送转发器
     def __init__(self, session_factory, *, clock: Clock, settings: PushSettings | None = None,
                  client: httpx.Client | None = None, rng: random.Random | None = None, name: str | None = None) -> None:
+        self.settings = settings or PushSettings()
+        super().__init__(name or f"push-{new_id()[:8]}", concurrency=self.settings.concurrency)
+        self.idle_wait_s = self.error_wait_s = self.settings.idle_wait_s
         self.factory = session_factory  # `with factory() as session` → a session; each step opens its own transaction
         self.clock = clock
-        self.settings = settings or PushSettings()
         self.rng = rng or random.Random()
-        self.name = name or f"push-{new_id()[:8]}"
         self._own_client = client is None
         self.client = client or httpx.Client(timeout=self.settings.timeout_s)
-        self._pool = ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix=self.name)
-        self._wake = threading.Event()
-
-    def wake(self) -> None:
-        self._wake.set()
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
+        super().close()
         if self._own_client:
             self.client.close()
 
     def recover_stale(self) -> int:
         cutoff = self.clock.now() - timedelta(seconds=self.settings.lease_s)
         with self.factory() as session, session.begin():
-            return session.execute(
-                update(DeliveryRow).where(DeliveryRow.state == DeliveryState.SENDING, DeliveryRow.claimed_at < cutoff)
-                .values(state=DeliveryState.PENDING, claimed_by=None).execution_options(synchronize_session=False)
-            ).rowcount
+            return outbox.release(session, DELIVERIES, claimed_before=cutoff)
 
     def run_once(self) -> PushStats:
         """Claim one batch of due deliveries, send them concurrently, record every answer."""
@@ -142,26 +123,8 @@ class PushRelay:  # 推送转发器
             claimed = _claim(session, now=self.clock.now(), limit=self.settings.batch_size, worker=self.name)
         stats.claimed = len(claimed)
         if claimed:
-            self._record(list(self._pool.map(self._send, claimed)), stats)
+            self._record(self.send_all(claimed), stats)
         return stats
-
-    def run(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            self._wake.clear()
-            try:
-                stats = self.run_once()
-            except Exception:  # noqa: BLE001 - keep relaying; the database holds all state
-                log.exception("push relay step failed")
-                stop.wait(self.settings.idle_wait_s)
-                continue
-            if stats.claimed == 0:
-                self._wake.wait(self.settings.idle_wait_s)
-
-    def start(self) -> tuple[threading.Thread, threading.Event]:
-        stop = threading.Event()
-        thread = threading.Thread(target=self.run, args=(stop,), name=self.name, daemon=True)
-        thread.start()
-        return thread, stop
 
     def _send(self, row: _Claimed) -> _Outcome:
         hdrs = ev.headers(key=row.key, raw=row.body, event_id=row.event_id, kind=row.event, delivery_id=row.id,
