@@ -13,11 +13,13 @@ What it does
      and against each reader alone; the two readers' agreement (% and κ); late replies against an
      independent count of working days.
   3. Against 240 generated call records with known faults (demo/quality_calls.py): precision and recall
-     per call rule.
+     per call rule; then the five scored call rules on 40 calls written by hand by a second person
+     (tests/data/quality_calls_handwritten.jsonl).
 """
 
 from __future__ import annotations
 
+import json
 import platform
 import random
 import resource
@@ -118,6 +120,21 @@ def calls_table(inspector: Inspector, n: int = 240) -> list[str]:
     return out
 
 
+def handwritten_table(inspector: Inspector) -> list[str]:
+    """The five scored call rules on the 40 calls written by hand by a second person (faults known)."""
+    path = REPO / "tests" / "data" / "quality_calls_handwritten.jsonl"
+    judged = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        c = json.loads(raw)
+        record = CallRecord(parse_transcript(c["transcript"]), hangup_by=Speaker(c["hangup_by"]))
+        facts = OrderFacts(kind=c["kind"], text=c["text"], address=c["address"], category=c["category"])
+        judged.append((set(c["faults"]), {f.rule for f in inspector.call(record, facts).findings}))
+    out = ["| call rule (40 hand-written calls) | TP | FP | FN | precision | recall | κ |", "|---|---|---|---|---|---|---|"]
+    for rule in ("call.opening", "call.readback_address", "call.readback_phone", "call.forbidden", "call.closing"):
+        out.append(line(rule, confusion([rule in t for t, _ in judged], [rule in f for _, f in judged])))
+    return out
+
+
 def main() -> None:
     if not REPLIES.exists():
         sys.exit(f"real replies not found at {REPLIES}")
@@ -130,6 +147,7 @@ def main() -> None:
           f"one core; heap peak {t['heap_peak_mb']:.0f} MB, max RSS {t['max_rss_mb']:.0f} MB")
     print("\n".join(labels_table(t["results"], rows)))
     print("\n".join(calls_table(inspector)))
+    print("\n".join(handwritten_table(inspector)))
 
 
 if __name__ == "__main__":
