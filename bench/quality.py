@@ -8,15 +8,18 @@ What it does
      batch, then each reply on its own), in this one process and thread. Reports CPU seconds
      (`time.process_time`, what "one core" means on a shared machine), wall seconds, replies per
      second, then memory in a second run under tracemalloc (the heap's peak) and the process's max RSS.
-  2. Against the 320 hand labels (tests/data/quality_labels.jsonl): precision, recall and Cohen's κ per
-     rule — on the 160 labels the rules were tuned on, on the other 160, and on all; κ between the two
-     labelling passes; late replies against an independent count of working days.
+  2. Against the 320 hand labels: precision, recall and Cohen's κ per rule against the adjudicated consensus
+     (tests/data/quality_labels_consensus.jsonl) — on the 160 the rules were tuned on, the other 160, all —
+     and against each reader alone; the two readers' agreement (% and κ); late replies against an
+     independent count of working days.
   3. Against 240 generated call records with known faults (demo/quality_calls.py): precision and recall
-     per call rule.
+     per call rule; then the five scored call rules on 40 calls written by hand by a second person
+     (tests/data/quality_calls_handwritten.jsonl).
 """
 
 from __future__ import annotations
 
+import json
 import platform
 import random
 import resource
@@ -35,6 +38,10 @@ from liandong.quality.model import CallRecord, OrderFacts, Speaker, parse_transc
 from liandong.quality.rules import RULES, load_city_quality  # noqa: E402
 from liandong.supervision.calendar import WorkingCalendar  # noqa: E402
 from tests.unit.quality.measure import (  # noqa: E402
+    CONSENSUS,
+    LABEL_KEYS,
+    LABELS,
+    LABELS_READER2,
     REPLIES,
     confusion,
     late_by_hand,
@@ -68,9 +75,13 @@ def line(name: str, m: dict) -> str:
 
 
 def labels_table(results: dict, rows: dict) -> list[str]:
-    labels = read_labels()
+    """The machine against the adjudicated consensus (split as the rules were tuned: on the first 160 of
+    reader 1's labels, the other 160 held out), then against each reader alone; then the readers against
+    each other."""
+    first, second, consensus = read_labels(LABELS), read_labels(LABELS_READER2), read_labels(CONSENSUS)
     out = ["| rule (labels) | TP | FP | FN | precision | recall | κ |", "|---|---|---|---|---|---|---|"]
-    parts = {"tuned on (160)": labels[:160], "held out (160)": labels[160:], "all (320)": labels}
+    parts = {"consensus, tuned on (160)": consensus[:160], "consensus, held out (160)": consensus[160:],
+             "consensus, all (320)": consensus, "reader 1 (320)": first, "reader 2 (320)": second}
     for rule, key, flip in (("reply.non_answer", "non_answer", False), ("reply.relevance", "relevant", True),
                             ("reply.completeness", "complete", True)):
         for part, chosen in parts.items():
@@ -78,17 +89,18 @@ def labels_table(results: dict, rows: dict) -> list[str]:
             found = [any(f.rule == rule for f in results[str(lab["id"])].findings) for lab in chosen]
             out.append(line(f"{rule} — {part}", confusion(truth, found)))
     truth, found = [], []
-    for lab in labels:
+    for lab in consensus:
         row = rows[str(lab["id"])]
         a, b = parse_time(row["received_at"]), parse_time(row["replied_at"])
         if a and b:
             truth.append(late_by_hand(a, b, 15))
             found.append(any(f.rule == "reply.timeliness" for f in results[str(lab["id"])].findings))
     out.append(line("reply.timeliness — all (320), vs an independent working-day count", confusion(truth, found)))
-    twice = [lab for lab in labels if "pass2" in lab]
-    for key in ("relevant", "complete", "non_answer"):
-        m = confusion([bool(lab[key]) for lab in twice], [bool(lab["pass2"][key]) for lab in twice])
-        out.append(f"| pass 1 vs pass 2 on {len(twice)} replies: {key} | | | | | | {m['kappa']:.3f} |")
+    out += ["", "| reader 1 vs reader 2 (320) | agree | % agreement | κ |", "|---|---|---|---|"]
+    for key in LABEL_KEYS:
+        a, b = [bool(lab[key]) for lab in first], [bool(lab[key]) for lab in second]
+        same = sum(x == y for x, y in zip(a, b))
+        out.append(f"| {key} | {same}/{len(a)} | {same / len(a):.1%} | {confusion(a, b)['kappa']:.3f} |")
     return out
 
 
@@ -108,6 +120,21 @@ def calls_table(inspector: Inspector, n: int = 240) -> list[str]:
     return out
 
 
+def handwritten_table(inspector: Inspector) -> list[str]:
+    """The five scored call rules on the 40 calls written by hand by a second person (faults known)."""
+    path = REPO / "tests" / "data" / "quality_calls_handwritten.jsonl"
+    judged = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        c = json.loads(raw)
+        record = CallRecord(parse_transcript(c["transcript"]), hangup_by=Speaker(c["hangup_by"]))
+        facts = OrderFacts(kind=c["kind"], text=c["text"], address=c["address"], category=c["category"])
+        judged.append((set(c["faults"]), {f.rule for f in inspector.call(record, facts).findings}))
+    out = ["| call rule (40 hand-written calls) | TP | FP | FN | precision | recall | κ |", "|---|---|---|---|---|---|---|"]
+    for rule in ("call.opening", "call.readback_address", "call.readback_phone", "call.forbidden", "call.closing"):
+        out.append(line(rule, confusion([rule in t for t, _ in judged], [rule in f for _, f in judged])))
+    return out
+
+
 def main() -> None:
     if not REPLIES.exists():
         sys.exit(f"real replies not found at {REPLIES}")
@@ -120,6 +147,7 @@ def main() -> None:
           f"one core; heap peak {t['heap_peak_mb']:.0f} MB, max RSS {t['max_rss_mb']:.0f} MB")
     print("\n".join(labels_table(t["results"], rows)))
     print("\n".join(calls_table(inspector)))
+    print("\n".join(handwritten_table(inspector)))
 
 
 if __name__ == "__main__":

@@ -60,3 +60,29 @@ def test_inspector_sees_the_call_highlighted_but_no_rework_button_and_a_handler_
     sign_in(client, "handler_urban")
     refused = client.get("/console/quality")
     assert refused.status_code == 403 and "质检员" in refused.text
+
+
+def test_inspector_confirms_a_failed_reply_and_the_supervisor_finds_it_under_awaiting_rework(cw: World):
+    number = open_order(cw)
+    reply(cw, number, NON_ANSWER)
+    client = cw.client
+    sign_in(client, "inspector")
+    detail = client.get(f"/console/quality/orders/{number}")
+    assert 'id="reopen-form"' not in detail.text
+    assert "退回重办由派单员、督办员、管理员决定" in detail.text
+    token = CSRF.search(detail.text).group(1)
+    for finding in [int(x.split('"')[0]) for x in detail.text.split('name="finding" value="')[1:]]:
+        r = client.post("/console/quality/verdict", data={"csrf_token": token, "finding": finding,
+                                                          "verdict": "confirmed", "number": number},
+                        follow_redirects=False)
+        assert r.status_code == 303
+    inspection = cw.get("supervisor", "/quality/awaiting-reopen").json()["items"][0]["id"]
+    refused = client.post("/console/quality/reopen", data={"csrf_token": token, "inspection": inspection})
+    assert refused.status_code == 403 and "督办员" in refused.text and "质检员" in refused.text
+    assert cw.get("supervisor", f"/orders/{number}").json()["status"] == "replied"
+    client.cookies.clear()
+    sign_in(client, "supervisor")
+    home = client.get("/console/quality")
+    awaiting = home.text.split('id="awaiting"')[1].split("</table>")[0]
+    assert number in awaiting and "inspector" in awaiting
+    assert 'id="reopen-form"' in client.get(f"/console/quality/orders/{number}").text

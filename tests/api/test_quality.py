@@ -139,6 +139,37 @@ def test_a_non_answer_reply_fails_is_queued_judged_and_sent_back_for_rework(qw: 
     assert view["history"] == 1 and view["inspections"][0]["outcome"] == "pass"
 
 
+def test_an_inspectors_confirmation_reaches_the_supervisor_who_alone_sends_the_reply_back(qw: World):
+    """重办 is the lifecycle's REPLIED → DISPATCHED row (派单员, 值班长, 管理员): a 质检员 confirms, the record
+    leaves their queue and waits under 待重办 until a supervisor decides; the same table answers API and page."""
+    upheld, overruled = open_order(qw), open_order(qw)
+    reply(qw, upheld, NON_ANSWER)
+    reply(qw, overruled, NON_ANSWER)
+    for number, verdict in ((upheld, {"verdict": "confirmed"}), (overruled, {"verdict": "overridden", "note": "已电话答复"})):
+        for f in qw.get("inspector", f"/quality/orders/{number}").json()["inspections"][0]["findings"]:
+            assert qw.post("inspector", f"/quality/findings/{f['id']}/verdict", verdict).status_code == 200
+    assert all(i["order"] not in (upheld, overruled) for i in qw.get("inspector", "/quality/queue").json()["items"])
+    waiting = qw.get("supervisor", "/quality/awaiting-reopen").json()
+    assert [i["order"] for i in waiting["items"]] == [upheld] and waiting["total"] == 1
+    assert waiting["items"][0]["reviewed_by"] == "inspector" and waiting["items"][0]["outcome"] == "fail"
+    assert qw.get("handler_urban", "/quality/awaiting-reopen").status_code == 403
+    seen_by_inspector = qw.get("inspector", f"/quality/orders/{upheld}").json()
+    assert seen_by_inspector["inspections"][0]["may_reopen"] is False
+    assert seen_by_inspector["reopen_by"] == "派单员、督办员、管理员"
+    assert qw.get("supervisor", f"/quality/orders/{upheld}").json()["inspections"][0]["may_reopen"] is True
+    inspection = waiting["items"][0]["id"]
+    refused = qw.post("inspector", f"/quality/inspections/{inspection}/reopen", {"reason": "质检员想退回"})
+    assert refused.status_code == 403 and "督办员" in refused.json()["message"] and "质检员" in refused.json()["message"]
+    assert qw.get("supervisor", f"/orders/{upheld}").json()["status"] == "replied"  # nothing half-written
+    assert qw.post("supervisor", f"/quality/inspections/{inspection}/reopen", {}).status_code == 200
+    last = qw.get("supervisor", f"/orders/{upheld}/events").json()[-1]
+    assert (last["action"], last["actor"], last["role"], last["from_status"], last["to_status"]) == \
+        ("reopen", "supervisor", "supervisor", "replied", "dispatched")
+    assert qw.get("supervisor", "/quality/awaiting-reopen").json()["total"] == 0
+    after = qw.get("supervisor", f"/quality/orders/{upheld}").json()
+    assert after["reopen_by"] == "" and after["inspections"][0]["may_reopen"] is False  # dispatched: no 重办 row
+
+
 def test_a_passing_reply_cannot_be_sent_back_and_verdicts_measure_precision(qw: World):
     good, bad = open_order(qw), open_order(qw)
     reply(qw, good, GOOD_REPLY)

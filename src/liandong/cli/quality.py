@@ -2,6 +2,10 @@
 
     liandong quality check --csv replies.csv --text-col text --reply-col reply \
         [--subject-col subject] [--received-col received_at] [--replied-col replied_at] [--id-col id] [--json]
+        [--city demo | --rules my-quality.yaml]
+
+--rules tries a city's own rules file (the format of cities/<city>/quality.yaml) before it is installed; it is
+validated exactly as on load, so an unknown rule or a bad parameter is named with the file and the line.
 
 Without --json: a summary in Chinese (outcomes, the most frequent findings). With --json: one JSON object
 per row on stdout (id, score, outcome, findings with their spans). Bad input: a Chinese message, exit 2.
@@ -21,7 +25,7 @@ from liandong.core.errors import LiandongError
 from liandong.quality.batch import Columns, check_rows, inspection_json, summary
 from liandong.quality.inspector import Inspector
 from liandong.quality.model import OUTCOME_LABELS, Outcome
-from liandong.quality.rules import load_city_quality
+from liandong.quality.rules import load_city_quality, load_quality_rules
 from liandong.supervision.limits import load_city_time_limits
 
 app = typer.Typer(help="质检：来电记录与答复的质量检查", no_args_is_help=True, add_completion=False)
@@ -50,6 +54,7 @@ def check(
     received_col: Annotated[Optional[str], typer.Option(help="受理时间所在列")] = None,
     replied_col: Annotated[Optional[str], typer.Option(help="答复时间所在列")] = None,
     city: Annotated[str, typer.Option(help="城市规则目录")] = "demo",
+    rules_path: Annotated[Optional[Path], typer.Option("--rules", help="改用此质检规则文件（格式同 quality.yaml）")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="逐条输出 JSON")] = False,
 ) -> None:
     """Score every reply of a CSV export against the city's rules."""
@@ -70,7 +75,9 @@ def check(
         except (csv.Error, UnicodeDecodeError) as exc:
             _fail(f"CSV 无法解析：{exc}")
     try:
-        rules = load_city_quality(city)
+        if rules_path is not None and not rules_path.is_file():
+            _fail(f"找不到质检规则文件 {rules_path}")
+        rules = load_city_quality(city) if rules_path is None else load_quality_rules(rules_path)
         inspector = Inspector(rules, load_city_time_limits(city).working_calendar())
     except LiandongError as exc:
         _fail(exc.message)

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from liandong.console.deps import Ctx, CurrentUser, Form
 from liandong.console.pages import ConsoleRoute, page
-from liandong.core.actors import Role, require_role
+from liandong.core.actors import require_role
 from liandong.core.errors import InvalidInput
 from liandong.quality import queries
 from liandong.quality.service import REVIEWERS
@@ -61,11 +61,12 @@ def quality_home(request: Request, ctx: Ctx, me: CurrentUser,
     record = record if record in RECORDS else None
     with ctx.read() as session:
         q = queries.queue(session, me.actor, me.platform, record=record, limit=100)
+        awaiting = queries.awaiting_reopen(session, me.actor, me.platform, limit=100)
         operators = queries.rollup(session, me.actor, me.platform, by="operator", record="call", limit=20)
         units = queries.rollup(session, me.actor, me.platform, by="unit", record="reply", limit=20)
         precision = queries.precision(session, me.actor, me.platform)
-    return page(request, "quality_queue.html", queue=q, record=record, records=RECORDS, operators=operators,
-                units=units, precision=precision)
+    return page(request, "quality_queue.html", queue=q, awaiting=awaiting, record=record, records=RECORDS,
+                operators=operators, units=units, precision=precision)
 
 
 @router.get("/quality/orders/{number}")
@@ -74,8 +75,7 @@ def quality_order(request: Request, ctx: Ctx, me: CurrentUser, number: Annotated
     require_role(me.actor, *REVIEWERS)
     with ctx.read() as session:
         view = _view(queries.masked(queries.order_quality(session, me.actor, me.platform, number)))
-    may_reopen = me.actor.role in (Role.SUPERVISOR, Role.ADMIN)
-    return page(request, "quality_order.html", view=view, may_reopen=may_reopen, notice=notice or "")
+    return page(request, "quality_order.html", view=view, notice=notice or "")
 
 
 def _back(number: str, notice: str) -> Response:

@@ -7,11 +7,12 @@ says which rules applied, so a call is never marked down for what its record cou
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from liandong.quality.model import CallRecord, Finding, OrderFacts, Span, Speaker, Turn
 from liandong.quality.replies import _compiled
-from liandong.quality.rules import RULES, QualityRules
+from liandong.quality.rules import RULES, QualityRules, Readback
 from liandong.quality.text import WordMatcher, bigrams, find_pattern, find_phrase, share
 
 _QUOTE = 60
@@ -60,15 +61,6 @@ def opening(record: CallRecord, rules: QualityRules) -> Finding | None:
                    (_turn_span(record.turns, ops[0]),))
 
 
-def _pattern_rule(rule: str, message: str) -> Callable[[CallRecord, QualityRules], Finding | None]:
-    def check(record: CallRecord, rules: QualityRules) -> Finding | None:
-        patterns = _compiled(tuple(rules.params[rule].patterns))
-        if _first_in_operator(record, lambda t: find_pattern(t, patterns)):
-            return None
-        return Finding(rule, message, (_whole_call(record),))
-    return check
-
-
 def _phrase_rule(rule: str, message: str) -> Callable[[CallRecord, QualityRules], Finding | None]:
     def check(record: CallRecord, rules: QualityRules) -> Finding | None:
         params = rules.params[rule]
@@ -81,16 +73,44 @@ def _phrase_rule(rule: str, message: str) -> Callable[[CallRecord, QualityRules]
     return check
 
 
-readback_address = _pattern_rule("call.readback_address", "没有向来电人复述确认地址")
-readback_phone = _pattern_rule("call.readback_phone", "没有复述确认回电号码")
+def _asks_to_confirm(text: str, confirm: tuple[re.Pattern, ...]) -> bool:
+    return text.rstrip().endswith(("？", "?")) or find_pattern(text, confirm) is not None
+
+
+def _readback(rule: str, message: str, echoed: Callable[[str, OrderFacts, Readback], bool]
+              ) -> Callable[[CallRecord, QualityRules, OrderFacts], Finding | None]:
+    def check(record: CallRecord, rules: QualityRules, facts: OrderFacts) -> Finding | None:
+        params = rules.params[rule]
+        patterns, confirm = _compiled(tuple(params.patterns)), _compiled(tuple(params.confirm))
+        if _first_in_operator(record, lambda t: find_pattern(t, patterns)):
+            return None
+        for i in _operator(record.turns):
+            text = record.turns[i].text
+            if _asks_to_confirm(text, confirm) and echoed(text, facts, params):
+                return None
+        return Finding(rule, message, (_whole_call(record),))
+    return check
+
+
+def _echoes_address(text: str, facts: OrderFacts, params: Readback) -> bool:
+    wanted = bigrams(facts.address)
+    return bool(params.echo_share and wanted) and share(wanted, bigrams(text)) >= params.echo_share
+
+
+def _echoes_number(text: str, facts: OrderFacts, params: Readback) -> bool:
+    return params.number is not None and _compiled((params.number,))[0].search(text) is not None
+
+
+readback_address = _readback("call.readback_address", "没有向来电人复述确认地址", _echoes_address)
+readback_phone = _readback("call.readback_phone", "没有复述确认回电号码", _echoes_number)
 soothing = _phrase_rule("call.soothing", "投诉来电没有安抚用语")
 further_help = _phrase_rule("call.further_help", "结束前没有询问是否还有其他需要")
 closing = _phrase_rule("call.closing", "没有结束语（如「感谢您的来电，再见」）")
 
 
 def forbidden(record: CallRecord, matcher: WordMatcher) -> Finding | None:
-    spans = [Span("turn", s, e, w, turn=i) for i in _operator(record.turns)
-             for s, e, w in matcher.find(record.turns[i].text)]
+    spans = [Span("turn", s, e, record.turns[i].text[s:e], turn=i) for i in _operator(record.turns)
+             for s, e, _ in matcher.find(record.turns[i].text)]
     if not spans:
         return None
     words = "、".join(dict.fromkeys(s.quote for s in spans))
@@ -148,8 +168,8 @@ def check_call(record: CallRecord, facts: OrderFacts, rules: QualityRules, weigh
     said = bigrams(" ".join(t.text for t in record.turns) + " " + record.notes)
     checks: dict[str, Callable[[], Finding | None]] = {
         "call.opening": lambda: opening(record, rules),
-        "call.readback_address": lambda: readback_address(record, rules),
-        "call.readback_phone": lambda: readback_phone(record, rules),
+        "call.readback_address": lambda: readback_address(record, rules, facts),
+        "call.readback_phone": lambda: readback_phone(record, rules, facts),
         "call.soothing": lambda: soothing(record, rules),
         "call.forbidden": lambda: forbidden(record, matcher),
         "call.further_help": lambda: further_help(record, rules),

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy import Float, case, cast, exists, func, select
 from sqlalchemy.orm import Session
 
-from liandong.core.actors import Actor
+from liandong.core.actors import ROLE_LABELS, Actor, Role
 from liandong.core.errors import InvalidInput
 from liandong.orders.scope import require_view, scope_filter
 from liandong.orders.service import get_order
+from liandong.orders.states import Action, Status, table_for
 from liandong.orders.tables import OrderRow
 from liandong.quality.model import OUTCOME_LABELS, Outcome
 from liandong.quality.rules import RULES
@@ -55,6 +56,35 @@ def queue(session: Session, actor: Actor, platform: str, *, record: str | None =
     return {"total": total, "items": [_inspection_json(r, n, t, c) for r, n, t, c in rows]}
 
 
+def awaiting_reopen(session: Session, actor: Actor, platform: str, *, limit: int = 50, offset: int = 0) -> dict:
+    """待重办: failed current replies whose machine finding a person has upheld (at least one finding
+    confirmed), not yet sent back, on orders still 已答复. A 质检员 confirms but may not send back (the
+    lifecycle's 重办 row is the dispatcher's and supervisor's): this is where their verdict reaches the
+    supervisor once the record has left the sampling queue."""
+    upheld = exists().where(FindingRow.inspection_id == InspectionRow.id, FindingRow.verdict == "confirmed")
+    cond = [InspectionRow.record == "reply", InspectionRow.outcome == "fail", InspectionRow.current.is_(True),
+            InspectionRow.reopened.is_(False), upheld, OrderRow.status == Status.REPLIED.value,
+            scope_filter(actor, platform)]
+    base = select(InspectionRow.id).join(OrderRow, OrderRow.id == InspectionRow.order_id).where(*cond)
+    total = session.scalar(select(func.count()).select_from(base.subquery()))
+    rows = session.execute(
+        select(InspectionRow, OrderRow.number, OrderRow.title).join(OrderRow, OrderRow.id == InspectionRow.order_id)
+        .where(*cond).order_by(InspectionRow.inspected_at, InspectionRow.id).limit(limit).offset(offset)).all()
+    return {"total": total, "items": [_inspection_json(r, n, t) for r, n, t in rows]}
+
+
+def reopen_roles(order: OrderRow) -> list[Role]:
+    """Who may send this order back (重办) where it stands now — read from the lifecycle's table, the one
+    place that says it (the system's automatic reopening of a bad rating left out)."""
+    rule = table_for(order.platform).get((Status(order.status), Action.REOPEN))
+    return [] if rule is None else [r for r in Role if r in rule.roles and r is not Role.SYSTEM]
+
+
+def _may_reopen(row: InspectionRow, roles: list[Role], actor: Actor) -> bool:
+    return (row.record == "reply" and row.outcome == Outcome.FAIL.value and row.current and not row.reopened
+            and actor.role in roles)
+
+
 def _findings(session: Session, inspection_ids: list[int]) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = {i: [] for i in inspection_ids}
     for f in session.scalars(select(FindingRow).where(FindingRow.inspection_id.in_(inspection_ids))
@@ -75,13 +105,16 @@ def order_quality(session: Session, actor: Actor, platform: str, number: str) ->
                                 .order_by(InspectionRow.inspected_at.desc(), InspectionRow.id.desc())))
     current = [r for r in rows if r.current]
     findings = _findings(session, [r.id for r in current])
+    roles = reopen_roles(order)
     return {
         "order": order.number, "title": order.title, "status": order.status,
+        "reopen_by": "、".join(ROLE_LABELS[r] for r in roles),
         "call": None if call is None else {"transcript": call.transcript, "notes": call.notes,
                                            "hangup_by": call.hangup_by, "operator": call.operator,
                                            "source": call.source},
         "inspections": [_inspection_json(r, order.number, order.title) | {"text": r.text, "applied": r.applied,
-                                                                          "findings": findings[r.id]}
+                                                                          "findings": findings[r.id],
+                                                                          "may_reopen": _may_reopen(r, roles, actor)}
                         for r in current],
         "history": len(rows) - len(current),
     }

@@ -130,7 +130,7 @@ def politeness(reply: str, rules: QualityRules, matcher: WordMatcher) -> Finding
     hits = matcher.find(reply)
     if hits:
         return Finding("reply.politeness", f"答复含服务禁语：{'、'.join(w for _, _, w in hits)}",
-                       tuple(Span("reply", s, e, w) for s, e, w in hits))
+                       tuple(Span("reply", s, e, reply[s:e]) for s, e, _ in hits))
     if find_phrase(reply, rules.params["reply.politeness"].phrases) is None:
         return Finding("reply.politeness", "答复没有问候或致谢用语", (Span("reply", 0, min(len(reply), 20),
                                                                   reply[:20]),))

@@ -40,6 +40,25 @@ class Patterns(_Strict):
     _check = field_validator("patterns")(_regexes)
 
 
+class Readback(_Strict):
+    """复述确认: a pattern naming the thing read back (地址…对吗), or — what operators mostly do — an operator
+    turn that asks for confirmation (`confirm`, or a question mark at its end) and repeats the thing itself:
+    `echo_share` of the order's address bigrams, or a phone-like `number` (digits, spaced or dashed, or
+    Chinese numerals as speech recognition writes them)."""
+
+    patterns: list[str] = Field(min_length=1)
+    confirm: list[str] = Field(default_factory=list)
+    echo_share: float | None = Field(default=None, gt=0, le=1)
+    number: str | None = None
+
+    _check = field_validator("patterns", "confirm")(_regexes)
+
+    @field_validator("number")
+    @classmethod
+    def _number(cls, value: str | None) -> str | None:
+        return value if value is None else _regexes([value])[0]
+
+
 class Phrases(_Strict):
     phrases: list[str] = Field(min_length=1)
     last_turns: int | None = Field(default=None, ge=1, le=10)
@@ -118,8 +137,8 @@ class RuleSpec:
 
 RULES: dict[str, RuleSpec] = {
     "call.opening": RuleSpec("开头语（报工号）", "call", "fact", Patterns),
-    "call.readback_address": RuleSpec("地址确认", "call", "fact", Patterns),
-    "call.readback_phone": RuleSpec("回电号码复述", "call", "fact", Patterns),
+    "call.readback_address": RuleSpec("地址确认", "call", "fact", Readback),
+    "call.readback_phone": RuleSpec("回电号码复述", "call", "fact", Readback),
     "call.soothing": RuleSpec("投诉安抚用语", "call", "fact", Phrases),
     "call.forbidden": RuleSpec("服务禁语", "call", "fact", NoParams),
     "call.further_help": RuleSpec("询问其他需求", "call", "fact", Phrases),

@@ -20,6 +20,9 @@ _STOP = frozenset(  # bigrams that say nothing about the matter itself
     "市民 居民 群众 老百姓 业主 谢谢 感谢".split())
 
 
+_SKIP = frozenset(" \t\n\r\u3000，,。.、；;：:！!？?…—-~·“”\"'‘’（）()")
+
+
 def clauses(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, clause) for each clause, split on Chinese and Western punctuation."""
     for m in _CLAUSE.finditer(text):
@@ -63,14 +66,20 @@ class WordMatcher:
     def __init__(self, words: Iterable[str]) -> None:
         self._automaton = ahocorasick.Automaton()
         for word in dict.fromkeys(w for w in words if w):
-            self._automaton.add_word(word, word)
+            bare = "".join(ch for ch in word if ch not in _SKIP)
+            if bare:
+                self._automaton.add_word(bare, (len(bare), word))
         self._empty = len(self._automaton) == 0
         if not self._empty:
             self._automaton.make_automaton()
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, word) of each match, leftmost first; overlapping matches are all reported."""
+        """(start, end, word) of each match in `text`, leftmost first; overlapping matches are all reported.
+        Punctuation and spaces are skipped while matching ("你问我，我问谁" is "你问我我问谁": a transcript's
+        commas are the recogniser's guess), and the offsets are those of the original text."""
         if self._empty or not text:
             return []
-        hits = [(end - len(word) + 1, end + 1, word) for end, word in self._automaton.iter(text)]
+        kept = [i for i, ch in enumerate(text) if ch not in _SKIP]
+        bare = "".join(text[i] for i in kept)
+        hits = [(kept[end - size + 1], kept[end] + 1, word) for end, (size, word) in self._automaton.iter(bare)]
         return sorted(hits)

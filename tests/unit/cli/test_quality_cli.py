@@ -2,6 +2,7 @@
 
 import csv
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -53,3 +54,20 @@ def test_a_missing_column_or_file_exits_2_with_a_chinese_message(tmp_path):
     missing = CliRunner().invoke(app, ["quality", "check", "--csv", str(tmp_path / "none.csv"), "--text-col", "t",
                                        "--reply-col", "r"])
     assert missing.exit_code == 2 and "无法读取文件" in missing.stderr
+
+
+def test_a_rules_file_with_an_unknown_rule_exits_2_naming_the_rule_file_and_line(tmp_path):
+    demo = (Path(__file__).resolve().parents[3] / "src" / "liandong" / "cities" / "demo" / "quality.yaml")
+    text = demo.read_text(encoding="utf-8")
+    own = tmp_path / "quality.yaml"
+    own.write_text(text, encoding="utf-8")
+    good = CliRunner().invoke(app, ["quality", "check", "--csv", str(write(tmp_path)), *ARGS, "--rules", str(own)])
+    assert good.exit_code == 0 and "共 2 条答复" in good.stdout
+    own.write_text(text.replace("  reply.relevance:", "  reply.mood:\n  reply.relevance:", 1), encoding="utf-8")
+    line = own.read_text(encoding="utf-8").splitlines().index("  reply.mood:") + 1
+    bad = CliRunner().invoke(app, ["quality", "check", "--csv", str(write(tmp_path)), *ARGS, "--rules", str(own)])
+    assert bad.exit_code == 2 and bad.stdout == ""
+    assert f"{own}:{line}" in bad.stderr and "未知的质检规则「reply.mood」" in bad.stderr and "可用的规则" in bad.stderr
+    gone = CliRunner().invoke(app, ["quality", "check", "--csv", str(write(tmp_path)), *ARGS, "--rules",
+                                    str(tmp_path / "none.yaml")])
+    assert gone.exit_code == 2 and "找不到质检规则文件" in gone.stderr

@@ -12,7 +12,10 @@ import chinese_calendar
 REPO = Path(__file__).resolve().parents[3]
 _SHARED = [REPO.parent / "shared", REPO.parent.parent / "shared"]  # beside the checkout, or beside a worktree's parent
 REPLIES = next((s for s in _SHARED if s.exists()), _SHARED[0]) / "data" / "tipdm2020c" / "replies.csv"
-LABELS = REPO / "tests" / "data" / "quality_labels.jsonl"
+LABELS = REPO / "tests" / "data" / "quality_labels.jsonl"  # reader 1
+LABELS_READER2 = REPO / "tests" / "data" / "quality_labels_reader2.jsonl"  # reader 2, independent
+CONSENSUS = REPO / "tests" / "data" / "quality_labels_consensus.jsonl"  # adjudicated (docs/quality.md)
+LABEL_KEYS = ("relevant", "complete", "non_answer")
 
 
 def parse_time(value: str) -> datetime | None:
@@ -29,8 +32,8 @@ def read_replies() -> dict[str, dict]:
         return {row["id"]: row for row in csv.DictReader(f)}
 
 
-def read_labels() -> list[dict]:
-    return [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+def read_labels(path: Path = LABELS) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def confusion(truth: list[bool], predicted: list[bool]) -> dict:

@@ -45,6 +45,14 @@ def test_a_bad_parameter_is_refused(tmp_path):
 
 
 def test_a_bad_regex_is_refused(tmp_path):
-    text = DEMO.read_text(encoding="utf-8").replace('"工号\\\\s*(\\\\d{3,6})"', '"工号(("')
+    text = DEMO.read_text(encoding="utf-8").replace('"工号[是为:：]?\\\\s*(\\\\d{3,6})"', '"工号(("')
     with pytest.raises(ConfigError, match="正则表达式"):
         load_quality_rules(_write(tmp_path, text))
+
+
+def test_a_bad_number_pattern_of_a_readback_is_refused(tmp_path):
+    text = DEMO.read_text(encoding="utf-8")
+    start = text.index("    number: ", text.index("call.readback_phone:"))
+    end = text.index("\n", start)
+    with pytest.raises(ConfigError, match="正则表达式"):
+        load_quality_rules(_write(tmp_path, text[:start] + '    number: "[0-9"' + text[end:]))

@@ -58,6 +58,14 @@ def queue(ctx: Ctx, caller: CurrentCaller, record: Record = None,
         return queries.queue(session, caller.actor, caller.platform, record=record, limit=limit, offset=offset)
 
 
+@router.get("/quality/awaiting-reopen", summary="待重办：质检不合格且经人工确认、尚未退回的答复（由督办员决定重办）")
+def awaiting_reopen(ctx: Ctx, caller: CurrentCaller, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> dict:
+    require_role(caller.actor, *REVIEWERS)
+    with ctx.read() as session:
+        return queries.awaiting_reopen(session, caller.actor, caller.platform, limit=limit, offset=offset)
+
+
 @router.get("/quality/orders/{number}", summary="工单的来电记录、答复与质检发现（含依据片段）")
 def order_quality(number: str, ctx: Ctx, caller: CurrentCaller) -> dict:
     require_role(caller.actor, *REVIEWERS)
