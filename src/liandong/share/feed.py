@@ -28,16 +28,17 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, or_, select, text, tuple_
+from sqlalchemy import and_, func, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from liandong.core.errors import InvalidInput
 from liandong.orders.events import OrderChanged, OrderEvent, OrderOpened
+from liandong.orders.service import opened_order
 from liandong.orders.tables import OrderRow
 from liandong.share.tables import FeedRow
+from liandong.storage.ids import next_id
 
 END = 2**62  # an id beyond every row: (tx, END) means "all of transaction tx"
-_INSERT = insert(FeedRow.__table__)
 SNAPSHOT = ("number", "platform", "status", "title", "category_code", "category_name", "kind", "level", "unit",
             "region", "warning", "satisfied", "created_at", "updated_at", "dispatched_at", "replied_at",
             "closed_at", "reply_due", "close_due")
@@ -61,11 +62,27 @@ def record(session: Session, event: OrderEvent) -> None:
         action, from_status, to_status = event.action.value, event.from_status.value, event.to_status.value
     else:
         return
-    pg = session.get_bind().dialect.name == "postgresql"
-    session.execute(_INSERT.values(
-        **({"tx": _sort_key(order.number)} if pg else {}), order_number=order.number, seq=order.last_event_seq or 1, action=action, from_status=from_status,
-        to_status=to_status, platform=order.platform, unit=order.unit, region=order.region,
-        role=event.actor.role.value, at=event.now, snapshot=snapshot(order), appeal_id=order.appeal_id))
+    session.add(FeedRow(
+        **_position(session, order.number), order_number=order.number, seq=order.last_event_seq or 1,
+        action=action, from_status=from_status, to_status=to_status, platform=order.platform, unit=order.unit,
+        region=order.region, role=event.actor.role.value, at=event.now, snapshot=snapshot(order),
+        appeal_id=order.appeal_id))
+
+
+def _position(session: Session, number: str) -> dict:
+    """The row's id and sort key. Added with `session.add` (not `session.execute`, which would flush the
+    transaction's pending rows), so a batch of appeals is written at its commit in a few multi-row INSERTs.
+
+    An id handed out beforehand lets rows go in one INSERT; on SQLite it is counted under the write lock,
+    so ids stay in commit order. On PostgreSQL, an order opened in this transaction has no earlier feed
+    row: the column's default (this transaction's id) is its key, and ids from the process's block are
+    fine, as no other transaction can tie with it. A change of an older order gets its key raised to the
+    order's previous one and its id from the sequence at INSERT, after the order's row lock is held: if
+    the key ties with the previous row's, the id is the later one (a block fetched earlier could hold a
+    lower id than the previous row's)."""
+    if session.get_bind().dialect.name != "postgresql" or opened_order(session, number) is not None:
+        return {"id": next_id(session, FeedRow.__table__)}
+    return {"tx": _sort_key(number)}
 
 
 def _sort_key(number: str):

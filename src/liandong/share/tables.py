@@ -77,6 +77,7 @@ class FeedRow(Base):  # 变更流
     appeal_id: Mapped[str] = mapped_column(String(32))
 
     __table_args__ = (Index("ix_share_feed_tx_id", "tx", "id"), Index("ix_share_feed_order_tx", "order_number", "tx"))
+    __mapper_args__ = {"eager_defaults": False}  # `tx` is not read back: rows of a batch go in one INSERT
 
 
 class InboundDoneRow(Base):
