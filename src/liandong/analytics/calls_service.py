@@ -3,7 +3,7 @@ transaction (ids already imported refuse the whole file, so nothing is half-impo
 report's 话务 section are aggregates over `analytics_calls`.
 
 Calls carry no citizen data, but they are the city's 12345 call centre's, with no place: their figures are
-shown to those who see the whole city's counts (an admin, a supervisor or dispatcher without a region);
+shown to those who see the whole city's counts (an admin, a supervisor or dispatcher of the whole city);
 a district's viewer sees the measure as 无数据 rather than the city's figure as if it were the district's."""
 
 from __future__ import annotations
@@ -20,13 +20,19 @@ from liandong.analytics.sql import cst_date, in_range
 from liandong.analytics.tables import CallRow
 from liandong.core.actors import Actor, Role
 from liandong.core.errors import InvalidInput
+from liandong.regions.codes import RegionLevel, check_region_code
 
 C = CallRow
 CALL_GROUPS = ("all", "day", "desk")  # the groupings a call belongs to (it has no unit, street or category)
 
 
 def sees_calls(actor: Actor) -> bool:
-    return actor.role is Role.ADMIN or (actor.role is not Role.HANDLER and actor.region is None)
+    """An admin, or a supervisor/dispatcher whose region is a whole city or province (148800, not a district)."""
+    if actor.role is Role.ADMIN:
+        return True
+    if actor.role is Role.HANDLER:
+        return False
+    return actor.region is None or check_region_code(actor.region) in (RegionLevel.CITY, RegionLevel.PROVINCE)
 
 
 def store_calls(session: Session, items: list[CallItem], *, source: str, now: datetime) -> int:
