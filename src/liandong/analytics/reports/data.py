@@ -82,23 +82,42 @@ class ReportData:  # 报告数据
         return (a - b) / b if b else None
 
 
-def build_report(session: Session, analytics: Analytics, actor: Actor, *, kind: str, period_text: str,
-                 street: str | None, now: datetime, progress: Callable[[str], None] = lambda s: None) -> ReportData:
+@dataclass(frozen=True)
+class ReportRequest:  # a checked request: what to gather, for whom
+    kind: str
+    period: Period
+    title: str
+    street: str | None
+    place: str | None  # the street's name
+
+
+def check_request(analytics: Analytics, actor: Actor, *, kind: str, period_text: str,
+                  street: str | None) -> ReportRequest:
+    """The request checked before any figure is gathered (so the console can refuse it at once, in Chinese):
+    a known kind, a period of the kind's length, and for 街镇画像 a street of the city inside the viewer's region."""
     if kind not in KINDS:
         raise InvalidInput(f"报告类型「{kind}」无效，可选：weekly（周报）、monthly（月报）、quarterly（季报）、street（街镇画像）")
     period = parse_period(period_text)
     grain, title = KINDS[kind]
     if grain is not None and period.grain is not grain:
         raise InvalidInput(f"{title}的周期应为{_HINTS[grain]}，收到「{period.label}」")
-    scope = counts_scope(actor)
     place = None
     if kind == "street":
         region = analytics.city.regions.get(street or "")
         if region is None or len(street or "") != 9:
             raise InvalidInput(f"街镇画像需要本市的街镇代码（9位），收到「{street or ''}」")
         require_place(actor, street, region.name)
-        scope = and_(scope, O.region.startswith(street))
         place = region.name
+    return ReportRequest(kind, period, title, street if kind == "street" else None, place)
+
+
+def build_report(session: Session, analytics: Analytics, actor: Actor, *, kind: str, period_text: str,
+                 street: str | None, now: datetime, progress: Callable[[str], None] = lambda s: None) -> ReportData:
+    req = check_request(analytics, actor, kind=kind, period_text=period_text, street=street)
+    period, title, place, street = req.period, req.title, req.place, req.street
+    scope = counts_scope(actor)
+    if street:
+        scope = and_(scope, O.region.startswith(street))
     data = ReportData(kind, f"{analytics.city.name}{place or ''}{title}", period, place, now)
     progress("总量与同比环比")
     data.totals = _totals(session, period, scope)
