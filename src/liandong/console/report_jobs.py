@@ -34,6 +34,7 @@ class ReportJob:  # 报告生成任务
     filename: str | None = None
     error: str | None = None
     finished_at: datetime | None = None
+    done: threading.Event = field(default_factory=threading.Event, repr=False)  # set when it has finished
 
     @property
     def running(self) -> bool:
@@ -73,6 +74,7 @@ class ReportJobs:
             job.error = "生成报告时出错，已记录，请稍后重试或联系管理员"
         finally:
             job.finished_at = clock()
+            job.done.set()
 
     def get(self, job_id: str, owner: str) -> ReportJob:
         job = self._jobs.get(job_id)
