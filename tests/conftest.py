@@ -33,7 +33,7 @@ def template_db(request, tmp_path_factory):
         upgrade(f"sqlite:///{path}")
         yield path
         return
-    name = f"ld_tmpl_{worker}_{os.getpid()}"  # per process: engineers share one test server
+    name = f"ld_tmpl_{worker}_{uuid.uuid4().hex[:8]}"  # per session: several checkouts share one test server
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
         c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
