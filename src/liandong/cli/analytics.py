@@ -156,12 +156,12 @@ def report_command(
     """Write a report (民情热点周报, 月报, 季报, 街镇画像) as XLSX or PDF, for the whole city."""
     from liandong.analytics.periods import parse_period
     from liandong.analytics.reports.data import build_report
+    from liandong.analytics.reports.render import check_format, render_report
     from liandong.app import Liandong
     from liandong.core.actors import Actor, Role
 
     with friendly_errors():
-        if fmt not in ("xlsx", "pdf"):
-            raise InvalidInput(f"格式「{fmt}」无效，可选：xlsx、pdf")
+        check_format(fmt)
         with closing(Liandong(settings(db))) as ctx:
             city_admin = Actor("report", Role.ADMIN)
             today = ctx.clock.now().date()
@@ -173,14 +173,7 @@ def report_command(
                 data = build_report(session, ctx.analytics, city_admin, kind=kind, period_text=period, street=street,
                                     now=ctx.clock.now(), progress=lambda s: typer.echo(f"… {s}", err=True))
             typer.echo("… 排版", err=True)
-            if fmt == "xlsx":
-                from liandong.analytics.reports.xlsx import render_xlsx
-
-                content = render_xlsx(data)
-            else:
-                from liandong.analytics.reports.pdf import render_pdf
-
-                content = render_pdf(data, ctx.analytics.kpis.composite.weights)
+            content = render_report(data, fmt, ctx.analytics.kpis.composite.weights)
             out.write_bytes(content)
             typer.echo(f"已写出 {data.title}（{data.period.label}）：{out}（{len(content) // 1024} KB）")
 
