@@ -1,6 +1,9 @@
 """Evaluate the trend warnings (高发) on synthetic seasonal history with injected surges.
 
-    .venv/bin/python bench/trend_eval.py [--series 120] [--seed 7] [--alpha 0.002]
+    .venv/bin/python bench/trend_eval.py [--series 120] [--seed 7] [--alpha 0.003] [--alpha-window 0.02]
+
+The detector was tuned on seeds 7 and 11 only; 23, 42 and 2026 are held out (declared before tuning) and
+give the figures that count (docs/analytics.md).
 
 Each series is one category × street: a base rate per working day (log-uniform 3–20 appeals), rest
 days at 35 % of it, a weekly profile (Mondays high, Fridays low), a yearly wave (±25 %, summer peak)
@@ -104,9 +107,12 @@ def main() -> None:
     ap.add_argument("--series", type=int, default=120)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--alpha", type=float, default=TrendPolicy().alpha)
+    ap.add_argument("--alpha-window", type=float, default=TrendPolicy().alpha_window)
+    ap.add_argument("--dispersion", type=float, default=TrendPolicy().dispersion)
     ap.add_argument("--window", type=int, default=TrendPolicy().window)
     args = ap.parse_args()
-    r = run(args.series, args.seed, TrendPolicy(alpha=args.alpha, window=args.window))
+    r = run(args.series, args.seed, TrendPolicy(alpha=args.alpha, alpha_window=args.alpha_window,
+                                                dispersion=args.dispersion, window=args.window))
     print(f"series {r['series']}, surges {r['surges']}, caught within one working day {r['caught']} "
           f"({100 * r['recall']:.1f} %), false warnings {r['false']} "
           f"({r['false_per_series_90d']:.2f} per series per 90 days), {r['seconds']:.1f} s")

@@ -13,6 +13,21 @@
     J      12345  WATER      148802002  11-10     11-10      on time    11-12 → 11-12 ok    满意 / 已解决    closed in the week
 
 Expected (as_of 2019-11-20 12:00), worked by hand in `EXPECTED`.
+
+Call data (话务数据, `CALLS`, as the telephone system's CSV would give them, Beijing time):
+
+    call  arrived           answered  abandoned  wait  operator
+    K1    11-11 09:00       yes       —          12    OP1
+    K2    11-11 09:05       no        yes        40    —
+    K3    11-12 10:00       yes       —           5    OP2
+    K4    11-13 14:00       yes       —          70    OP1
+    K5    11-15 16:00       no        no (overflow to voice mail) 120
+    K6    11-17 23:59:30    yes       —           8    OP2     last half-minute of the week (Beijing)
+    K7    11-18 00:00:10    yes       —           3    OP1     the next week
+    K8    11-10 23:50       no        yes        30    —       the week before
+
+2019-W46: offered K1–K6 = 6, answered K1 K3 K4 K6 = 4 → 人工接通率 4/6; on 11-11: 1/2; abandoned 1 (K2; K5 is
+not abandoned), mean wait of the answered (12 + 5 + 70 + 8) / 4 = 23.75 s, operators 2.
 """
 
 from __future__ import annotations
@@ -76,8 +91,19 @@ EXPECTED = {  # 2019-W46, all desks, all units: measure → (numerator, denomina
     "return_rate": (1, 5),  # dispatched: A B C D F; returned: B
     "overdue_rate": (2, 5),  # received, with a due: A B C D F; overdue: B (late), C (open past due at 11-20)
     "transfer_timely_rate": (1, 2),  # transferred: G H; accepted in time: G
-    "agent_answer_rate": (0, 0),  # call data not supplied
+    "agent_answer_rate": (4, 6),  # calls of the week: K1–K6; answered by a person: K1 K3 K4 K6
 }
+CALLS = [  # call_id, arrived_at, answered, abandoned, wait_seconds, operator (CSV columns)
+    ("K1", "2019-11-11 09:00:00", "是", "", "12", "OP1"),
+    ("K2", "2019-11-11 09:05:00", "否", "是", "40", ""),
+    ("K3", "2019-11-12 10:00:00", "1", "0", "5", "OP2"),
+    ("K4", "2019-11-13 14:00:00", "是", "", "70", "OP1"),
+    ("K5", "2019-11-15 16:00:00", "否", "否", "120", ""),
+    ("K6", "2019-11-17 23:59:30", "是", "", "8", "OP2"),
+    ("K7", "2019-11-18 00:00:10", "是", "", "3", "OP1"),
+    ("K8", "2019-11-10 23:50:00", "否", "是", "30", ""),
+]
+CALL_HEADER = ("call_id", "arrived_at", "answered", "abandoned", "wait_seconds", "operator")
 EXPECTED_SCORE = 78.25  # (30 × 0.8 + 35 × 0.75 + 35 × 0.8) / 100 × 100
 EXPECTED_UNITS = {  # unit → (response, solve, satisfaction, score)
     "URBAN": ((2, 3), (1, 2), (1, 2), 55.0),
@@ -106,7 +132,49 @@ def load_golden(session) -> dict[str, int]:
                                       from_status="transferred", to_status="peer_handling", actor="exchange",
                                       role="system", at=facts["created_at"]))
     session.flush()
+    load_calls(session)
+    load_inspections(session, ids)
     return ids
+
+
+INSPECTIONS = [  # order, record, outcome, score, day, current — the quality capability's rows (质检)
+    ("A", "reply", "pass", 92.0, "2019-11-13", True),
+    ("B", "reply", "fail", 40.0, "2019-11-16", True),
+    ("D", "reply", "review", 70.0, "2019-11-15", True),
+    ("J", "reply", "fail", 30.0, "2019-11-12", False),  # superseded by the next (re-inspected after 重办)
+    ("J", "reply", "pass", 88.0, "2019-11-14", True),
+    ("A", "call", "pass", 95.0, "2019-11-11", True),  # the call record: the call centre's, not URBAN's
+    ("I", "reply", "pass", 99.0, "2019-11-20", True),  # the week after
+]
+EXPECTED_QUALITY = {  # 2019-W46: label → (inspected, pass, review, fail, mean score)
+    "明川市城市管理局": (2, 1, 0, 1, 66.0),  # A 92, B 40
+    "明川市水务局": (2, 1, 1, 0, 79.0),  # D 70, J 88 (J's 30 is not current)
+    "12345 热线（来电记录）": (1, 1, 0, 0, 95.0),
+    "合计": (5, 3, 1, 1, 77.0),  # (92 + 40 + 70 + 88 + 95) / 5
+}
+
+
+def load_inspections(session, ids: dict[str, int]) -> None:
+    from liandong.quality.tables import InspectionRow
+
+    for letter, record, outcome, score, day, current in INSPECTIONS:
+        facts = ORDERS[letter]
+        session.add(InspectionRow(
+            order_id=ids[letter], record=record, template="golden", score=score, outcome=outcome, current=current,
+            text="金标", applied=[], unit=facts.get("unit") if record == "reply" else None,
+            category=facts["category_name"], region=facts["region"], day=day, month=day[:7],
+            inspected_at=datetime.fromisoformat(day + "T12:00:00+08:00"), sampled=False, reopened=False))
+    session.flush()
+
+
+def load_calls(session) -> None:
+    """The golden calls, through the same check as `liandong calls import`."""
+    from liandong.analytics.calls import check_calls
+    from liandong.analytics.calls_service import store_calls
+
+    good, bad = check_calls((n, dict(zip(CALL_HEADER, row))) for n, row in enumerate(CALLS, start=2))
+    assert bad == []
+    store_calls(session, good, source="golden.csv", now=AS_OF)
 
 
 @contextmanager

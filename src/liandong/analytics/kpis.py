@@ -80,6 +80,13 @@ class KpiDef(_Strict):  # 考核指标
             raise ValueError(f"统计口径「{v}」无效，可选：{'、'.join(f'{k}（{t}）' for k, t in PERIOD_BY.items())}")
         return v
 
+    @model_validator(mode="after")
+    def _one_source(self) -> "KpiDef":
+        used = set(self.numerator + self.denominator)
+        if used & CALL_CONDITIONS and used - CALL_CONDITIONS:
+            raise ValueError("话务数据的条件（calls_offered、calls_answered）不能与工单条件混用")
+        return self
+
     @property
     def needs_calls(self) -> bool:
         return bool(CALL_CONDITIONS & set(self.numerator + self.denominator))

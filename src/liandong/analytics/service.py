@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from liandong.analytics import rollup
+from liandong.analytics.calls_service import CALL_GROUPS, call_counts
 from liandong.analytics.kpis import Kpis, composite_score, rate
 from liandong.analytics.periods import Grain, Period, buckets
 from liandong.analytics.queries import GROUPS, figure_orders, kpi_counts
@@ -31,7 +32,7 @@ class Figure:  # 一项指标的数值
     denominator: int
     rate: float | None  # None: nothing to count (无数据)
     higher_is_better: bool
-    available: bool = True  # False: the measure needs data the city has not supplied (话务数据)
+    available: bool = True  # False: the measure needs data the city has not supplied (话务数据) for this figure
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,9 @@ class Analytics:  # 统计分析
         figures = {}
         for k in self.kpis.defs:
             num, den = counts.get(k.code, (0, 0))
-            figures[k.code] = Figure(k.code, k.name, num, den, None if k.needs_calls else rate(num, den),
-                                     k.higher_is_better, available=not k.needs_calls)
+            available = not k.needs_calls or den > 0  # no call data for it: 无数据, never 0 %
+            figures[k.code] = Figure(k.code, k.name, num, den, rate(num, den) if available else None,
+                                     k.higher_is_better, available=available)
         return Row(key, label, figures, composite_score({c: f.rate for c, f in figures.items()}, self.kpis.composite))
 
     def table(self, session: Session, *, actor: Actor, period: Period, group: str = "unit", as_of: datetime,
@@ -87,6 +89,10 @@ class Analytics:  # 统计分析
         if counts is None:  # a day the roll-up does not hold, a grouping it has no column for, or a filter
             counts = kpi_counts(session, self.kpis, start=period.start, end=period.end, group=group,
                                 scope=counts_scope(actor), as_of=as_of, where=where)
+        calls = {} if where is not None else call_counts(session, self.kpis, start=period.start, end=period.end,
+                                                         group=group, actor=actor)  # a filtered table has no calls
+        for key, c in calls.items():  # 话务数据: the 12345 desk's, by day, or the whole city's
+            counts.setdefault(key, {}).update(c)
         rows = [self._row(key, self.label(group, key), c) for key, c in counts.items()] if group != "all" else []
         rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.label))
         rows = [Row(r.key, r.label, r.figures, r.score, i + 1 if r.score is not None else None)
@@ -96,6 +102,9 @@ class Analytics:  # 统计分析
             for code, (n, d) in c.items():
                 a, b = summed.get(code, (0, 0))
                 summed[code] = (a + n, b + d)
+        if where is None and group not in CALL_GROUPS:  # calls belong to no unit, street or category: total only
+            summed.update(call_counts(session, self.kpis, start=period.start, end=period.end, group="all",
+                                      actor=actor).get("all", {}))
         total = self._row("all", "合计", summed)
         return Table(period, group, rows, total, self.kpis.composite.name, [k.code for k in self.kpis.defs])
 
@@ -109,6 +118,10 @@ class Analytics:  # 统计分析
         if live:  # the days the roll-up does not hold (today, or never rolled up): from the orders
             daily.update(kpi_counts(session, self.kpis, start=min(live), end=max(live) + timedelta(days=1),
                                     group="day", scope=counts_scope(actor), as_of=as_of, where=where))
+        if where is None:  # 话务数据 by day (a filtered trend, e.g. one street's, has no calls)
+            for day, c in call_counts(session, self.kpis, start=period.start, end=period.end, group="day",
+                                      actor=actor).items():
+                daily.setdefault(day, {}).update(c)
         out = []
         for bucket in buckets(period, grain):
             summed: dict[str, tuple[int, int]] = {}

@@ -75,7 +75,7 @@ def condition(name: str, as_of: datetime) -> ColumnElement[bool]:
             return and_(accepted, O.transfer_overdue.is_(None))
         case "bounced":
             return O.bounce.is_(True)
-    return false()  # call data (话务数据) is not in the orders: `Kpi.needs_calls` keeps such measures out
+    return false()  # call data (话务数据) is not in the orders: `calls_service.call_counts` counts those measures
 
 
 def all_of(names, as_of: datetime) -> ColumnElement[bool]:

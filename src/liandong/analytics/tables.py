@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Float, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from liandong.storage.base import Base, Moment
@@ -82,3 +82,25 @@ class RolledDayRow(Base):  # the days the roll-up holds, and when they were comp
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     refreshed_at: Mapped[datetime] = mapped_column(Moment())
+
+
+class CallRow(Base):  # 话务记录: one call of the 12345 call centre, from the city's telephone system
+    """The calls a city supplies (`liandong calls import`) so that 人工接通率 can be computed: every call that
+    entered the agent queue (offered), whether a person answered it, or the caller gave up (abandoned)."""
+
+    __tablename__ = "analytics_calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(64))  # the file it came from
+    call_id: Mapped[str] = mapped_column(String(64))  # the telephone system's own id
+    arrived_at: Mapped[datetime] = mapped_column(Moment())
+    answered: Mapped[bool] = mapped_column(Boolean)  # 人工接通
+    abandoned: Mapped[bool] = mapped_column(Boolean)  # 放弃（来电人挂断）
+    wait_seconds: Mapped[int] = mapped_column(Integer)  # 排队等待时长
+    operator: Mapped[str | None] = mapped_column(String(64))  # 话务员工号 (answered calls)
+    imported_at: Mapped[datetime] = mapped_column(Moment())
+
+    __table_args__ = (
+        UniqueConstraint("call_id", name="uq_analytics_calls_call_id"),
+        Index("ix_analytics_calls_arrived_at", "arrived_at"),
+    )

@@ -17,6 +17,7 @@ from liandong.core.clock import CST
 from liandong.core.errors import InvalidInput
 
 history_app = typer.Typer(help="历史诉求（history）", no_args_is_help=True)
+calls_app = typer.Typer(help="话务数据（calls）：人工接通率所需的来电记录", no_args_is_help=True)
 DbOpt = Annotated[Optional[str], typer.Option(help="数据库地址")]
 
 
@@ -72,6 +73,37 @@ def history_import(
             typer.echo(f"已导入 {n} 行（{placed} 行定位到地点），跳过问题行 {len(bad)} 行；未派发任何工单")
 
 
+@calls_app.command("import")
+def calls_import(
+    csv_file: Annotated[Path, typer.Option("--csv", help="话务系统导出的来电记录 CSV（UTF-8）：call_id,arrived_at,answered,wait_seconds,operator[,abandoned]")],
+    db: DbOpt = None,
+) -> None:
+    """Import the call centre's calls (话务数据) for 人工接通率: all rows checked first, bad rows reported by
+    line and reason, and then either every row written in one transaction or none."""
+    from liandong.analytics.calls import check_calls, check_header
+    from liandong.analytics.calls_service import store_calls
+    from liandong.app import Liandong
+
+    with friendly_errors():
+        rows = _rows(csv_file)
+        check_header(list(next(rows)))
+        calls, bad = check_calls(rows)
+        for line, reason in bad[:50]:
+            typer.echo(f"第{line}行：{reason}", err=True)
+        if len(bad) > 50:
+            typer.echo(f"……另有 {len(bad) - 50} 个问题行", err=True)
+        if bad:
+            raise InvalidInput(f"共 {len(bad)} 个问题行，未导入任何行（修正后重试）")
+        if not calls:
+            raise InvalidInput(f"文件「{csv_file.name}」没有来电记录")
+        with closing(Liandong(settings(db))) as ctx:
+            with ctx.write() as session:
+                n = store_calls(session, calls, source=csv_file.name, now=ctx.clock.now())
+        answered = sum(c.answered for c in calls)
+        typer.echo(f"已导入 {n} 通来电（人工接通 {answered} 通，{calls[0].arrived_at:%Y-%m-%d}～"
+                   f"{max(c.arrived_at for c in calls):%Y-%m-%d}）")
+
+
 def _day(raw: str, what: str) -> date:
     try:
         return date.fromisoformat(raw)
@@ -124,12 +156,12 @@ def report_command(
     """Write a report (民情热点周报, 月报, 季报, 街镇画像) as XLSX or PDF, for the whole city."""
     from liandong.analytics.periods import parse_period
     from liandong.analytics.reports.data import build_report
+    from liandong.analytics.reports.render import check_format, render_report
     from liandong.app import Liandong
     from liandong.core.actors import Actor, Role
 
     with friendly_errors():
-        if fmt not in ("xlsx", "pdf"):
-            raise InvalidInput(f"格式「{fmt}」无效，可选：xlsx、pdf")
+        check_format(fmt)
         with closing(Liandong(settings(db))) as ctx:
             city_admin = Actor("report", Role.ADMIN)
             today = ctx.clock.now().date()
@@ -141,14 +173,7 @@ def report_command(
                 data = build_report(session, ctx.analytics, city_admin, kind=kind, period_text=period, street=street,
                                     now=ctx.clock.now(), progress=lambda s: typer.echo(f"… {s}", err=True))
             typer.echo("… 排版", err=True)
-            if fmt == "xlsx":
-                from liandong.analytics.reports.xlsx import render_xlsx
-
-                content = render_xlsx(data)
-            else:
-                from liandong.analytics.reports.pdf import render_pdf
-
-                content = render_pdf(data, ctx.analytics.kpis.composite.weights)
+            content = render_report(data, fmt, ctx.analytics.kpis.composite.weights)
             out.write_bytes(content)
             typer.echo(f"已写出 {data.title}（{data.period.label}）：{out}（{len(content) // 1024} KB）")
 

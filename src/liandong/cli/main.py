@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from liandong.cli.analytics import history_app, hotspots_command, report_command, rollup_command
+from liandong.cli.analytics import calls_app, history_app, hotspots_command, report_command, rollup_command
 from liandong.cli.audit import app as audit_app
 from liandong.cli.common import friendly_errors, settings
 from liandong.cli.consumers import consumer_app
@@ -35,6 +35,7 @@ app.add_typer(model_app, name="model")
 app.add_typer(audit_app, name="audit")
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(history_app, name="history")
+app.add_typer(calls_app, name="calls")
 app.command("hotspots")(hotspots_command)
 app.command("report")(report_command)
 app.add_typer(quality_app, name="quality")

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
 
 from liandong.analytics.hotspots import ranked_hotspots
 from liandong.analytics.periods import Grain, containing, parse_period
@@ -17,9 +17,14 @@ from liandong.analytics.queries import place_grid
 from liandong.analytics.reports import svg
 from liandong.analytics.scope import counts_scope
 from liandong.analytics.sql import moment
-from liandong.console.deps import Ctx, CurrentUser
+from liandong.analytics.reports.data import KINDS, check_request
+from liandong.analytics.reports.render import MEDIA, STEPS, check_format, file_name
+from liandong.console.deps import Ctx, CurrentUser, Form
 from liandong.console.pages import ConsoleRoute, page
+from liandong.console.report_jobs import JOBS
 from liandong.core.actors import Role, require_role
+from liandong.core.errors import Forbidden, InvalidInput
+from liandong.regions.codes import within
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
 VIEWING = (Role.SUPERVISOR, Role.DISPATCHER)
@@ -49,10 +54,12 @@ def dashboard(request: Request, ctx: Ctx, me: CurrentUser,
                                 scope=counts_scope(me.actor))
         cats, grid = place_grid(session, start=p.start, end=p.end, scope=counts_scope(me.actor))
     top = max((n for _, row in grid for n in row), default=0)
+    lined = [c for c in ("response_rate", "satisfaction_rate", "solve_rate") if trend] + [
+        c for c in ("agent_answer_rate",)  # 人工接通率 where the city supplied call data
+        if trend and c in trend[0][1].figures and any(r.figures[c].rate is not None for _, r in trend)]
     chart = svg.lines([b.label[5:] for b, _ in trend], [
-        (row.figures[c].name, [None if r.figures[c].rate is None else round(100 * r.figures[c].rate, 1)
-                               for _, r in trend])
-        for c, row in ((c, trend[0][1]) for c in ("response_rate", "satisfaction_rate", "solve_rate")) if trend])
+        (trend[0][1].figures[c].name, [None if r.figures[c].rate is None else round(100 * r.figures[c].rate, 1)
+                                       for _, r in trend]) for c in lined])
     volume = svg.lines([b.label[5:] for b, _ in trend],
                        [("受理量", [r.figures["repeat_call_rate"].denominator for _, r in trend])])
     cells = [(ctx.analytics.label("street", s), [(n, _heat_class(n, top)) for n in row]) for s, row in grid]
@@ -76,3 +83,76 @@ def figure_orders(request: Request, ctx: Ctx, me: CurrentUser, code: Annotated[s
     label = ctx.analytics.label(group, key) if key is not None and group != "all" else "全部"
     return page(request, "analytics_orders.html", kpi=kpi, period=p, part=parts.get(part, part), label=label,
                 total=total, rows=rows, units=ctx.city.units)
+
+
+FORMATS = {"pdf": "PDF（打印）", "xlsx": "XLSX（表格，含公式）"}
+
+
+def _streets(ctx, actor) -> list[tuple[str, str]]:
+    """The streets of the viewer's region (街镇画像 is refused outside it)."""
+    return [(code, r.name) for code, r in sorted(ctx.city.regions.items())
+            if len(code) == 9 and (actor.role is Role.ADMIN or not actor.region or within(code, actor.region))]
+
+
+def _report_form(request: Request, ctx, me, *, code: int = 200, error: str | None = None, **chosen) -> Response:
+    last_week = containing(Grain.WEEK, ctx.clock.now().date() - timedelta(days=7)).label
+    values = {"kind": "weekly", "period": last_week, "format": "pdf", "street": "", **chosen}
+    return page(request, "analytics_reports.html", code, kinds={k: t for k, (_, t) in KINDS.items()},
+                formats=FORMATS, streets=_streets(ctx, me.actor), values=values, error=error)
+
+
+@router.get("/analytics/reports")
+def report_form(request: Request, ctx: Ctx, me: CurrentUser) -> Response:
+    require_role(me.actor, *VIEWING)
+    return _report_form(request, ctx, me)
+
+
+@router.post("/analytics/reports")
+def report_start(request: Request, ctx: Ctx, me: CurrentUser, form: Form) -> Response:
+    """Check the request at once (a bad period is refused here, in Chinese), then generate in the background."""
+    require_role(me.actor, *VIEWING)
+    chosen = {k: (form.get(k) or "").strip()[:16] for k in ("kind", "period", "format", "street")}
+    try:
+        fmt = check_format(chosen["format"])
+        req = check_request(ctx.analytics, me.actor, kind=chosen["kind"], period_text=chosen["period"],
+                            street=chosen["street"] or None)
+    except (InvalidInput, Forbidden) as exc:
+        return _report_form(request, ctx, me, code=403 if isinstance(exc, Forbidden) else 422, error=exc.message,
+                            **chosen)
+    actor, weights = me.actor, ctx.analytics.kpis.composite.weights
+
+    def work(job):
+        from liandong.analytics.reports.data import build_report
+        from liandong.analytics.reports.render import render_report
+
+        with ctx.read() as session:
+            data = build_report(session, ctx.analytics, actor, kind=req.kind, period_text=req.period.label,
+                                street=req.street, now=ctx.clock.now(), progress=job.steps.append)
+        job.steps.append("排版")
+        return render_report(data, fmt, weights), file_name(data, fmt, req.street)
+
+    title = f"{req.place or ''}{req.title}（{req.period.label}）"
+    job = JOBS.start(f"{me.platform}:{actor.name}", title, fmt, ctx.clock.now, work)
+    return RedirectResponse(f"/console/analytics/reports/jobs/{job.id}", status_code=303)
+
+
+JobId = Annotated[str, Path(max_length=24, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+@router.get("/analytics/reports/jobs/{job_id}")
+def report_job(request: Request, ctx: Ctx, me: CurrentUser, job_id: JobId) -> Response:
+    """The job's page; polled by htmx (HX-Request), only its status fragment, until the job has finished."""
+    require_role(me.actor, *VIEWING)
+    job = JOBS.get(job_id, f"{me.platform}:{me.actor.name}")
+    template = "_report_job.html" if request.headers.get("hx-request") else "analytics_report_job.html"
+    return page(request, template, job=job, total=len(STEPS), done=min(len(job.steps), len(STEPS)))
+
+
+@router.get("/analytics/reports/jobs/{job_id}/file")
+def report_file(ctx: Ctx, me: CurrentUser, job_id: JobId) -> Response:
+    require_role(me.actor, *VIEWING)
+    job = JOBS.get(job_id, f"{me.platform}:{me.actor.name}")
+    if job.content is None:
+        raise InvalidInput(job.error or "报告尚未生成完成，请稍候")
+    return Response(job.content, media_type=MEDIA[job.fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{job.filename}"'})

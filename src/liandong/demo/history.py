@@ -3,7 +3,8 @@ that every KPI, warning, hotspot and report has something true to show.
 
 Counts follow a weekly pattern (Mondays busiest, weekends at a third), the official working calendar
 (holidays quiet), a yearly wave per category (heating complaints in winter, noise in summer), plus three
-injected surges (高发) and one new matter (新发) in the last month. Orders carry the facts the measures
+injected surges (高发) and one new matter (新发) in the last month, and the call centre's calls behind the
+12345 orders (话务数据, for 人工接通率). Orders carry the facts the measures
 count (dispatch, signing against its limit, first contact, close against its limit, the visit's level
 and 是否解决, returns, repeat calls, transfers to 110 with the peer's acceptance in the audit trail);
 each order's events are hash-chained like any other (`orders.audit`)."""
@@ -20,6 +21,7 @@ from typing import Callable
 from sqlalchemy import Connection, func, insert, select
 
 from liandong.analytics.rollup import refresh
+from liandong.analytics.tables import CallRow
 from liandong.appeals.tables import AppealRow
 from liandong.core.clock import CST
 from liandong.core.ids import order_number
@@ -76,6 +78,7 @@ def seed_history(conn: Connection, city, is_working: Callable[[date], bool], *, 
     next_id = id_start or ((conn.scalar(select(func.max(OrderRow.id))) or 0) + 1)
     event_id = (conn.scalar(select(func.max(OrderEventRow.id))) or 0) + 1
     total = 0
+    hotline: dict[date, int] = {}  # 12345 orders a day: the call centre's load (话务数据)
     batch: tuple[list, list, list] = ([], [], [])
     for offset in range(days):
         day = start + timedelta(days=offset)
@@ -92,13 +95,40 @@ def seed_history(conn: Connection, city, is_working: Callable[[date], bool], *, 
                 if surge and surge[0] <= day < surge[0] + timedelta(days=surge[1]):
                     lam *= surge[2]
                 for _ in range(_poisson(rng, lam)):
+                    if matter.platform == "12345":
+                        hotline[day] = hotline.get(day, 0) + 1
                     _order(rng, batch, city, matter, street, day, next_id, event_id, end)
                     next_id += 1
                     event_id += 3
                     total += 1
         if len(batch[1]) >= 5000 or offset == days - 1:
             _flush(conn, batch)
+    seed_calls(conn, random.Random(seed + 1), hotline, now=datetime.combine(end, time(0), CST))
     return total
+
+
+def seed_calls(conn: Connection, rng: random.Random, hotline: dict[date, int], *, now: datetime) -> int:
+    """The call centre's calls (话务数据, `analytics_calls`) behind the 12345 orders: every order came from a
+    call and about as many again were answered without one (consultations); the busier the day against the
+    year's mean, the more callers wait and the more give up — so 人工接通率 dips on Mondays and surges."""
+    if not hotline:
+        return 0
+    mean = sum(hotline.values()) / len(hotline)
+    rows = []
+    for day, orders in sorted(hotline.items()):
+        load = orders / mean
+        offered = orders + _poisson(rng, 0.8 * orders)
+        answer = max(0.6, min(0.99, 0.97 - 0.06 * max(0.0, load - 0.8)))
+        for n in range(offered):
+            at = datetime.combine(day, time(8), CST) + timedelta(seconds=rng.randint(0, 13 * 3600))
+            answered = rng.random() < answer
+            wait = int(rng.expovariate(1 / (12 + 25 * load))) if answered else rng.randint(15, 180)
+            rows.append(dict(source=MARK, call_id=f"CALL-{day:%Y%m%d}-{n:05d}", arrived_at=at, answered=answered,
+                             abandoned=not answered and rng.random() < 0.85, wait_seconds=wait,
+                             operator=f"OP{rng.randint(1, 24):02d}" if answered else None, imported_at=now))
+    for start in range(0, len(rows), 5000):
+        conn.execute(insert(CallRow.__table__), rows[start:start + 5000])
+    return len(rows)
 
 
 def _poisson(rng: random.Random, lam: float) -> int:

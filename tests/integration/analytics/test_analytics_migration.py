@@ -1,4 +1,4 @@
-"""0007_analytics: the head schema has the columns and indexes the models describe; down and up again."""
+"""0007_analytics and 0014_calls: the head schema has the columns and indexes the models describe; down and up again."""
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -8,7 +8,8 @@ from liandong.orders.tables import OrderRow
 from liandong.storage.base import Base
 from liandong.storage.migrate import downgrade, upgrade
 
-TABLES = {"orders", "analytics_history", "analytics_warnings", "analytics_daily", "analytics_rolled_days"}
+TABLES = {"orders", "analytics_history", "analytics_warnings", "analytics_daily", "analytics_rolled_days",
+          "analytics_calls"}
 NEW_COLUMNS = {"solved", "satisfaction", "contacted_at"}
 
 
@@ -47,3 +48,11 @@ def test_head_matches_the_order_model_and_0007_goes_down_and_up(db_url):
     assert not (TABLES - {"orders"}) & set(_tables(db_url))
     upgrade(db_url)
     assert _diff(db_url)[0] == []
+
+
+def test_0014_adds_the_call_table_and_goes_down_and_up(db_url):
+    assert "analytics_calls" in _tables(db_url)
+    downgrade(db_url, "0013")
+    assert "analytics_calls" not in _tables(db_url) and "analytics_history" in _tables(db_url)
+    upgrade(db_url)
+    assert "analytics_calls" in _tables(db_url) and _diff(db_url)[0] == []

@@ -14,7 +14,15 @@ from liandong.core.actors import Actor, Role
 from liandong.core.errors import InvalidInput
 from liandong.regions.registry import CITIES_DIR, load_city
 from liandong.storage.db import make_engine
-from tests.analytics_kit import AS_OF, EXPECTED, EXPECTED_SCORE, EXPECTED_UNITS, load_golden, module_db
+from tests.analytics_kit import (
+    AS_OF,
+    EXPECTED,
+    EXPECTED_QUALITY,
+    EXPECTED_SCORE,
+    EXPECTED_UNITS,
+    load_golden,
+    module_db,
+)
 
 ADMIN = Actor("admin", Role.ADMIN)
 WEEK = parse_period("2019-W46")
@@ -38,8 +46,8 @@ def test_every_demo_kpi_has_exactly_the_hand_computed_value(golden):
     table = analytics.table(session, actor=ADMIN, period=WEEK, group="all", as_of=AS_OF)
     got = {code: (f.numerator, f.denominator) for code, f in table.total.figures.items()}
     assert got == EXPECTED
-    assert table.total.figures["agent_answer_rate"].available is False
-    assert table.total.figures["agent_answer_rate"].rate is None
+    assert table.total.figures["agent_answer_rate"].available is True
+    assert table.total.figures["agent_answer_rate"].rate == pytest.approx(4 / 6)
     assert table.total.figures["repeat_call_rate"].rate == pytest.approx(1 / 7)
     assert table.total.score == pytest.approx(EXPECTED_SCORE)
 
@@ -149,3 +157,50 @@ def test_a_fully_rolled_up_period_gives_the_same_table(golden):
         == live_west.total.figures
     assert rollup.period_counts(session, ADMIN, "category", WEEK.start, WEEK.end) is None  # no column: live
     session.rollback()
+
+
+def test_the_agent_answer_rate_is_counted_from_the_call_data_by_beijing_day(golden):
+    analytics, session = golden
+    days = {p.label: r.figures["agent_answer_rate"] for p, r in
+            analytics.trend(session, actor=ADMIN, period=WEEK, grain=Grain.DAY, as_of=AS_OF)}
+    assert [(days[d].numerator, days[d].denominator) for d in sorted(days)] == \
+        [(1, 2), (1, 1), (1, 1), (0, 0), (0, 1), (0, 0), (1, 1)]  # 11-11 … 11-17 (K6 at 23:59:30 is the 17th)
+    assert days["2019-11-14"].available is False and days["2019-11-14"].rate is None  # no calls: 无数据, not 0 %
+    desks = {r.key: r for r in analytics.table(session, actor=ADMIN, period=WEEK, group="desk", as_of=AS_OF).rows}
+    assert (desks["12345"].figures["agent_answer_rate"].numerator,
+            desks["12345"].figures["agent_answer_rate"].denominator) == (4, 6)
+    assert desks["110"].figures["agent_answer_rate"].available is False
+    units = analytics.table(session, actor=ADMIN, period=WEEK, group="unit", as_of=AS_OF)
+    assert all(not r.figures["agent_answer_rate"].available for r in units.rows)  # a call has no unit
+    assert (units.total.figures["agent_answer_rate"].numerator, units.total.figures["agent_answer_rate"].denominator) \
+        == (4, 6)
+    west = Actor("w", Role.SUPERVISOR, region="148802")  # the city's call centre is not the district's
+    assert analytics.table(session, actor=west, period=WEEK, group="all", as_of=AS_OF).total \
+        .figures["agent_answer_rate"].available is False
+    next_week = analytics.table(session, actor=ADMIN, period=parse_period("2019-W47"), group="all", as_of=AS_OF)
+    assert (next_week.total.figures["agent_answer_rate"].numerator,
+            next_week.total.figures["agent_answer_rate"].denominator) == (1, 1)  # K7
+
+
+def test_the_weekly_report_has_the_call_section(golden):
+    analytics, session = golden
+    data = build_report(session, analytics, ADMIN, kind="weekly", period_text="2019-W46", street=None, now=AS_OF)
+    c = data.calls
+    assert (c.offered, c.answered, c.abandoned, c.operators) == (6, 4, 1, 2)  # K2 abandoned; K5 overflowed
+    assert c.mean_wait == pytest.approx(23.75)
+    assert c.daily[0] == ("2019-11-11", 2, 1) and c.daily[-1] == ("2019-11-17", 1, 1)
+    empty = build_report(session, analytics, ADMIN, kind="weekly", period_text="2019-W40", street=None, now=AS_OF)
+    assert empty.calls is None
+
+
+def test_the_weekly_report_has_the_quality_section_per_unit(golden):
+    analytics, session = golden
+    data = build_report(session, analytics, ADMIN, kind="weekly", period_text="2019-W46", street=None, now=AS_OF)
+    got = {q.label: (q.inspected, q.passed, q.review, q.failed, round(q.mean_score, 2))
+           for q in [*data.quality, data.quality_total]}
+    assert got == EXPECTED_QUALITY
+    west = Actor("w", Role.SUPERVISOR, region="148803")  # another district: none of these inspections
+    assert build_report(session, analytics, west, kind="weekly", period_text="2019-W46", street=None,
+                        now=AS_OF).quality == []
+    empty = build_report(session, analytics, ADMIN, kind="weekly", period_text="2019-W40", street=None, now=AS_OF)
+    assert empty.quality == [] and empty.quality_total is None

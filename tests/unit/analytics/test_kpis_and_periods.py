@@ -48,6 +48,7 @@ def test_an_unknown_field_is_named_with_file_and_line(tmp_path):
     (("period_by: dispatched", "period_by: weekly"), "统计口径「weekly」无效"),
     (("{response_rate: 100}", "{speed: 100}"), "未定义的指标「speed」"),
     (("    name: 响应率\n", ""), "缺少字段「name」"),
+    (("[signed_on_time]", "[calls_answered]"), "话务数据的条件.*不能与工单条件混用"),
 ])
 def test_bad_definitions_say_what_is_wrong_in_chinese(tmp_path, change, message):
     with pytest.raises(ConfigError, match=message):

@@ -103,3 +103,21 @@ def test_a_bad_row_says_why():
 ])
 def test_the_place_the_words_name(subject, place):
     assert named_place(subject, "") == place
+
+
+def test_the_tail_widens_with_the_baselines_own_error():
+    from liandong.analytics.trends import negbin_sf
+
+    assert negbin_sf(8, 4.0, 4.0) == pytest.approx(poisson_sf(8, 4.0))
+    assert negbin_sf(8, 4.0, 6.0) > poisson_sf(8, 4.0)  # an expected count known less well: less surprising
+    assert negbin_sf(0, 4.0, 6.0) == 1.0
+
+
+def test_a_surge_from_friday_is_judged_on_monday_with_its_weekend():
+    counts = [6 if working(d) else 2 for d in DAYS]
+    fri, mon = 60, 63  # DAYS[60] is a Friday
+    assert DAYS[fri].weekday() == 4 and DAYS[mon].weekday() == 0
+    counts[fri], counts[fri + 1], counts[fri + 2], counts[mon] = 11, 4, 4, 11
+    flags = detect_high(DAYS, counts, working, judge_from=30)
+    assert [f.day for f in flags] == [DAYS[mon]]  # no day alone is enough; Friday to Monday together is
+    assert flags[0].window_days == 4 and flags[0].count == 30

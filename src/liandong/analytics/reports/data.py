@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import Boolean, Float, Integer, String, and_, case, column, func, literal, select, table
 from sqlalchemy.orm import Session
 
 from liandong.analytics import rollup
+from liandong.analytics.calls_service import CallSummary, call_summary
 from liandong.analytics.hotspots import Hotspot, ranked_hotspots
 from liandong.analytics.periods import Grain, Period, buckets, parse_period
 from liandong.analytics.scope import counts_scope, require_place
@@ -32,6 +33,16 @@ KINDS = {"weekly": (Grain.WEEK, "民情热点周报"), "monthly": (Grain.MONTH, 
 CHANNELS = {"phone": "电话", "web": "网站", "app": "移动端", "wechat": "微信", "sms": "短信", "email": "邮件",
             "110": "110 报警", "12345": "12345 热线", "110-transfer": "110 转来", "12345-transfer": "12345 转来"}
 DESKS = {"12345": "12345 政务服务诉求", "110": "110 警情"}
+
+
+@dataclass(frozen=True)
+class QualityLine:  # 一个单位的质检结果
+    label: str
+    inspected: int
+    passed: int  # 合格
+    review: int  # 待复核
+    failed: int  # 不合格
+    mean_score: float
 
 
 @dataclass(frozen=True)
@@ -63,28 +74,50 @@ class ReportData:  # 报告数据
     overdue_total: int = 0
     bounced: list[tuple[str, str, str, int]] = field(default_factory=list)  # number, title, unit, returns
     bounced_total: int = 0
+    calls: CallSummary | None = None  # 话务情况; None: no call data for the period (the section says so)
+    quality: list[QualityLine] = field(default_factory=list)  # 质检情况 per unit; []: no inspections
+    quality_total: QualityLine | None = None
 
     def change(self, a: int, b: int) -> float | None:
         return (a - b) / b if b else None
 
 
-def build_report(session: Session, analytics: Analytics, actor: Actor, *, kind: str, period_text: str,
-                 street: str | None, now: datetime, progress: Callable[[str], None] = lambda s: None) -> ReportData:
+@dataclass(frozen=True)
+class ReportRequest:  # a checked request: what to gather, for whom
+    kind: str
+    period: Period
+    title: str
+    street: str | None
+    place: str | None  # the street's name
+
+
+def check_request(analytics: Analytics, actor: Actor, *, kind: str, period_text: str,
+                  street: str | None) -> ReportRequest:
+    """The request checked before any figure is gathered (so the console can refuse it at once, in Chinese):
+    a known kind, a period of the kind's length, and for 街镇画像 a street of the city inside the viewer's region."""
     if kind not in KINDS:
         raise InvalidInput(f"报告类型「{kind}」无效，可选：weekly（周报）、monthly（月报）、quarterly（季报）、street（街镇画像）")
     period = parse_period(period_text)
     grain, title = KINDS[kind]
     if grain is not None and period.grain is not grain:
         raise InvalidInput(f"{title}的周期应为{_HINTS[grain]}，收到「{period.label}」")
-    scope = counts_scope(actor)
     place = None
     if kind == "street":
         region = analytics.city.regions.get(street or "")
         if region is None or len(street or "") != 9:
             raise InvalidInput(f"街镇画像需要本市的街镇代码（9位），收到「{street or ''}」")
         require_place(actor, street, region.name)
-        scope = and_(scope, O.region.startswith(street))
         place = region.name
+    return ReportRequest(kind, period, title, street if kind == "street" else None, place)
+
+
+def build_report(session: Session, analytics: Analytics, actor: Actor, *, kind: str, period_text: str,
+                 street: str | None, now: datetime, progress: Callable[[str], None] = lambda s: None) -> ReportData:
+    req = check_request(analytics, actor, kind=kind, period_text=period_text, street=street)
+    period, title, place, street = req.period, req.title, req.place, req.street
+    scope = counts_scope(actor)
+    if street:
+        scope = and_(scope, O.region.startswith(street))
     data = ReportData(kind, f"{analytics.city.name}{place or ''}{title}", period, place, now)
     progress("总量与同比环比")
     data.totals = _totals(session, period, scope)
@@ -109,6 +142,10 @@ def build_report(session: Session, analytics: Analytics, actor: Actor, *, kind: 
     progress("超期与退单")
     data.overdue_total, data.overdue = _overdue(session, analytics, period, scope, now)
     data.bounced_total, data.bounced = _bounced(session, analytics, period, scope)
+    if kind != "street":
+        progress("话务与质检")
+        data.calls = call_summary(session, start=period.start, end=period.end, actor=actor)
+        data.quality, data.quality_total = _quality(session, analytics, period, scope)
     return data
 
 
@@ -207,3 +244,34 @@ def _bounced(session, analytics, period: Period, scope):
     rows = session.execute(select(O.number, O.title, O.unit, O.return_count).where(cond)
                            .order_by(O.return_count.desc(), O.created_at).limit(15))
     return total, [(n, t, analytics.label("unit", u or ""), r) for n, t, u, r in rows]
+
+
+# 质检 (quality inspection) owns `quality_inspections` (migration 0008); analytics may not import the quality
+# package (docs/architecture.md: both sit on orders), so the report reads the table by its columns here.
+# Each row is one inspection; `current` marks the latest of a record (a reply inspected again after 重办),
+# so counting the current ones counts each call or reply once. `day` is the Beijing date it was inspected.
+QI = table("quality_inspections", column("order_id", Integer), column("record", String), column("outcome", String),
+           column("score", Float),
+           column("current", Boolean), column("unit", String), column("day", String))
+
+
+def _quality(session, analytics: Analytics, period: Period, scope) -> tuple[list[QualityLine], QualityLine | None]:
+    """Pass / review / fail counts and the mean score per unit of the period's inspections (SQL), in the
+    viewer's scope (the inspected order's region or unit); ([], None) when there were none. A reply is the
+    handling unit's; a call record (record 'call') is the 12345 call centre's, one line of its own."""
+    unit = case((QI.c.record == "call", literal("@call")), else_=func.coalesce(QI.c.unit, literal("")))
+    outcome = {o: func.sum(case((QI.c.outcome == o, 1), else_=0)) for o in ("pass", "review", "fail")}
+    rows = session.execute(
+        select(unit, func.count(), outcome["pass"], outcome["review"], outcome["fail"], func.avg(QI.c.score))
+        .select_from(QI).join(O, O.id == QI.c.order_id)
+        .where(QI.c.current.is_(True), QI.c.day >= period.start.isoformat(), QI.c.day < period.end.isoformat(), scope)
+        .group_by(unit)).all()
+    lines = [QualityLine("12345 热线（来电记录）" if u == "@call" else analytics.label("unit", u), int(n), int(p or 0), int(r or 0), int(f or 0), float(avg))
+             for u, n, p, r, f, avg in rows]
+    if not lines:
+        return [], None
+    lines.sort(key=lambda q: (-q.mean_score, q.label))
+    n = sum(q.inspected for q in lines)
+    total = QualityLine("合计", n, sum(q.passed for q in lines), sum(q.review for q in lines),
+                        sum(q.failed for q in lines), sum(q.mean_score * q.inspected for q in lines) / n)
+    return lines, total

@@ -32,9 +32,12 @@ def render_html(data: ReportData, weights: dict[str, float]) -> str:
                                                      ("110 警情", [b for _, _, b in data.daily])])
     categories = svg.bars([(c.label, c.current) for c in data.categories[:10]])
     shown = [c for c in SHOWN if data.kpis and c in data.kpis.total.figures]
+    city_wide = [f for f in data.kpis.total.figures.values()  # e.g. 人工接通率: the call centre's, no unit's
+                 if f.available and f.denominator and all(not r.figures[f.code].available for r in data.kpis.rows)] \
+        if data.kpis else []
     return env.get_template("report.html").render(d=data, daily_chart=daily, category_chart=categories, pct=_pct,
                                                   pct_change=_pct_change, kind_labels=KIND_LABELS, shown=shown,
-                                                  weights=weights)
+                                                  weights=weights, city_wide=city_wide)
 
 
 def render_pdf(data: ReportData, weights: dict[str, float]) -> bytes:

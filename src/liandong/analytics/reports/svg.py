@@ -27,12 +27,20 @@ def bars(items: list[tuple[str, int]], width: int = 680, bar_h: int = 18) -> str
     return "".join(parts)
 
 
+def text_width(text: str, size: float) -> float:
+    """The width a label takes in the chart's font: a CJK character is one em, a digit or Latin letter ~0.6 em."""
+    return sum(size if ord(ch) >= 0x2E80 else 0.6 * size for ch in text)
+
+
 def lines(labels: list[str], series: list[tuple[str, list[float | None]]], width: int = 680, height: int = 200) -> str:
     """Lines over the same x labels (e.g. 12345 and 110 by day), with a legend and the y scale; a value of
     None (nothing to count that day) breaks the line instead of drawing a false zero."""
     if not labels or not series:
         return ""
-    left, right, top_pad, bottom = 40, 10, 24, 30
+    every = max(1, len(labels) // 12)
+    shown = [label for i, label in enumerate(labels) if i % every == 0]
+    half = max(text_width(label, 10) for label in shown) / 2 + 4  # the first and last labels stay inside
+    left, right, top_pad, bottom = max(40, half), max(10, half), 24, 30
     top = max((max((x for x in v if x is not None), default=0) for _, v in series), default=0) or 1
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     step = plot_w / max(len(labels) - 1, 1)
@@ -43,7 +51,6 @@ def lines(labels: list[str], series: list[tuple[str, list[float | None]]], width
         y = top_pad + plot_h - plot_h * k / 4
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#ddd"/>')
         parts.append(f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{round(v, 1):g}</text>')
-    every = max(1, len(labels) // 12)
     for i, label in enumerate(labels):
         if i % every == 0:
             parts.append(f'<text x="{left + i * step:.1f}" y="{height - 12}" text-anchor="middle">{escape(label)}</text>')

@@ -83,8 +83,12 @@ def render_xlsx(data: ReportData) -> bytes:
         for i, f in enumerate(defs):
             col = 3 + 3 * i
             n, d = get_column_letter(col), get_column_letter(col + 1)
-            ws.cell(row=t, column=col, value=f"=SUM({n}2:{n}{t - 1})")
-            ws.cell(row=t, column=col + 1, value=f"=SUM({d}2:{d}{t - 1})")
+            if sum(row.figures[f.code].denominator for row in rows) == f.denominator:
+                ws.cell(row=t, column=col, value=f"=SUM({n}2:{n}{t - 1})")
+                ws.cell(row=t, column=col + 1, value=f"=SUM({d}2:{d}{t - 1})")
+            else:  # a measure the rows do not partition (人工接通率: calls belong to no unit): the city's figure
+                ws.cell(row=t, column=col, value=f.numerator)
+                ws.cell(row=t, column=col + 1, value=f.denominator)
             ws.cell(row=t, column=col + 2, value=f'=IF({d}{t}=0,"",{n}{t}/{d}{t})' if f.available else "无数据"
                     ).number_format = PCT
         ws.cell(row=t, column=3 + 3 * len(defs), value=round(table.total.score, 2)
@@ -155,6 +159,48 @@ def render_xlsx(data: ReportData) -> bytes:
             ws.cell(row=r, column=c, value=v)
     _widths(ws, [26, 36, 26, 12])
 
+    if data.kind != "street":
+        _calls_sheet(wb.create_sheet("话务"), data)
+        _quality_sheet(wb.create_sheet("质检"), data)
+
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _calls_sheet(ws, data: ReportData) -> None:
+    c = data.calls
+    if c is None:
+        ws["A1"] = "本期无话务数据（未导入话务系统的来电记录，人工接通率无法计算）"
+        return
+    _header(ws, 1, ["来电总量", "人工接通", "人工接通率", "放弃", "平均等待（秒）", "接通话务员"])
+    for col, v in enumerate([c.offered, c.answered, '=IF(A2=0,"",B2/A2)', c.abandoned,
+                             round(c.mean_wait, 1) if c.mean_wait is not None else None, c.operators], start=1):
+        ws.cell(row=2, column=col, value=v)
+    ws["C2"].number_format = PCT
+    _header(ws, 4, ["日期", "来电", "人工接通", "人工接通率"])
+    for r, (day, n, a) in enumerate(c.daily, start=5):
+        for col, v in enumerate([day, n, a, f'=IF(B{r}=0,"",C{r}/B{r})'], start=1):
+            ws.cell(row=r, column=col, value=v)
+        ws.cell(row=r, column=4).number_format = PCT
+    _widths(ws, [12, 10, 10, 12, 14, 12])
+
+
+def _quality_sheet(ws, data: ReportData) -> None:
+    if not data.quality:
+        ws["A1"] = "本期无质检记录"
+        return
+    _header(ws, 1, ["承办单位", "质检件数", "合格", "待复核", "不合格", "平均得分", "合格率"])
+    for r, q in enumerate(data.quality, start=2):
+        for col, v in enumerate([q.label, q.inspected, q.passed, q.review, q.failed, round(q.mean_score, 2),
+                                 f'=IF(B{r}=0,"",C{r}/B{r})'], start=1):
+            ws.cell(row=r, column=col, value=v)
+        ws.cell(row=r, column=7).number_format = PCT
+    t = len(data.quality) + 2
+    ws.cell(row=t, column=1, value="合计").font = Font(bold=True)
+    for col in range(2, 6):
+        letter = get_column_letter(col)
+        ws.cell(row=t, column=col, value=f"=SUM({letter}2:{letter}{t - 1})")
+    ws.cell(row=t, column=6, value=f"=SUMPRODUCT(B2:B{t - 1},F2:F{t - 1})/B{t}").number_format = "0.00"
+    ws.cell(row=t, column=7, value=f'=IF(B{t}=0,"",C{t}/B{t})').number_format = PCT
+    _widths(ws, [28, 10, 8, 8, 8, 10, 10])

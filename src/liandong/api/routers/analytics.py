@@ -12,6 +12,7 @@ from liandong.analytics import warnings as trend_warnings
 from liandong.analytics.hotspots import ranked_hotspots
 from liandong.analytics.periods import Grain, parse_period
 from liandong.analytics.reports.data import build_report
+from liandong.analytics.reports.render import MEDIA, check_format, file_name, render_report
 from liandong.analytics.schemas import (
     AcknowledgeRequest,
     DrillRead,
@@ -134,26 +135,15 @@ def hotspots(ctx: Ctx, caller: CurrentCaller, date_from: Annotated[str, Query(al
     return [s.to_dict() for s in spots]
 
 
-MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
-
-
 @router.get("/reports/{kind}", summary="报告：民情热点周报、月报、季报、街镇画像（XLSX 或 PDF）")
 def report(ctx: Ctx, caller: CurrentCaller, kind: Annotated[str, Path(max_length=12)], period: PeriodQ,
            fmt: Annotated[str, Query(alias="format", max_length=4)] = "pdf",
            street: Annotated[str | None, Query(max_length=12)] = None) -> Response:
     require_role(caller.actor, Role.SUPERVISOR, Role.DISPATCHER)
-    if fmt not in MEDIA:
-        raise InvalidInput(f"格式「{fmt}」无效，可选：xlsx、pdf")
+    check_format(fmt)
     with ctx.read() as session:
         data = build_report(session, ctx.analytics, caller.actor, kind=kind, period_text=period, street=street,
                             now=ctx.clock.now())
-    if fmt == "xlsx":
-        from liandong.analytics.reports.xlsx import render_xlsx
-
-        content = render_xlsx(data)
-    else:
-        from liandong.analytics.reports.pdf import render_pdf
-
-        content = render_pdf(data, ctx.analytics.kpis.composite.weights)
-    name = f"report-{kind}-{data.period.label}.{fmt}"
+    content = render_report(data, fmt, ctx.analytics.kpis.composite.weights)
+    name = file_name(data, fmt, street if kind == "street" else None)
     return Response(content, media_type=MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
