@@ -44,6 +44,8 @@ CLIENTS = 48  # phone lines posting at once, each with a connection of its own
 KILL_AT = (650, 1350)  # kill -9 the desk when this many answers have arrived
 ATTEMPTS = 80  # per appeal: enough to ride out two restarts with the back-off below
 REQUEST_TIMEOUT_S = 30.0
+IMPATIENT = 4  # of the lines: these give up waiting for an answer after 200 ms, doubling on each retry (to 30 s),
+# so that some of their retries arrive while the first attempt is still queued or just stored (a retry in flight)
 RUN_TIMEOUT_S = 600.0  # the whole run, a bound for a very loaded machine (≈ 40–90 s on 2 idle cores)
 REPO = Path(__file__).resolve().parents[2]
 RETRYABLE = (httpx.TransportError,)  # refused / reset / timed out / closed mid-answer
@@ -81,12 +83,12 @@ class Run:  # what the clients saw
     refused: dict[str, str] = field(default_factory=dict)  # key → a 4xx that must not happen
     given_up: list[str] = field(default_factory=list)
     interrupted_at_kill: list[int] = field(default_factory=list)  # per kill, attempts that failed around it
-    in_flight: int = 0
     events: list = field(default_factory=list)  # (monotonic time, what): kills and restarts, for the report
-    slow: list = field(default_factory=list)  # (sent at, seconds, outcome) of attempts over 5 s
+    slow: list = field(default_factory=list)  # (sent at, seconds, outcome, key) of attempts over 5 s
 
 
-async def _client(base: str, token: str, work: asyncio.Queue, run: Run, progress: asyncio.Condition, tls) -> None:
+async def _client(base: str, token: str, work: asyncio.Queue, run: Run, progress: asyncio.Condition, tls,
+                  impatient: bool) -> None:
     """One phone line: take the next appeal, post it until a 2xx answer, retrying with the same key and body."""
     rng = random.Random()
     headers = {"Authorization": f"Bearer {token}"}
@@ -98,11 +100,12 @@ async def _client(base: str, token: str, work: asyncio.Queue, run: Run, progress
             except asyncio.QueueEmpty:
                 return
             for attempt in range(ATTEMPTS):
-                run.in_flight += 1
                 sent = time.monotonic()
                 outcome = "?"
                 try:
-                    r = await http.post("/api/v1/appeals", json=body, headers={**headers, "Idempotency-Key": key})
+                    wait = min(REQUEST_TIMEOUT_S, 0.2 * 2 ** attempt) if impatient else REQUEST_TIMEOUT_S
+                    r = await http.post("/api/v1/appeals", json=body, headers={**headers, "Idempotency-Key": key},
+                                        timeout=httpx.Timeout(REQUEST_TIMEOUT_S, read=wait))
                 except RETRYABLE as exc:
                     why = outcome = type(exc).__name__
                 else:
@@ -119,7 +122,6 @@ async def _client(base: str, token: str, work: asyncio.Queue, run: Run, progress
                         break
                     why = str(r.status_code)
                 finally:
-                    run.in_flight -= 1
                     if time.monotonic() - sent > 5:
                         run.slow.append((sent, time.monotonic() - sent, outcome, key))
                 run.failures[why] += 1
@@ -151,14 +153,14 @@ async def _drive(base: str, token: str, payloads, desk: Proc, run: Run, restart_
         work.put_nowait(item)
     progress = asyncio.Condition()
     tls = httpx.create_ssl_context()  # one for all the lines (plain HTTP here; making one per client costs 0.1 s)
-    async def line() -> None:
+    async def line(impatient: bool) -> None:
         try:
-            await _client(base, token, work, run, progress, tls)
+            await _client(base, token, work, run, progress, tls, impatient)
         finally:  # a line that stops also wakes the controller (it must not wait for answers that cannot come)
             async with progress:
                 progress.notify_all()
 
-    clients = [asyncio.create_task(line()) for _ in range(CLIENTS)]
+    clients = [asyncio.create_task(line(i < IMPATIENT)) for i in range(CLIENTS)]
     try:
         for threshold in KILL_AT:
             async with progress:  # a real condition: this many answers have arrived
@@ -224,8 +226,8 @@ def test_kill9_twice_during_2000_concurrent_retrying_appeals_loses_and_doubles_n
     assert len(run.answers) == APPEALS
     assert desk.restarts == 1 + len(KILL_AT)
     assert all(n > 0 for n in run.interrupted_at_kill), "a kill interrupted no request: it tested nothing"
-    if not any("killed anyway" in what for _, what in run.events):  # each kill left stored, unanswered appeals:
-        assert run.replayed, "their retries must have been answered from the stored key"
+    if run.failures["ReadTimeout"]:  # a line gave up waiting; what it had sent was stored, and its retry
+        assert run.replayed, "was answered with the first answer, from the stored key"
 
     engine = create_engine(db_url)  # what is stored, read after the desk has stopped
     try:
