@@ -189,3 +189,40 @@ def test_an_appeal_routed_by_its_caller_is_not_routed_again_and_its_extra_rows_s
         failed.result(timeout=60)
     q.stop()
     assert count(world.ctx, AppealRow) == before and count(world.ctx, PhotoRow) == 1  # neither the appeal nor its rows
+
+
+def test_a_batch_reads_its_callers_history_in_one_query_and_still_finds_a_repeat_stored_elsewhere(world):
+    """The callers' earlier appeals are read once per batch; one stored by another worker (not in this
+    process's index) is still found, so the second call is a repeat."""
+    from sqlalchemy import event
+
+    q = held(world.ctx)
+    future = q.put(Pending(appeal("幸福路3号门口占道经营，摊贩堵住人行道", phone="13900000077"), OPERATOR, "12345",
+                           world.ctx.clock.now()))
+    release(q)
+    first = future.result(timeout=60)
+    q.stop()
+    world.ctx.related.forget_all()  # as if another worker had taken the first call
+    world.ctx.related._watermark = world.ctx.clock.now()  # and this worker's index had not looked since
+    caller_reads = []
+
+    def spy(conn, cursor, statement, params, context, executemany):
+        if "caller_key IN" in statement.replace("\n", " ") or "caller_key = ANY" in statement:
+            caller_reads.append(statement)
+
+    engine = world.ctx.engine
+    event.listen(engine, "before_cursor_execute", spy)
+    try:
+        q = held(world.ctx)
+        futures = [q.put(Pending(appeal(f"幸福路{i}号门口占道经营，摊贩堵住人行道", phone=f"1390000{i:04d}"), OPERATOR,
+                                 "12345", world.ctx.clock.now())) for i in range(5)]
+        futures.append(q.put(Pending(appeal("幸福路3号门口占道经营，摊贩堵住人行道", phone="13900000077"), OPERATOR,
+                                     "12345", world.ctx.clock.now())))
+        release(q)
+        results = [f.result(timeout=60) for f in futures]
+        q.stop()
+    finally:
+        event.remove(engine, "before_cursor_execute", spy)
+    assert q.batches == 1 and len(caller_reads) == 1
+    first_number = first[1][0].number
+    assert {"order_id": first_number, "relation": "repeat"} in results[-1][0].routing["related"]

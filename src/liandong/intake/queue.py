@@ -126,7 +126,11 @@ class IntakeQueue:
         try:
             routings = self._routings(batch)
             with self.write() as session:
-                results = [self._submit(session, p, routing) for p, routing in zip(batch, routings)]
+                self.intake.prefetch_related(session, [p.body for p in batch], min(p.now for p in batch))
+                try:
+                    results = [self._submit(session, p, routing) for p, routing in zip(batch, routings)]
+                finally:
+                    self.intake.related.end_batch()
         except Exception:
             log.warning("intake batch of %d failed; storing its appeals one by one", len(batch), exc_info=True)
             self._store_each(batch)

@@ -81,6 +81,12 @@ class Intake:  # 受理
             out.append(decision.with_unit(unit.code if unit else None, place.to_dict() if place else None))
         return out
 
+    def prefetch_related(self, session: Session, bodies: list[AppealCreate], now: datetime) -> None:
+        """Before a batch: its callers' earlier appeals in one query (see `RelatedFinder.prefetch_callers`)."""
+        self.related.prefetch_callers(session, [
+            (caller_key(b.caller.phone, self.phone_salt), as_cst(b.received_at) if b.received_at else now)
+            for b in bodies])
+
     def submit(self, session: Session, body: AppealCreate, *, actor: Actor, platform: str, now: datetime,
                routing: RoutingDecision | None = None, appeal_id: str | None = None) -> tuple[AppealRow, list[OrderRow]]:
         """Store the appeal and open its orders; `routing` comes from `route` (routed here if absent)."""

@@ -59,6 +59,7 @@ class RelatedFinder:
         self._looked = threading.Condition()
         self.looks = 0  # looks taken by the background thread
         self._by_matter: dict[tuple[str, str], list[tuple[datetime, str, str]]] = {}  # (region, item) → calls
+        self._batch = threading.local()  # caller keys whose earlier appeals this thread's batch has read
 
     def _horizon(self, now: datetime) -> datetime:
         return now - timedelta(days=self.policy.repeat_window_days)
@@ -186,11 +187,32 @@ class RelatedFinder:
         index (ix_appeals_caller_key_received), Core so that the intake batch is not flushed."""
         if not appeal.caller_key:
             return
+        if appeal.caller_key in getattr(self._batch, "keys", ()) and appeal.received_at >= self._batch.since:
+            return
+        self._read_callers(session, [appeal.caller_key], appeal.received_at, exclude=appeal.id)
+
+    def prefetch_callers(self, session: Session, calls: list[tuple[str, datetime]]) -> None:
+        """Read the earlier appeals of a whole batch's callers in one query (`calls`: caller key and time of
+        each appeal), so that `examine` needs no look-up of its own for them; `end_batch` forgets them.
+        Measured: the per-appeal look-up was a fifth of the intake writer's time on PostgreSQL."""
+        keys = sorted({k for k, _ in calls if k})
+        if not keys:
+            return
+        earliest = min(at for k, at in calls if k)
+        self._read_callers(session, keys, earliest)
+        self._batch.keys, self._batch.since = frozenset(keys), earliest
+
+    def end_batch(self) -> None:
+        self._batch.keys = frozenset()
+
+    def _read_callers(self, session: Session, keys: list[str], at: datetime, exclude: str = "") -> None:
         t = AppealRow.__table__
-        since = appeal.received_at - timedelta(days=self.policy.repeat_window_days)
-        rows = session.connection().execute(
-            select(t.c.id, t.c.text, t.c.caller_key, t.c.region, t.c.received_at, t.c.routing)
-            .where(t.c.caller_key == appeal.caller_key, t.c.received_at >= since, t.c.id != appeal.id)).all()
+        since = at - timedelta(days=self.policy.repeat_window_days)
+        rows = []
+        for start in range(0, len(keys), 500):
+            rows += session.connection().execute(
+                select(t.c.id, t.c.text, t.c.caller_key, t.c.region, t.c.received_at, t.c.routing)
+                .where(t.c.caller_key.in_(keys[start:start + 500]), t.c.received_at >= since, t.c.id != exclude)).all()
         with self._lock:
             self._file_unseen(rows)
 
