@@ -24,13 +24,14 @@ from liandong.analytics.schemas import (
     warning_read,
 )
 from liandong.analytics.scope import counts_scope, require_place
+from liandong.api.contract import errors
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.core.actors import Role, require_role
 from liandong.core.clock import CST
 from liandong.core.errors import InvalidInput
 from liandong.orders.tables import OrderRow
 
-router = APIRouter(prefix="/analytics", tags=["统计分析 analytics"])
+router = APIRouter(prefix="/analytics", tags=["统计分析 analytics"], responses=errors(403))
 PeriodQ = Annotated[str, Query(max_length=12, description="统计周期：2019-11-05、2019-W46、2019-11、2019-Q4、2019")]
 GroupQ = Annotated[str, Query(max_length=12, description="维度：all、unit、district、street、category、desk")]
 VIEWING = (Role.SUPERVISOR, Role.DISPATCHER, Role.OPERATOR, Role.POLICE, Role.HANDLER)
@@ -112,7 +113,7 @@ def scan(ctx: Ctx, caller: CurrentCaller, day: Annotated[str, Query(max_length=1
         return [warning_read(w) for w in ctx.warnings.scan(session, day=d, now=ctx.clock.now())]
 
 
-@router.post("/warnings/{warning_id}/acknowledge", response_model=WarningRead, summary="确认预警（已知悉，留痕）")
+@router.post("/warnings/{warning_id}/acknowledge", response_model=WarningRead, summary="确认预警（已知悉，留痕）", responses=errors(409))
 def acknowledge(ctx: Ctx, caller: CurrentCaller, warning_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
                 body: AcknowledgeRequest) -> WarningRead:
     with ctx.write() as session:

@@ -7,11 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from liandong.api.contract import errors
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.core.actors import Role, require_role
 from liandong.push.schemas import DeliveryRead, SubscriberCreate, SubscriberCreated, SubscriberRead, delivery_read
 
-router = APIRouter(prefix="/push", tags=["事件推送 push"])
+router = APIRouter(prefix="/push", tags=["事件推送 push"], responses=errors(403))  # administrators only
 
 
 @router.get("/subscribers", response_model=list[SubscriberRead], summary="订阅方列表（含待推送、失败、已送达数）")
@@ -21,7 +22,7 @@ def list_subscribers(ctx: Ctx, caller: CurrentCaller) -> list[SubscriberRead]:
         return [SubscriberRead(**asdict(v)) for v in ctx.push.subscribers(session)]
 
 
-@router.post("/subscribers", status_code=201, response_model=SubscriberCreated, summary="新增订阅方（返回一次 HMAC 密钥）")
+@router.post("/subscribers", status_code=201, response_model=SubscriberCreated, summary="新增订阅方（返回一次 HMAC 密钥）", responses=errors(409))
 def add_subscriber(body: SubscriberCreate, ctx: Ctx, caller: CurrentCaller) -> SubscriberCreated:
     require_role(caller.actor, Role.ADMIN)
     with ctx.write() as session:
