@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field
 
 from liandong.orders.model import ActionCommand
 from liandong.orders.states import Action
@@ -94,8 +94,8 @@ class ActionRequest(BaseModel):  # 操作
     note: str = Field(default="", max_length=2000)
     unit: str | None = Field(default=None, max_length=32)
     reason: str | None = Field(default=None, max_length=500)
-    satisfied: StrictBool | None = Field(default=None, description="回访：是否满意（true/false）")
-    solved: StrictBool | None = Field(default=None, description="回访：问题是否解决")
+    satisfied: bool | None = None
+    solved: bool | None = Field(default=None, description="回访：问题是否解决")
     satisfaction: str | None = Field(default=None, max_length=24,
                                      description="回访：满意度等级（satisfied 满意、basically_satisfied 基本满意、unsatisfied 不满意）")
     rating: int | None = None

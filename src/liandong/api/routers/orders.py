@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
+from pydantic import Field, StrictBool
 from sqlalchemy.exc import IntegrityError
 
 from liandong.api.contract import errors
@@ -22,6 +23,16 @@ from liandong.orders.states import Status
 from liandong.storage import idempotency
 
 router = APIRouter(tags=["工单 orders"])
+
+
+class ActionBody(ActionRequest):  # 操作（JSON）
+    """The console's form sends "true"/"false" as text into `ActionRequest`; JSON sends booleans, and
+    only booleans: `0.0` or `"yes"` was read as false/true while the schema said boolean."""
+
+    satisfied: StrictBool | None = Field(default=None, description="回访：是否满意（true 或 false）")
+    solved: StrictBool | None = Field(default=None, description="回访：问题是否解决（true 或 false）")
+
+
 SCOPED = errors(403)  # an order outside the caller's unit, region or platform
 
 
@@ -53,7 +64,7 @@ def get_order(number: str, ctx: Ctx, caller: CurrentCaller) -> OrderRead:
 
 @router.post("/orders/{number}/actions", response_model=OrderRead, summary="办理操作（派单、签收、答复、办结、退单…）",
              description=IDEMPOTENCY_DOC, responses=errors(403, 409))
-def act_on_order(number: str, body: ActionRequest, ctx: Ctx, caller: CurrentCaller,
+def act_on_order(number: str, body: ActionBody, ctx: Ctx, caller: CurrentCaller,
                  key: IdempotencyKey = None) -> OrderRead:
     cmd = body.command()
     now = ctx.clock.now()
