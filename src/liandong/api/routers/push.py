@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -11,8 +11,10 @@ from liandong.api.contract import errors
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.core.actors import Role, require_role
 from liandong.push.schemas import DeliveryRead, SubscriberCreate, SubscriberCreated, SubscriberRead, delivery_read
+from liandong.push.tables import DeliveryState
 
 router = APIRouter(prefix="/push", tags=["事件推送 push"], responses=errors(403))  # administrators only
+State = Literal[DeliveryState.ALL]  # the service refuses any other, so the schema says so
 
 
 @router.get("/subscribers", response_model=list[SubscriberRead], summary="订阅方列表（含待推送、失败、已送达数）")
@@ -42,7 +44,7 @@ def remove_subscriber(name: str, ctx: Ctx, caller: CurrentCaller) -> dict:
 
 @router.get("/deliveries", response_model=list[DeliveryRead], summary="推送记录（可按状态 failed 查看失败）")
 def list_deliveries(ctx: Ctx, caller: CurrentCaller,
-                    state: Annotated[str | None, Query(max_length=16)] = None,
+                    state: Annotated[State | None, Query(description="推送状态")] = None,
                     subscriber: Annotated[str | None, Query(max_length=64)] = None,
                     limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[DeliveryRead]:
     require_role(caller.actor, Role.ADMIN)
