@@ -1,4 +1,6 @@
-"""The HTTP API: `/api/v1`, OpenAPI at `/openapi.json`, docs at `/docs`."""
+"""The HTTP API: `/api/v1`, OpenAPI at `/openapi.json` (open, no token: it is the contract, not data).
+
+No `/docs` or `/redoc`: their pages load Swagger UI / ReDoc from a CDN, and the desks run offline."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from liandong import __version__
-from liandong.api import errors, ops
+from liandong.api import contract, errors, ops
 from liandong.api.limits import BodyLimit
 from liandong.api.routers import analytics, appeals, knowledge, meta, orders, portal, quality, share, supervision, surge
 from liandong.api.routers import open311 as open311_routes
@@ -58,17 +60,20 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
         lifespan=lifespan,
         title=f"联动 Liandong — {ctx.settings.platform} 平台",
         version=__version__,
-        description="12345 政务服务便民热线与 110 报警服务台高效对接联动平台接口。除 /healthz 外，所有接口需 Bearer 令牌。",
+        description="12345 政务服务便民热线与 110 报警服务台高效对接联动平台接口。/api/v1 的接口需 Bearer 令牌"
+                    "（数据共享接口用接入密钥，Open311 用 api_key）；每个拒绝都是 JSON `ErrorBody`，说明为中文。",
+        docs_url=None, redoc_url=None,  # both pages load their scripts from a CDN: not offline
     )
     app.state.ctx = ctx
     errors.install(app)
     for r in (appeals.router, orders.router, supervision.router, meta.router, knowledge.router, surge.router,
               analytics.router, quality.router, share.router, push_routes.router, portal.router):
-        app.include_router(r, prefix="/api/v1")
+        app.include_router(r, prefix="/api/v1", responses=contract.errors(401))  # no token, or a revoked one
     app.include_router(open311_routes.router)  # /open311/v2/: api_key of a registered consumer, not a bearer token
     if ctx.exchange is not None:  # peers sign each message (HMAC); no bearer token on this route
         app.include_router(ctx.exchange_router())
     install_console(app)  # the web console at /console/
+    contract.document(app)  # 404/413/422 from each route's signature
     portal_pages.install(app, portal_pages.PortalServices(ctx.portal, ctx.portal_cases, ctx.public_cases, ctx.clock))
 
     @app.get("/healthz", include_in_schema=False)

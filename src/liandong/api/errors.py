@@ -73,7 +73,8 @@ _FIELD_NAMES = {
     "solved": "是否解决", "satisfaction": "满意度",
     "period": "统计周期", "group": "统计维度", "grain": "粒度", "from": "起始日期", "to": "截止日期", "top": "热点数",
     "part": "穿透口径", "warning_id": "预警编号",
-    "page": "页码", "page_size": "每页条数",
+    "page": "页码", "page_size": "每页条数", "status": "状态", "platform": "平台",
+    "date_from": "起始日期", "date_to": "截止日期", "state": "状态", "kind": "类型",
 }
 
 

@@ -48,7 +48,7 @@ def demo(
     running = serve_desks(ctxs, port)
     typer.echo("【4/4】各平台已启动并互联：")
     for desk in running.values():
-        typer.echo(f"  {NAMES[desk.platform]:<22} {desk.url}  （接口文档 {desk.url}/docs）")
+        typer.echo(f"  {NAMES[desk.platform]:<22} {desk.url}  （接口定义 {desk.url}/openapi.json）")
     typer.echo("控制台（浏览器打开，用户名与密码见 var/demo-users.json 的 username / password）：")
     for desk in running.values():
         first = next(r for r in rows if r["platform"] == desk.platform)

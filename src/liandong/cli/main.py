@@ -82,7 +82,7 @@ def serve(
     migrate: Annotated[bool, typer.Option(help="启动前先升级数据库")] = True,
     jobs: Annotated[bool, typer.Option(help="本进程是否运行后台任务（--no-jobs：由 liandong worker 运行）")] = True,
 ) -> None:
-    """Serve the HTTP API (and docs at /docs)."""
+    """Serve the HTTP API (its OpenAPI at /openapi.json)."""
     import os
 
     import uvicorn

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -12,6 +13,8 @@ from liandong.orders.schemas import OrderRef
 
 MAX_TEXT = 5000  # characters; a phone transcript is rarely over 1,000
 EARLIEST = datetime(2000, 1, 1, tzinfo=CST)  # 受理时间 before this is a typo, not a call (year 1 overflowed later sums)
+HAN = re.compile(r"[\u4e00-\u9fff]")  # the same test as routing.text.validate: the text must hold Chinese
+HAN_SCHEMA = {"pattern": HAN.pattern}  # in the published schema too, so the refusal is in the contract
 LATEST_AHEAD_S = 300  # how far a caller's clock may run ahead of ours (checked against the desk's clock in Intake.check)
 
 
@@ -45,7 +48,8 @@ class AttachmentRef(BaseModel):  # 附件（按引用）
 class AppealCreate(BaseModel):  # 诉求登记
     model_config = ConfigDict(extra="forbid")
     channel: Channel = Field(description="受理渠道")
-    text: str = Field(min_length=1, max_length=MAX_TEXT, description="诉求内容（来电记录原文）")
+    text: str = Field(min_length=1, max_length=MAX_TEXT, description="诉求内容（来电记录原文，须含中文）",
+                      json_schema_extra=HAN_SCHEMA)
     received_at: datetime | None = Field(default=None, description="受理时间，缺省为当前时间")
     caller: Caller = Field(default_factory=Caller)
     address: str | None = Field(default=None, max_length=256, description="事发地址")
@@ -74,7 +78,18 @@ class AppealCreate(BaseModel):  # 诉求登记
         v = v.strip()
         if not v:
             raise ValueError("诉求内容不能为空")
-        return v
+        return v  # text without Chinese: refused by `Intake.check` (422), as the schema's pattern says
+
+
+def chinese_text(v: str) -> str:
+    """The text stripped; refused blank or without a Chinese character, in the model (`/route`, which does
+    not go through `Intake.check`)."""
+    v = v.strip()
+    if not v:
+        raise ValueError("诉求内容不能为空")
+    if not HAN.search(v):
+        raise ValueError("不含中文，请用中文描述诉求（发生了什么、在哪里）")
+    return v
 
 
 class RoutingRead(BaseModel):  # 分流结果

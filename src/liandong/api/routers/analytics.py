@@ -24,15 +24,17 @@ from liandong.analytics.schemas import (
     warning_read,
 )
 from liandong.analytics.scope import counts_scope, require_place
+from liandong.api.contract import errors
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.core.actors import Role, require_role
 from liandong.core.clock import CST
 from liandong.core.errors import InvalidInput
 from liandong.orders.tables import OrderRow
 
-router = APIRouter(prefix="/analytics", tags=["统计分析 analytics"])
+router = APIRouter(prefix="/analytics", tags=["统计分析 analytics"], responses=errors(403))
 PeriodQ = Annotated[str, Query(max_length=12, description="统计周期：2019-11-05、2019-W46、2019-11、2019-Q4、2019")]
 GroupQ = Annotated[str, Query(max_length=12, description="维度：all、unit、district、street、category、desk")]
+KINDS = {"enum": list(trend_warnings.KIND_LABELS)}  # the service refuses any other (naming each in Chinese)
 VIEWING = (Role.SUPERVISOR, Role.DISPATCHER, Role.OPERATOR, Role.POLICE, Role.HANDLER)
 
 
@@ -95,7 +97,9 @@ def street_kpis(ctx: Ctx, caller: CurrentCaller, code: Annotated[str, Path(max_l
 @router.get("/warnings", response_model=list[WarningRead], summary="趋势预警：高发、新发、群诉增长、矛盾纠纷")
 def warnings(ctx: Ctx, caller: CurrentCaller, date_from: Annotated[str, Query(alias="from", max_length=10)],
              date_to: Annotated[str, Query(alias="to", max_length=10)],
-             kind: Annotated[str | None, Query(max_length=8)] = None) -> list[WarningRead]:
+             kind: Annotated[str | None, Query(max_length=8, json_schema_extra=KINDS,
+                                               description="预警类型：high 高发、new 新发、mass 群诉增长、joint 矛盾纠纷")] = None
+             ) -> list[WarningRead]:
     start, end = _day(date_from, "起始日期"), _day(date_to, "截止日期")
     if end < start:
         raise InvalidInput("截止日期早于起始日期")
@@ -112,7 +116,7 @@ def scan(ctx: Ctx, caller: CurrentCaller, day: Annotated[str, Query(max_length=1
         return [warning_read(w) for w in ctx.warnings.scan(session, day=d, now=ctx.clock.now())]
 
 
-@router.post("/warnings/{warning_id}/acknowledge", response_model=WarningRead, summary="确认预警（已知悉，留痕）")
+@router.post("/warnings/{warning_id}/acknowledge", response_model=WarningRead, summary="确认预警（已知悉，留痕）", responses=errors(409))
 def acknowledge(ctx: Ctx, caller: CurrentCaller, warning_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
                 body: AcknowledgeRequest) -> WarningRead:
     with ctx.write() as session:

@@ -9,17 +9,20 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from liandong.api import ops
+from liandong.api.contract import errors
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.api.idempotent import IDEMPOTENCY_DOC, IdempotencyKey, replayed
 from liandong.core.actors import Role, require_role
 from liandong.core.errors import LiandongError
 from liandong.core.types import Channel
 from liandong.intake.schemas import (
+    HAN_SCHEMA,
     MAX_TEXT,
     AppealCreate,
     AppealCreated,
     RelatedRef,
     RoutingRead,
+    chinese_text,
     no_region_if_blank,
 )
 from liandong.orders import present
@@ -40,7 +43,7 @@ def routing_read(routing: dict) -> RoutingRead:
 
 
 @router.post("/appeals", status_code=201, response_model=AppealCreated, summary="受理诉求：分流并开单",
-             description=IDEMPOTENCY_DOC)
+             description=IDEMPOTENCY_DOC, responses=errors(403, 409, 429, 503))
 async def create_appeal(body: AppealCreate, ctx: Ctx, caller: CurrentCaller, key: IdempotencyKey = None) -> Response:
     """Checked here (a refusal costs no queueing), then stored by the intake queue with whatever
     else arrived at the same moment (`intake.queue`). The answer is built as `AppealCreated` and
@@ -85,11 +88,12 @@ def _created(result) -> tuple[int, str]:
 
 class RouteRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    text: str = Field(min_length=1, max_length=MAX_TEXT, description="诉求内容（须含中文）", json_schema_extra=HAN_SCHEMA)
     channel: Channel = Channel.DESK_12345
     region: str | None = None
 
     _region = field_validator("region", mode="before")(no_region_if_blank)
+    _text = field_validator("text")(chinese_text)
 
 
 @router.post("/route", response_model=RoutingRead, summary="试分流：只给出分流结果，不开单")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from liandong.api.contract import errors
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.core.actors import Role, require_role
 from liandong.core.errors import InvalidInput
@@ -27,7 +28,8 @@ from liandong.knowledge.schemas import (
 from liandong.knowledge.transfer import export_rows, import_rows
 from liandong.knowledge.xlsx import MAX_BYTES, read_xlsx, write_xlsx
 
-router = APIRouter(tags=["知识库 knowledge"])
+router = APIRouter(tags=["知识库 knowledge"], responses=errors(403))  # by role
+CHANGES = errors(409)  # review state, or a version someone else saved first
 READERS = (Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.HANDLER, Role.KNOWLEDGE_ADMIN, Role.POLICE,
            Role.INSPECTOR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,7 +59,7 @@ def _search(ctx, caller, q: str, region: str | None, limit: int, public_only: bo
 
 
 @router.post("/knowledge/entries", response_model=EntryRead, status_code=201,
-             summary="新建知识条目（草稿）；答复知识点下派任务时随即提交审核")
+             summary="新建知识条目（草稿）；答复知识点下派任务时随即提交审核", responses={**errors(404), **CHANGES})
 def create(body: EntryWrite, ctx: Ctx, caller: CurrentCaller):
     now = ctx.clock.now()
     with ctx.write() as session:
@@ -100,7 +102,7 @@ def get(entry_id: str, ctx: Ctx, caller: CurrentCaller):
         return _read(ctx, session, ctx.knowledge.entry(session, entry_id), caller)
 
 
-@router.put("/knowledge/entries/{entry_id}", response_model=EntryRead, summary="修改知识条目（生成新版本，重新审核）")
+@router.put("/knowledge/entries/{entry_id}", response_model=EntryRead, summary="修改知识条目（生成新版本，重新审核）", responses=CHANGES)
 def edit(entry_id: str, body: EntryEdit, ctx: Ctx, caller: CurrentCaller):
     with ctx.write() as session:
         entry = ctx.knowledge.edit(session, entry_id, body.content(), actor=caller.actor, now=ctx.clock.now(),
@@ -123,7 +125,7 @@ def version(entry_id: str, version: int, ctx: Ctx, caller: CurrentCaller):
         return _version(ctx.knowledge.version(session, entry_id, version))
 
 
-@router.post("/knowledge/entries/{entry_id}/actions", response_model=EntryRead, summary="审核流程：提交、发布、退回、下线")
+@router.post("/knowledge/entries/{entry_id}/actions", response_model=EntryRead, summary="审核流程：提交、发布、退回、下线", responses=CHANGES)
 def act(entry_id: str, body: ReviewCommand, ctx: Ctx, caller: CurrentCaller):
     with ctx.write() as session:
         entry = ctx.knowledge.act(session, entry_id, body.action, actor=caller.actor, now=ctx.clock.now(),
@@ -131,7 +133,7 @@ def act(entry_id: str, body: ReviewCommand, ctx: Ctx, caller: CurrentCaller):
         return _read(ctx, session, entry, caller)
 
 
-@router.post("/knowledge/import", summary="导入 XLSX（任一行有误则整批不导入，并逐行列出问题）")
+@router.post("/knowledge/import", summary="导入 XLSX（任一行有误则整批不导入，并逐行列出问题）", responses=errors(413))
 async def import_xlsx(request: Request, ctx: Ctx, caller: CurrentCaller, publish: bool = False) -> dict:
     require_role(caller.actor, Role.KNOWLEDGE_ADMIN, Role.SUPERVISOR, Role.HANDLER)
     data = await request.body()

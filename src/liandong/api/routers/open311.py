@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from liandong.api.contract import open311_errors
 from liandong.api.deps import Ctx
 from liandong.core.errors import (Busy, Forbidden, InvalidInput, LiandongError, NotFound, TooManyRequests,
                                   Unauthenticated)
@@ -25,7 +26,7 @@ from liandong.open311.keys import Open311Client
 from liandong.open311.mapping import parse_filter
 from liandong.open311.service import actor_of
 
-router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"])
+router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"], responses=open311_errors(400, 403, 404, 429))
 _STATUS = [(Unauthenticated, 403), (Forbidden, 403), (NotFound, 404), (InvalidInput, 400), (TooManyRequests, 429),
            (Busy, 503)]
 MAX_FORM = 64 * 1024
@@ -108,7 +109,7 @@ def token(token: str, fmt: str, request: Request, ctx: Ctx) -> Response:
     return _read(ctx, request, "GET token", fmt, lambda s, c: ctx.open311.token(s, c, token), token=token)
 
 
-@router.post("/requests.{fmt}", summary="提交服务请求 POST request（表单编码）")
+@router.post("/requests.{fmt}", summary="提交服务请求 POST request（表单编码）", responses=open311_errors(413, 503))
 async def post_request(fmt: str, request: Request, ctx: Ctx) -> Response:
     """Form-encoded as the specification says; becomes an ordinary appeal through the intake queue."""
     try:

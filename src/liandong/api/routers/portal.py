@@ -7,9 +7,10 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from liandong.api.contract import errors
 from liandong.api.deps import Ctx, CurrentCaller
 
-router = APIRouter(tags=["市民端 portal"])
+router = APIRouter(tags=["市民端 portal"], responses=errors(403))
 
 
 class PublicationCreate(BaseModel):  # 同意公开
@@ -33,7 +34,8 @@ class PublicationRead(BaseModel):  # 公开案例
 
 
 @router.post("/portal/publications", status_code=201, response_model=PublicationRead,
-             summary="同意公开办理情况：脱敏后进入市民端公开列表（承办单位、督办员、管理员）")
+             summary="同意公开办理情况：脱敏后进入市民端公开列表（承办单位、督办员、管理员）",
+             responses=errors(404, 409))
 def publish(body: PublicationCreate, ctx: Ctx, caller: CurrentCaller) -> PublicationRead:
     row = ctx.public_cases.publish(body.order_number.strip(), actor=caller.actor, with_photos=body.with_photos,
                                    now=ctx.clock.now())

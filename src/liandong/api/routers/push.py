@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from liandong.api.contract import errors
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.core.actors import Role, require_role
 from liandong.push.schemas import DeliveryRead, SubscriberCreate, SubscriberCreated, SubscriberRead, delivery_read
+from liandong.push.tables import DeliveryState
 
-router = APIRouter(prefix="/push", tags=["事件推送 push"])
+router = APIRouter(prefix="/push", tags=["事件推送 push"], responses=errors(403))  # administrators only
+State = Literal[DeliveryState.ALL]  # the service refuses any other, so the schema says so
 
 
 @router.get("/subscribers", response_model=list[SubscriberRead], summary="订阅方列表（含待推送、失败、已送达数）")
@@ -21,7 +24,7 @@ def list_subscribers(ctx: Ctx, caller: CurrentCaller) -> list[SubscriberRead]:
         return [SubscriberRead(**asdict(v)) for v in ctx.push.subscribers(session)]
 
 
-@router.post("/subscribers", status_code=201, response_model=SubscriberCreated, summary="新增订阅方（返回一次 HMAC 密钥）")
+@router.post("/subscribers", status_code=201, response_model=SubscriberCreated, summary="新增订阅方（返回一次 HMAC 密钥）", responses=errors(409))
 def add_subscriber(body: SubscriberCreate, ctx: Ctx, caller: CurrentCaller) -> SubscriberCreated:
     require_role(caller.actor, Role.ADMIN)
     with ctx.write() as session:
@@ -41,7 +44,7 @@ def remove_subscriber(name: str, ctx: Ctx, caller: CurrentCaller) -> dict:
 
 @router.get("/deliveries", response_model=list[DeliveryRead], summary="推送记录（可按状态 failed 查看失败）")
 def list_deliveries(ctx: Ctx, caller: CurrentCaller,
-                    state: Annotated[str | None, Query(max_length=16)] = None,
+                    state: Annotated[State | None, Query(description="推送状态")] = None,
                     subscriber: Annotated[str | None, Query(max_length=64)] = None,
                     limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[DeliveryRead]:
     require_role(caller.actor, Role.ADMIN)

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
+from liandong.api.contract import errors
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.core.actors import Role, require_role
 from liandong.core.errors import InvalidInput
@@ -13,7 +14,8 @@ from liandong.quality import queries
 from liandong.quality.schemas import CallImport, CallRecordIn, ReopenIn, VerdictIn
 from liandong.quality.service import REVIEWERS
 
-router = APIRouter(tags=["质检 quality"])
+router = APIRouter(tags=["质检 quality"], responses=errors(403))
+CHANGES = errors(409)  # a call record already there, a reply not to be reopened
 CALL_TAKERS = (Role.OPERATOR, Role.POLICE, *REVIEWERS)
 Record = Annotated[Literal["call", "reply"] | None, Query(description="call 来电 / reply 答复")]
 Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="编号")]
@@ -24,7 +26,7 @@ def _created(row) -> dict:
     return {"inspection": row.id, "score": row.score, "outcome": row.outcome, "sampled": row.sampled}
 
 
-@router.post("/orders/{number}/call-record", status_code=201, summary="登记来电记录（通话转写或话务员记录）并质检")
+@router.post("/orders/{number}/call-record", status_code=201, summary="登记来电记录（通话转写或话务员记录）并质检", responses=CHANGES)
 def attach_call(number: str, body: CallRecordIn, ctx: Ctx, caller: CurrentCaller) -> dict:
     require_role(caller.actor, *CALL_TAKERS)
     record = body.to_record()
@@ -34,7 +36,8 @@ def attach_call(number: str, body: CallRecordIn, ctx: Ctx, caller: CurrentCaller
         return _created(row)
 
 
-@router.post("/quality/calls/import", status_code=201, summary="成批导入来电记录（全部成功或全部不导入）")
+@router.post("/quality/calls/import", status_code=201, summary="成批导入来电记录（全部成功或全部不导入）",
+             responses={**errors(404), **CHANGES})
 def import_calls(body: CallImport, ctx: Ctx, caller: CurrentCaller) -> dict:
     require_role(caller.actor, *REVIEWERS)
     items = []
@@ -89,7 +92,7 @@ def reviewed(inspection_id: Id, ctx: Ctx, caller: CurrentCaller) -> dict:
         return {"inspection": row.id, "reviewed_by": row.reviewed_by}
 
 
-@router.post("/quality/inspections/{inspection_id}/reopen", summary="不合格答复退回承办单位重办")
+@router.post("/quality/inspections/{inspection_id}/reopen", summary="不合格答复退回承办单位重办", responses=CHANGES)
 def reopen(inspection_id: Id, body: ReopenIn, ctx: Ctx, caller: CurrentCaller) -> dict:
     with ctx.write() as session:
         order = ctx.quality.reopen(session, inspection_id=inspection_id, reason=body.reason, actor=caller.actor,

@@ -11,13 +11,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from liandong.api.consumer_deps import ConsumerDep
+from liandong.api.contract import errors
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.core.actors import Role, require_role
 from liandong.share import access
 from liandong.share.queries import Filters
 from liandong.share.scopes import DATASET_LABELS, FIELDS, KIND_LABELS, PERSONAL, check_dataset
 
-router = APIRouter(tags=["数据共享 open data"])
+router = APIRouter(tags=["数据共享 open data"], responses=errors(403))  # outside the scopes, or not an administrator
+CONSUMER = errors(429)  # over the consumer's rate limit
 ListParam = Annotated[str | None, Query(max_length=500, description="逗号分隔")]
 Purpose = Annotated[str | None, Query(max_length=200, description="读取不脱敏个人信息的用途（必填于 unmasked）")]
 
@@ -36,7 +38,7 @@ def _remote(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-@router.get("/share/me", summary="当前接入方及其授权范围")
+@router.get("/share/me", summary="当前接入方及其授权范围", responses=CONSUMER)
 def consumer_me(consumer: ConsumerDep) -> dict:
     return {"name": consumer.name, "kind": consumer.kind.value, "kind_label": KIND_LABELS[consumer.kind],
             "region": consumer.region, "unit": consumer.unit, "rate_per_minute": consumer.rate_per_minute,
@@ -46,7 +48,7 @@ def consumer_me(consumer: ConsumerDep) -> dict:
             "unmasked": sorted(consumer.unmasked)}
 
 
-@router.get("/share/datasets/{dataset}", summary="按授权范围查询共享数据（个人信息默认脱敏）")
+@router.get("/share/datasets/{dataset}", summary="按授权范围查询共享数据（个人信息默认脱敏）", responses=CONSUMER)
 def read_dataset(
     dataset: str, request: Request, ctx: Ctx, consumer: ConsumerDep,
     fields: ListParam = None, unmasked: ListParam = None, purpose: Purpose = None,
@@ -61,7 +63,7 @@ def read_dataset(
                                  purpose=purpose, remote=_remote(request)))
 
 
-@router.get("/feed/{dataset}", summary="变更流：按提交顺序返回变更，cursor 续读")
+@router.get("/feed/{dataset}", summary="变更流：按提交顺序返回变更，cursor 续读", responses=CONSUMER)
 def follow_feed(
     dataset: str, request: Request, ctx: Ctx, consumer: ConsumerDep,
     cursor: Annotated[str | None, Query(max_length=200)] = None,

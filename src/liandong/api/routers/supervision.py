@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from fastapi import APIRouter
 
+from liandong.api.contract import errors
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.api.paging import Paging
 from liandong.appeals.tables import AppealRow
@@ -18,7 +19,7 @@ from liandong.supervision import queries
 from liandong.supervision.bounces import detect_bounce
 from liandong.supervision.service import bounce_chain
 
-router = APIRouter(tags=["督办 supervision"])
+router = APIRouter(tags=["督办 supervision"], responses=errors(403))  # by role, or an order out of scope
 SUPERVISING = (Role.SUPERVISOR, Role.DISPATCHER)
 
 

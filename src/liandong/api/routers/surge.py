@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import select
 
+from liandong.api.contract import errors
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.core.actors import SYSTEM, Role, require_role
 from liandong.knowledge.schemas import SurgeSwitch
 from liandong.knowledge.tables import SurgeSwitchRow
 from liandong.orders import service as orders
 
-router = APIRouter(tags=["话务激增 surge"])
+router = APIRouter(tags=["话务激增 surge"], responses=errors(403))
 
 
 @router.get("/surge", summary="话务激增模式：当前状态与最近的开关记录")
@@ -23,7 +24,7 @@ def state(ctx: Ctx, caller: CurrentCaller) -> dict:
                 "lead_order": now.lead_order, "since": now.since, "switches": [_row(r) for r in rows]}
 
 
-@router.post("/surge", summary="督办员手动开启/关闭话务激增模式")
+@router.post("/surge", summary="督办员手动开启/关闭话务激增模式", responses=errors(404, 409))
 def switch(body: SurgeSwitch, ctx: Ctx, caller: CurrentCaller) -> dict:
     with ctx.write() as session:
         if body.lead_order:
