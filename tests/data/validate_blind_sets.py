@@ -33,8 +33,8 @@ def load(path):
 
 def main():
     errors = []
-    routing = load(DATA / "routing_blind.jsonl")
-    for r in routing:
+    sets = {name: load(DATA / name) for name in ("routing_blind.jsonl", "routing_blind2.jsonl")}
+    for r in (r for rows in sets.values() for r in rows):
         if set(r) != {"id", "channel", "text", "gold"}:
             errors.append(f"{r['id']}: keys {sorted(r)}")
         if r["channel"] not in ("12345", "110"):
@@ -64,8 +64,9 @@ def main():
             errors.append(f"{p['id']}: single not a bool")
     if errors:
         sys.exit("\n".join(errors))
-    print(f"routing_blind.jsonl: {len(routing)} cases, "
-          + ", ".join(f"{k or '[]'}={v}" for k, v in Counter('+'.join(r['gold']) for r in routing).most_common()))
+    for name, routing in sets.items():
+        print(f"{name}: {len(routing)} cases, "
+              + ", ".join(f"{k or '[]'}={v}" for k, v in Counter('+'.join(r['gold']) for r in routing).most_common()))
     print(f"places_labelled.jsonl: {len(places)} appeals, single={sum(p['single'] for p in places)}, "
           f"no place={sum(not p['gold_region'] for p in places)}")
 

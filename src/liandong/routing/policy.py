@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from liandong.routing import lexicon
 from liandong.routing.decision import RoutingDecision
+from liandong.routing.failsafe import plausible_danger
 from liandong.routing.level import grade
 from liandong.routing.lists import Item
 from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHETICAL, NEGATED, PAST, Hit
@@ -22,7 +23,9 @@ SAFETY_NET = 0.65  # the model alone may call an emergency (with review) from th
 MODEL_TRUST = 0.8  # below this, the model alone does not refer a caller away
 MODEL_ALONE = 0.8  # below this, an item picked by the model alone (no keyword) goes to review
 POLICE_TRUST = 0.9  # below this, a police item picked by the model alone (no keyword, no signal) is not trusted
-DANGER_PLAUSIBLE = 0.35  # from this, the model's emergency item is dispatched (with review) rather than dropped
+DANGER_PLAUSIBLE = 0.35
+FAILSAFE = True  # plausible danger (failsafe.py) adds the emergency service, with review
+_EMERGENCY = frozenset({"110", "119", "120"})  # from this, the model's emergency item is dispatched (with review) rather than dropped
 _KIND_RULES = (
     ("举报", re.compile(r"举报|检举|有人(在|正在)?[^，。,]{0,8}(偷|卖|赌|吸毒|电鱼|排污|偷排|砍树|盗|传销|非法)")),
     ("投诉", re.compile(r"投诉|不给|不管|不处理|没人管|没人修|不修|态度(很|太|特别)?(差|恶劣)|乱收费|一直不|也不|不退|拖欠|欠.{0,4}不|推诿|扰民|太吵|吵得|不作为")),
@@ -229,6 +232,15 @@ def decide(
     if any(h.state == ACTIVE for h in hits) and any(h.state in (NEGATED,) and h.signal in active for h in hits):
         review = True
         reasons.append("熔断：同一信号既有肯定又有否定表述，需人工确认")
+    if FAILSAFE and not services & _EMERGENCY and not any(h.state != ACTIVE for h in hits):
+        found = plausible_danger(text)
+        if found:
+            added = sorted({s for _, s, _ in found})
+            services |= set(added)
+            review = True
+            cues = "、".join(dict.fromkeys(f"{fam}「{cue}」" for fam, _, cue in found))
+            reasons.append(f"熔断（兜底）：疑似人身危险 {cues}，规则与模型均无把握，不按仅12345处理："
+                           f"加派{'+'.join(added)}并人工复核")
     if not services:
         reasons.append("不属于12345和110受理范围：做好引导解释")
     level, level_reasons = grade(text, hits)
