@@ -55,4 +55,4 @@ def test_held_out_callers_quality_holds_at_the_level_reached(index):
     (≥ 0.90); Recall@3 and MRR are asserted at the level reached, below the targets (0.90 / 0.75)."""
     q = evaluate(index.search, load_queries(CALLERS), now=NOW)
     assert q.no_answer >= 0.90, q.to_dict()
-    assert q.recall3 >= 0.79 and q.mrr >= 0.71, q.to_dict()
+    assert q.recall3 >= 0.81 and q.mrr >= 0.73, q.to_dict()
