@@ -20,11 +20,11 @@ from pypinyin import Style, lazy_pinyin
 
 jieba.setLogLevel(logging.WARNING)
 
-# words that carry no meaning in a caller's question (口语填充词) — removed before any view is made
+# words that carry no meaning in a caller's question (口语填充词, hesitations included) — removed before any view is made
 FILLERS = re.compile(
     "请问一下|请问|问一下|问下|我想问|想问问|想问|想咨询一下|想咨询|咨询一下|咨询下|我咨询|你好|您好|喂|麻烦你|麻烦您|麻烦|"
     "帮我查一下|帮我看看|帮忙|谢谢|那个|就是说|就是|这个事|这个|一下子|一下|的话|我们家|我家里|我家|我们|我|你们|您|你|他们|"
-    "呢|吗|吧|啊|呀|嘛|哦|噢")
+    "呢|吗|吧|啊|呀|嘛|哦|噢|呃|嗯|额|唉|诶")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
 STOPWORDS = frozenset("的 了 得 地 么 是 在 有 和 与 及 或 也 都 就 还 又 要 会 能 可以 可 去 到 把 被 给 让 对 从 向 为 以 等 个 些 多 怎么 怎样 如何 什么 哪里 哪儿 哪 吗 呢".split())
