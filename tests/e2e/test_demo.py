@@ -1,6 +1,7 @@
 """`make demo` is the first thing a newcomer runs: the linked desks come up and orders cross between them."""
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -22,6 +23,8 @@ def test_demo_streams_appeals_through_linked_desks(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout
     assert "诉求 40（拒收 0）" in out
+    asked, answered, visited = map(int, re.findall(r"咨询 (\d+)（即问即答 (\d+)，回访 (\d+)）", out)[-1])
+    assert asked == 10 and answered >= 5 and visited == answered  # answered on the call from the knowledge base
     assert "互通 | 12345：转出" in out and "督办检查" in out
     users = json.loads((tmp_path / "var" / "demo-users.json").read_text(encoding="utf-8"))
     roles = {(u["platform"], u["role"]) for u in users}

@@ -43,3 +43,16 @@ def demo_index(city: str = "demo"):
     segmenter = shared_segmenter(words)
     segmenter.add(k for d in docs for k in d.keywords)
     return KnowledgeIndex(docs, segmenter, city_region=registry.city.code)
+
+
+def caller_questions(city: str = "demo") -> list[str]:
+    """What the demo's callers ask: the other phrasings (其他问法) of the city's public entries in force."""
+    from datetime import date
+
+    out = []
+    for _, _, row in yaml_rows(CITIES_DIR / city / "knowledge.yaml"):
+        expires = row.get("失效日期")
+        if row.get("公开范围") != "public" or (expires and str(expires) < date.today().isoformat()):
+            continue
+        out += list(row.get("其他问法") or [])
+    return out

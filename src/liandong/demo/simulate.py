@@ -19,9 +19,11 @@ from typing import Callable
 import httpx
 
 from liandong.demo.appeals import generate, to_api_payload
+from liandong.demo.knowledge import caller_questions
 
 BOUNCE_UNITS = ["URBAN", "ST-148802001", "HOUSING", "WSUPPLY"]
 FATES = [("finish", 0.55), ("reply_only", 0.15), ("sign_only", 0.1), ("return", 0.08), ("untouched", 0.12)]
+CONSULT_EVERY = 4  # one caller in four more asks a question (咨询), answered from the knowledge base if it can be
 CLOSER = {"12345": "dispatcher"}  # who closes an order on each desk (police-style desks: their 接警员)
 
 
@@ -50,14 +52,18 @@ class Tally:
     accepted: Counter = field(default_factory=Counter)  # … accepted by the peer (对方签收)
     closed_loop: Counter = field(default_factory=Counter)  # … closed after the peer's result (闭环)
     received: Counter = field(default_factory=Counter)  # transfers received, per desk (转入)
+    asked: int = 0  # consultations asked on the call (咨询)
+    answered: int = 0  # … answered on the call from a knowledge entry (即问即答)
+    visited: int = 0  # … closed and visited: the visit counts on the entry (已解决/未解决)
 
     def line(self) -> str:
         lat = sorted(self.latencies_ms)
         p50 = lat[len(lat) // 2] if lat else 0.0
         svc = " ".join(f"{k or '引导'}:{v}" for k, v in self.services.most_common(6))
         rel = f" 重复/群诉 {self.related['repeat']}/{self.related['mass']}" if self.related else ""
+        kb = f" | 咨询 {self.asked}（即问即答 {self.answered}，回访 {self.visited}）" if self.asked else ""
         return (f"诉求 {self.appeals}（拒收 {self.refused}）| 工单 {self.orders['12345']} 警单 {self.orders['110']} | "
-                f"分流 {svc} | 待人工复核 {self.review} | 办理操作 {self.actions}{rel} | 受理 p50 {p50:.0f} ms")
+                f"分流 {svc} | 待人工复核 {self.review} | 办理操作 {self.actions}{rel}{kb} | 受理 p50 {p50:.0f} ms")
 
     def exchange_line(self) -> str:
         desks = sorted(set(self.sent) | set(self.received), key=lambda p: ("12345", "110", "119", "120").index(p)
@@ -80,10 +86,13 @@ class DemoTraffic:
         self.accepted: set[str] = set()
         self.closed: set[str] = set()
         self.worked: set[tuple[str, str]] = set()
+        self.questions = caller_questions()
 
     def run(self, n: int, *, start, report_every: int = 25, settle_s: float = 20.0) -> Tally:
         for i, appeal in enumerate(generate(n, seed=self.seed, start=start - timedelta(days=max(7, n // 240)))):
             self._take(appeal)
+            if i % CONSULT_EVERY == CONSULT_EVERY - 1 and "12345" in self.desks:
+                self._consult()
             if (i + 1) % 5 == 0:
                 self.sweep()
             if (i + 1) % report_every == 0 or i + 1 == n:
@@ -126,6 +135,35 @@ class DemoTraffic:
                     self._bounce(desk, order)
                 else:
                     self._work(desk, order, self._fate())
+
+    def _consult(self) -> None:
+        """A caller asks a question; the operator looks it up as the console does while typing and, when an
+        entry fits, answers on the call from it (即问即答: the order records the entry and its version, then
+        is closed and visited, and the visit says whether the answer solved it); otherwise it is an appeal."""
+        if not self.questions:
+            return
+        desk = self.desks["12345"]
+        question = self.rng.choice(("你好，我想问一下，", "请问", "喂，咨询个事，", "")) + self.rng.choice(self.questions)
+        self.tally.asked += 1
+        r = desk.http.get("/api/v1/knowledge/search", params={"q": question}, headers=desk.auth("operator"))
+        hits = r.json() if r.status_code == 200 else []
+        body = {"channel": "12345", "text": question}
+        if hits:
+            top = hits[0]
+            body.update(answer=top["answer"], knowledge_entry=top["entry_id"], knowledge_version=top["version"])
+        r = desk.http.post("/api/v1/appeals", json=body, headers=desk.auth("operator"))
+        if r.status_code != 201:
+            self.tally.refused += 1
+            return
+        order = r.json()["orders"][0]
+        self.tally.orders[order["platform"]] += 1
+        if not hits or order["status"] != "replied":
+            return
+        self.tally.answered += 1
+        solved = self.rng.random() > 0.15
+        if self._steps(desk, order["id"], [("close", {}, desk.tokens["operator"]),
+                                           ("visit", {"satisfied": solved}, desk.tokens["operator"])]):
+            self.tally.visited += 1
 
     def sweep(self) -> bool:
         """Work what arrived by transfer on every desk and close shadows whose result came back;
