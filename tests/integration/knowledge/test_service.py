@@ -99,3 +99,14 @@ def test_a_region_entry_comes_first_in_its_district(ctx):
     assert ctx.knowledge.search("公积金提取", region="148802001")[0].entry_id == east
     assert ctx.knowledge.search("公积金提取", region="148803")[0].entry_id != east
     assert date.today()  # the clock, not the wall, decides validity: covered above
+
+
+def test_warm_up_builds_the_knowledge_index_so_the_first_consultation_does_not_wait_for_it(ctx):
+    entry_id = _draft(ctx)
+    _act(ctx, entry_id, ReviewAction.SUBMIT, UNIT)
+    _act(ctx, entry_id, ReviewAction.APPROVE)
+    assert ctx.knowledge._index is None
+    ctx.warm_up()
+    built = ctx.knowledge._index
+    assert built is not None and built is ctx.knowledge.index()  # searching reuses it, no rebuild
+    assert ctx.knowledge.search("我想提取公积金")[0].question == FUND.question
