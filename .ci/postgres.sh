@@ -14,6 +14,10 @@ start)
   fi
   BIN=$(pg_bin)
   id postgres >/dev/null 2>&1 || useradd -r postgres
+  if psql -h 127.0.0.1 -p $PGPORT -U liandong -d liandong -qtAc "SELECT 1" >/dev/null 2>&1; then
+    echo "PostgreSQL already up on 127.0.0.1:$PGPORT"; exit 0  # never wipe the data of a running server
+  fi
+  if [ -f "$PGDATA/postmaster.pid" ]; then su postgres -s /bin/sh -c "$BIN/pg_ctl -D $PGDATA -m immediate stop" >/dev/null 2>&1 || true; fi
   rm -rf "$PGDATA"; mkdir -p "$PGDATA"; chown postgres "$PGDATA"
   su postgres -s /bin/sh -c "$BIN/initdb -D $PGDATA -U postgres --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
   su postgres -s /bin/sh -c "$BIN/pg_ctl -D $PGDATA -o '-p $PGPORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off' -l $PGDATA/log -w start" >/dev/null
