@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The console's front-end assets (htmx) come from npm at install time, pinned with integrity hashes in
-# frontend/package-lock.json, and are copied into the package, which serves them itself (no CDN).
+# The front-end assets (the console's htmx, Swagger UI for /docs) come from npm at install time, pinned with
+# integrity hashes in frontend/package-lock.json, and are copied into the package, which serves them itself
+# (no CDN). --ignore-scripts: no package runs code at install (swagger-ui-dist's @scarf/scarf would phone home).
 VENDOR := src/liandong/console/static/vendor
 VENDOR_STAMP := $(VENDOR)/.installed
 
@@ -19,9 +20,10 @@ $(STAMP): requirements.lock pyproject.toml $(VENDOR_STAMP)
 
 $(VENDOR_STAMP): frontend/package.json frontend/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed at install time for the console's assets (Debian: apt-get install npm)"; exit 1; }
-	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	cd frontend && SCARF_ANALYTICS=false npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp frontend/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp frontend/node_modules/swagger-ui-dist/swagger-ui-bundle.js frontend/node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/
 	@touch $(VENDOR_STAMP)
 
 venv: $(STAMP)

@@ -119,10 +119,22 @@ def test_a_body_that_is_not_json_is_a_documented_422_on_every_route_with_a_json_
     assert checked > 15
 
 
-def test_docs_pages_that_load_from_a_cdn_are_not_served(world: World):
-    for page in ("/docs", "/redoc", "/docs/oauth2-redirect"):
-        r = world.client.get(page)
-        assert r.status_code == 404 and "cdn" not in r.text.lower(), page
+def test_docs_is_swagger_ui_from_this_server_and_redoc_is_not_served(world: World):
+    r = world.client.get("/docs")  # open, like /openapi.json: the contract, not data
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), r.text[:200]
+    assert "SwaggerUIBundle" in r.text and "'/openapi.json'" in r.text
+    assert "cdn" not in r.text.lower() and "validatorUrl\": null" in r.text
+    refs = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", r.text)
+    assert len(refs) == 3, refs  # the script, the style sheet, the icon
+    kinds = set()
+    for ref in refs:
+        assert ref.startswith("/") and not ref.startswith("//"), ref  # a path on this host, never another one
+        asset = world.client.get(ref)
+        assert asset.status_code == 200 and len(asset.content) > 100, ref
+        kinds.add(asset.headers["content-type"].split(";")[0])
+    assert {"text/javascript", "text/css", "image/svg+xml"} <= kinds, kinds
+    for page in ("/redoc", "/docs/oauth2-redirect"):
+        assert world.client.get(page).status_code == 404, page
 
 
 # -- the schema says what the server enforces ------------------------------------------------------

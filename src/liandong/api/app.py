@@ -1,6 +1,7 @@
 """The HTTP API: `/api/v1`, OpenAPI at `/openapi.json` (open, no token: it is the contract, not data).
 
-No `/docs` or `/redoc`: their pages load Swagger UI / ReDoc from a CDN, and the desks run offline."""
+`/docs` is Swagger UI from the package's own files (swagger-ui-dist, vendored at install time like htmx):
+the desks run offline, so no page may load from a CDN. No `/redoc` (ReDoc is not vendored)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import gc
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from liandong import __version__
@@ -18,6 +21,7 @@ from liandong.api.routers import open311 as open311_routes
 from liandong.api.routers import push as push_routes
 from liandong.app import Liandong
 from liandong.console import install as install_console
+from liandong.console.templating import static_url
 from liandong.ops.jobs import JobRunner, select_jobs
 from liandong.portal import pages as portal_pages
 
@@ -62,7 +66,7 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
         version=__version__,
         description="12345 政务服务便民热线与 110 报警服务台高效对接联动平台接口。/api/v1 的接口需 Bearer 令牌"
                     "（数据共享接口用接入密钥，Open311 用 api_key）；每个拒绝都是 JSON `ErrorBody`，说明为中文。",
-        docs_url=None, redoc_url=None,  # both pages load their scripts from a CDN: not offline
+        docs_url=None, redoc_url=None,  # FastAPI's own pages load from a CDN: /docs is served below, from local files
     )
     app.state.ctx = ctx
     errors.install(app)
@@ -80,9 +84,24 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
     def healthz() -> dict:
         return {"status": "ok", "platform": ctx.settings.platform}
 
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return swagger_page(app.title)
+
     ops.install(app, ctx)  # /readyz, /metrics, request ids and JSON request logs
     app.add_middleware(BodyLimit, wider={"/portal/report": (ctx.portal.rules.max_upload, portal_pages.too_large_page)})
     return app
+
+
+def swagger_page(title: str) -> HTMLResponse:
+    """Swagger UI over `/openapi.json`, every asset from this server; no validator badge (it would ask
+    a public validator about the document)."""
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json", title=f"{title} — 接口文档",
+        swagger_js_url=static_url("vendor/swagger-ui-bundle.js"), swagger_css_url=static_url("vendor/swagger-ui.css"),
+        swagger_favicon_url=static_url("favicon.svg"),
+        swagger_ui_parameters={"validatorUrl": None, "deepLinking": True, "defaultModelsExpandDepth": 0},
+    )
 
 
 def settle_heap() -> None:
