@@ -8,6 +8,7 @@ versions through `read` into an in-memory index, rebuilt when this process wrote
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 import time
 from contextlib import AbstractContextManager
@@ -43,6 +44,8 @@ from liandong.orders.events import OrderChanged
 from liandong.orders.states import Action
 from liandong.regions.registry import CityRegistry
 
+log = logging.getLogger("liandong.knowledge")
+
 MAX_QUERY = 500  # characters searched; a longer text (a whole transcript) is refused by the API, cut here
 
 
@@ -69,6 +72,8 @@ class Knowledge:  # 知识库
         self._looked = 0.0
         self._dirty = True
         self._segmenter: Segmenter | None = None
+        self._refresher: threading.Thread | None = None  # the background rebuild running, if any
+        self._lock_refresher = threading.Lock()  # starts at most one
 
     # -- writing ----------------------------------------------------------------------------------------
     def create(self, session: Session, content: Content, *, actor: Actor, now: datetime, note: str = "",
@@ -221,36 +226,71 @@ class Knowledge:  # 知识库
                                    now=now or self.clock.now())
 
     def index(self) -> KnowledgeIndex:
-        """The current index; rebuilt when stale by one caller while the others go on with the old one
-        (over 20,000 entries a rebuild takes tens of seconds; see docs/performance.md)."""
+        """The current index. Built by the caller when there is none yet or this process changed entries
+        (its own publish is searchable at once); when another process may have changed them (every `refresh_s`),
+        checked and rebuilt in a background thread while callers go on with the current index (over 20,000
+        entries a rebuild takes tens of seconds; see docs/performance.md)."""
         current = self._index
-        if current is not None and not self._dirty and time.monotonic() - self._looked <= self.refresh_s:
+        if current is not None and not self._dirty:
+            if time.monotonic() - self._looked > self.refresh_s:
+                self._refresh_in_background()
             return current
-        if self._lock.acquire(blocking=current is None):
-            try:
-                if self._index is None or self._dirty or time.monotonic() - self._looked > self.refresh_s:
-                    self._reload()
-            finally:
-                self._lock.release()
+        if not self._lock.acquire(blocking=current is None):
+            refresher = self._refresher
+            if refresher is None or not refresher.is_alive():
+                return current  # another caller is rebuilding it for this process's change: the old one meanwhile
+            self._lock.acquire()  # a background refresh may predate our change: wait for it, then build
+        try:
+            if self._index is None or self._dirty:
+                self._reload(own=True)
+        finally:
+            self._lock.release()
         return self._index
 
     def invalidate(self) -> None:
         self._dirty = True
 
-    def _reload(self) -> None:
+    def wait_for_rebuild(self, timeout: float | None = None) -> bool:
+        """Wait for the background rebuild, if one runs; whether none runs any more (for tests and shutdown)."""
+        refresher = self._refresher
+        if refresher is not None:
+            refresher.join(timeout)
+            return not refresher.is_alive()
+        return True
+
+    def _refresh_in_background(self) -> None:
+        with self._lock_refresher:
+            if self._refresher is not None and self._refresher.is_alive():
+                return
+            self._looked = time.monotonic()  # the next look is `refresh_s` after this one, failed or not
+            self._refresher = threading.Thread(target=self._refresh, name="knowledge-index", daemon=True)
+            self._refresher.start()
+
+    def _refresh(self) -> None:
+        try:
+            with self._lock:
+                self._reload(own=False)
+        except Exception:  # noqa: BLE001 - a search goes on with the current index; retried on the next look
+            log.exception("knowledge index rebuild failed; searching the current index until the next look")
+
+    def _reload(self, *, own: bool) -> None:
+        """Rebuild under `_lock`; `own`: for this process's change (clears `_dirty`), else a periodic refresh
+        (which leaves `_dirty` alone: a change made meanwhile is rebuilt by its next caller)."""
         with self.read() as session:
             stamp = tuple(session.execute(select(func.count(), func.max(KnowledgeEntryRow.updated_at),
                                                  func.count(KnowledgeEntryRow.served_version))).one())
             self._looked = time.monotonic()
             if self._index is not None and not self._dirty and stamp == self._stamp:
                 return
-            self._dirty = False
+            if own:
+                self._dirty = False
             docs = list(_served(session))
         if self._segmenter is None:
             self._segmenter = shared_segmenter(tuple(self.dictionary()))
         self._segmenter.add(k for d in docs for k in d.keywords)
-        self._index = KnowledgeIndex(docs, self._segmenter, city_region=self.city.city.code)
+        index = KnowledgeIndex(docs, self._segmenter, city_region=self.city.city.code)
         self._stamp = stamp
+        self._index = index  # one assignment: a search holds either the old index or the whole new one
         # like the API at start (api/app.py): keep the index's millions of objects out of the collector's
         # full passes, which otherwise pause a search now and then for tens of milliseconds
         gc.collect()

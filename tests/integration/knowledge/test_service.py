@@ -110,3 +110,63 @@ def test_warm_up_builds_the_knowledge_index_so_the_first_consultation_does_not_w
     built = ctx.knowledge._index
     assert built is not None and built is ctx.knowledge.index()  # searching reuses it, no rebuild
     assert ctx.knowledge.search("我想提取公积金")[0].question == FUND.question
+
+
+def test_another_process_s_publish_is_rebuilt_in_the_background_while_searches_use_the_current_index(db_url, clock):
+    a = Liandong(Settings(database_url=db_url), clock=clock)
+    b = Liandong(Settings(database_url=db_url), clock=clock)
+    try:
+        assert b.knowledge.search("我想提取公积金") == []
+        before = b.knowledge._index
+        with a.write() as s:
+            entry_id = a.knowledge.create(s, FUND, actor=KADMIN, now=a.clock.now(), publish=True).id
+        assert a.knowledge.search("我想提取公积金")[0].entry_id == entry_id  # the writing process: at once
+        b.knowledge.refresh_s = 0
+        assert b.knowledge.search("我想提取公积金") == []  # stale: answered from the old index, not held up
+        assert b.knowledge._index is before
+        assert b.knowledge.wait_for_rebuild(60)
+        assert b.knowledge._index is not before
+        assert b.knowledge.search("我想提取公积金")[0].entry_id == entry_id
+        assert b.knowledge.wait_for_rebuild(60)
+    finally:
+        b.knowledge.wait_for_rebuild(60)
+        a.close()
+        b.close()
+
+
+def test_a_failed_background_rebuild_is_logged_and_retried_on_the_next_look(db_url, clock, caplog):
+    a = Liandong(Settings(database_url=db_url), clock=clock)
+    b = Liandong(Settings(database_url=db_url), clock=clock)
+    try:
+        b.knowledge.search("我想提取公积金")
+        before = b.knowledge._index
+        with a.write() as s:
+            entry_id = a.knowledge.create(s, FUND, actor=KADMIN, now=a.clock.now(), publish=True).id
+        b.knowledge.refresh_s = 0
+        read = b.knowledge.read
+
+        def broken():
+            raise RuntimeError("数据库暂不可用")
+        b.knowledge.read = broken
+        assert b.knowledge.search("我想提取公积金") == []  # the failure never reaches the search
+        assert b.knowledge.wait_for_rebuild(60)
+        assert b.knowledge._index is before
+        assert "knowledge index rebuild failed" in caplog.text
+        b.knowledge.read = read
+        assert b.knowledge.search("我想提取公积金") == []  # the next look starts the rebuild again
+        assert b.knowledge.wait_for_rebuild(60)
+        assert b.knowledge.search("我想提取公积金")[0].entry_id == entry_id
+    finally:
+        b.knowledge.wait_for_rebuild(60)
+        a.close()
+        b.close()
+
+
+def test_this_process_s_publish_is_searchable_at_once_even_while_a_background_rebuild_runs(ctx):
+    ctx.knowledge.search("我想提取公积金")
+    ctx.knowledge.refresh_s = 0
+    ctx.knowledge.search("我想提取公积金")  # starts a (no-change) background look
+    with ctx.write() as s:
+        entry_id = ctx.knowledge.create(s, FUND, actor=KADMIN, now=ctx.clock.now(), publish=True).id
+    assert ctx.knowledge.search("我想提取公积金")[0].entry_id == entry_id
+    assert ctx.knowledge.wait_for_rebuild(60)
