@@ -6,7 +6,7 @@ import os
 import platform
 import re
 import subprocess
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 PERF = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
@@ -52,3 +52,25 @@ def git_rev() -> str:
         return subprocess.check_output(["git", "rev-parse", "--short", "HEAD"], text=True).strip()
     except (OSError, subprocess.CalledProcessError):
         return "?"
+
+
+def demo_payloads(n: int, *, seed: int, hours: float = 2.0) -> list[dict]:
+    """`n` of the demo generator's appeals as `POST /api/v1/appeals` bodies, received over the last `hours`.
+
+    The generator spreads appeals at a day's pace (about 240 a day); stamped weeks back, every order a
+    benchmark opens would be overdue at once and the supervision checks would chase each of them
+    (催办/督办) while the benchmark runs — work a live desk never does for a fresh appeal. The order of
+    arrival and the callers are kept; only the clock is compressed. The 110 channel is the peer desk's,
+    not a client's: those appeals come in as phone calls."""
+    from liandong.core.clock import CST
+    from liandong.demo.appeals import generate, to_api_payload
+
+    end = datetime.now(CST)
+    step = timedelta(hours=hours) / max(n, 1)
+    out = []
+    for i, appeal in enumerate(generate(n, seed=seed, start=end - timedelta(days=n // 240 + 1))):
+        body = to_api_payload(appeal)
+        body["received_at"] = (end - (n - i) * step).isoformat()
+        body["channel"] = "phone" if body["channel"] == "110" else body["channel"]
+        out.append(body)
+    return out

@@ -32,19 +32,16 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import pct, write_section  # noqa: E402
+from common import demo_payloads, pct, write_section  # noqa: E402
 
 from liandong.app import Liandong  # noqa: E402
 from liandong.config import Settings  # noqa: E402
-from liandong.core.clock import CST  # noqa: E402
-from liandong.demo.appeals import generate, to_api_payload  # noqa: E402
 from liandong.demo.knowledge import load_demo_knowledge  # noqa: E402
 from liandong.demo.users import create_demo_users  # noqa: E402
 from liandong.storage.migrate import upgrade  # noqa: E402
@@ -204,9 +201,7 @@ def run(label: str, url: str, workers: int, args, port: int, bare: bool = False)
         ctx.close()
         token = next(r["token"] for r in rows if r["role"] == "operator")
     n = args.n
-    payloads = [to_api_payload(a) for a in generate(n, seed=11, start=datetime.now(CST) - timedelta(days=n // 240 + 1))]
-    for p in payloads:
-        p["channel"] = "phone" if p["channel"] == "110" else p["channel"]
+    payloads = demo_payloads(n, seed=11)
     warm, fixed, rest = payloads[:300], payloads[300:300 + int(RATE * 12)], payloads[300 + int(RATE * 12):]
     paced, bodies = Path(tempfile.mktemp(prefix="ld-bodies-")), Path(tempfile.mktemp(prefix="ld-bodies-"))
     for path, part in ((paced, fixed), (bodies, rest)):

@@ -16,19 +16,20 @@ import cProfile
 import io
 import pstats
 import sys
+import threading
 import time
+from collections import Counter
 from concurrent.futures import wait
-from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import demo_payloads  # noqa: E402
 from intake import durability, fresh_pg  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 
 from liandong.app import Liandong  # noqa: E402
 from liandong.config import Settings  # noqa: E402
 from liandong.core.actors import Actor, Role  # noqa: E402
-from liandong.core.clock import CST  # noqa: E402
-from liandong.demo.appeals import generate, to_api_payload  # noqa: E402
 from liandong.intake.queue import Pending  # noqa: E402
 from liandong.intake.schemas import AppealCreate  # noqa: E402
 from liandong.storage.migrate import upgrade  # noqa: E402
@@ -61,20 +62,28 @@ def main() -> None:
 
         create_demo_users(ctx)
         actor = Actor(name="operator", role=Role.OPERATOR)
-        payloads = [to_api_payload(a) for a in generate(args.n + 300, seed=11, start=datetime.now(CST) - timedelta(days=14))]
-        bodies = [AppealCreate.model_validate({**p, "channel": "phone" if p["channel"] == "110" else p["channel"]})
-                  for p in payloads]
+        bodies = [AppealCreate.model_validate(p) for p in demo_payloads(args.n + 300, seed=11)]
         q = ctx.intake_queue
-        profiler, busy = cProfile.Profile(), {"wall": 0.0, "cpu": 0.0}
+        profiler, busy = cProfile.Profile(), {"wall": 0.0, "cpu": 0.0, "on": None}
         original = q._store
+
+        statements: Counter = Counter()
+        writer = threading.get_ident
+
+        @event.listens_for(ctx.engine, "before_cursor_execute")
+        def count(conn, cursor, statement, parameters, context, executemany):
+            if busy["on"] == writer():
+                statements[" ".join(statement.split())[:90]] += 1
 
         def profiled(batch):
             t0, c0 = time.perf_counter(), time.thread_time()
+            busy["on"] = writer()
             profiler.enable()
             try:
                 original(batch)
             finally:
                 profiler.disable()
+                busy["on"] = None
                 busy["wall"] += time.perf_counter() - t0
                 busy["cpu"] += time.thread_time() - c0
 
@@ -101,6 +110,9 @@ def main() -> None:
     print(f"{n} appeals in {q.batches} batches, {elapsed:.1f} s: {n / elapsed:.0f} appeals/s through the writer alone"
           f", writer wall {busy['wall'] * 1000 / n:.2f} ms and CPU "
           f"{busy['cpu'] * 1000 / n:.2f} ms per appeal")
+    print(f"SQL statements in the writer: {sum(statements.values()) / n:.2f} per appeal")
+    for sql, count_ in statements.most_common(args.top):
+        print(f"  {count_ / n:6.2f} per appeal  {sql}")
     stats = pstats.Stats(profiler)
     total = busy["wall"]
     for label, (file, func) in STAGES.items():

@@ -226,3 +226,40 @@ def test_a_batch_reads_its_callers_history_in_one_query_and_still_finds_a_repeat
     assert q.batches == 1 and len(caller_reads) == 1
     first_number = first[1][0].number
     assert {"order_id": first_number, "relation": "repeat"} in results[-1][0].routing["related"]
+
+
+def test_a_batch_reads_the_push_subscribers_once_and_every_emergency_gets_its_delivery(world):
+    """Order events of one intake batch share one look-up of the subscribers; each new emergency order
+    still gets a delivery for each subscriber of that kind."""
+    from sqlalchemy import event
+
+    from liandong.push.tables import DeliveryRow
+
+    with world.ctx.write() as s:
+        world.ctx.push.add(s, name="城运中心", url="http://127.0.0.1:18399/h", key="k" * 32, events=["new_emergency"],
+                           now=world.ctx.clock.now())
+        world.ctx.push.add(s, name="应急局", url="http://127.0.0.1:18398/h", key="k" * 32,
+                           events=["new_emergency", "order_closed"], now=world.ctx.clock.now())
+    reads = []
+
+    def spy(conn, cursor, statement, params, context, executemany):
+        if "FROM push_subscribers" in statement:
+            reads.append(statement)
+
+    engine = world.ctx.engine
+    event.listen(engine, "before_cursor_execute", spy)
+    try:
+        q = held(world.ctx)
+        futures = [q.put(Pending(appeal(f"幸福路{i}号楼顶有人要跳楼", phone=f"1370000{i:04d}", region=f"14880200{i + 1}"),
+                                 OPERATOR, "12345", world.ctx.clock.now())) for i in range(4)]
+        release(q)
+        results = [f.result(timeout=60) for f in futures]
+        q.stop()
+    finally:
+        event.remove(engine, "before_cursor_execute", spy)
+    assert q.batches == 1 and len(reads) == 1
+    opened = [o.number for _, orders in results for o in orders if o.level != "一般" or o.platform == "110"]
+    assert len(opened) >= 4
+    with world.ctx.read() as s:
+        delivered = s.execute(select(DeliveryRow.order_number, func.count()).group_by(DeliveryRow.order_number)).all()
+    assert dict(delivered) == {n: 2 for n in opened}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from liandong.appeals.tables import AppealRow, add_appeal
@@ -25,6 +25,7 @@ from liandong.regions.places import Gazetteer
 from liandong.regions.registry import CityRegistry
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.text import validate
+from liandong.storage.ids import this_transaction
 from liandong.supervision.related_service import RelatedFinder, RelatedOutcome
 
 
@@ -182,16 +183,16 @@ def _mark_related(session: Session, opened: list[OrderRow], related: RelatedOutc
 
 def _mark_lead(session: Session, number: str) -> None:
     """Mark the 群诉 lead without touching its version: a system mark must neither fail this intake nor
-    invalidate what a person is doing on the lead order; if the lead changed meanwhile, the next
-    member of the cluster sets the mark."""
+    invalidate what a person is doing on the lead order. One UPDATE that matches nothing once the mark is
+    set, and once per lead in a transaction (a cluster's members often arrive in the same intake batch)."""
     opened = opened_order(session, number)
     if opened is not None:  # opened in this very transaction (the same intake batch): not yet stored
         opened.mass_lead = True
         return
+    marked = this_transaction(session, "mass_leads_marked")
+    if number in marked:
+        return
+    marked[number] = True
     with session.no_autoflush:  # the lead is an older order; flushing the batch here would split its INSERTs
-        row = session.execute(select(OrderRow.mass_lead, OrderRow.version).where(OrderRow.number == number)).first()
-        if row is None or row.mass_lead:
-            return
-        session.execute(update(OrderRow).where(OrderRow.number == number, OrderRow.version == row.version)
+        session.execute(update(OrderRow).where(OrderRow.number == number, OrderRow.mass_lead.is_not(True))
                         .values(mass_lead=True).execution_options(synchronize_session=False))
-
