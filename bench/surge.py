@@ -22,7 +22,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -30,14 +30,13 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import write_section  # noqa: E402
+from common import demo_payloads, write_section  # noqa: E402
 from intake import drive, fresh_pg, start_server, wrk  # noqa: E402
 
 from liandong.app import Liandong  # noqa: E402
 from liandong.auth import service as auth  # noqa: E402
 from liandong.config import Settings  # noqa: E402
 from liandong.core.clock import CST  # noqa: E402
-from liandong.demo.appeals import generate, to_api_payload  # noqa: E402
 from liandong.demo.users import create_demo_users  # noqa: E402
 from liandong.storage.migrate import upgrade  # noqa: E402
 
@@ -98,10 +97,7 @@ def main() -> None:
     try:
         upgrade(url)
         tokens = operators(url, 40)
-        payloads = [to_api_payload(a) for a in generate(int(rate * args.seconds) + 12000, seed=17,
-                                                        start=datetime.now(CST) - timedelta(days=30))]
-        for p in payloads:
-            p["channel"] = "phone" if p["channel"] == "110" else p["channel"]
+        payloads = demo_payloads(int(rate * args.seconds) + 12000, seed=17)
         warm, steady, rest = payloads[:300], payloads[300:300 + int(rate * args.seconds)], payloads[300 + int(rate * args.seconds):]
         proc = start_server(url, args.port, args.workers)
         base = f"http://127.0.0.1:{args.port}"
