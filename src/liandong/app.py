@@ -29,6 +29,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from liandong.analytics.history_service import HistoryImport
 from liandong.analytics.kpis import load_kpis
+from liandong.analytics.reports.jobs import ReportJobs
 from liandong.analytics.service import Analytics
 from liandong.analytics.warnings import Warnings
 from liandong.auth.service import TokenCache
@@ -206,6 +207,10 @@ class Liandong:
     @cached_property
     def analytics(self) -> Analytics:  # 统计分析
         return Analytics(self.city, load_kpis(CITIES_DIR / self.settings.city / "kpis.yaml"))
+
+    @cached_property
+    def report_jobs(self) -> ReportJobs:  # 报告生成任务
+        return ReportJobs(self.write, self.read, self.clock.now)
 
     @cached_property
     def warnings(self) -> Warnings:  # 趋势预警

@@ -1,12 +1,15 @@
 """The console's reports page over HTTP: refusals in Chinese (bad period, a street outside the region, a bad
-format), the job's status fragment while it runs and when it is done, and jobs private to their owner."""
+format), the job's status fragment while it runs and when it is done, jobs private to their owner, and a job
+followed from another worker process (the job is in the database, not in the process that generates it)."""
 
-from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
-from liandong.console.report_jobs import JOBS, ReportJob
+from liandong.analytics.tables import ReportJobRow
+from liandong.api.app import create_app
+from liandong.app import Liandong
 from tests.analytics_kit import load_golden
 from tests.builders import World
 from tests.console_kit import give_passwords, page_csrf, sign_in
@@ -49,24 +52,30 @@ def test_the_street_list_is_the_viewers_region_and_operators_are_refused(cw: Wor
     assert operator.get("/console/analytics/reports").status_code == 403
 
 
+def _running_job(world: World, job_id: str, owner: str, *, steps: list[str], last_step_ago: timedelta) -> None:
+    """A job row as a worker writes it while it generates (steps done so far, no file yet)."""
+    now = world.ctx.clock.now()
+    with world.ctx.write() as session:
+        session.add(ReportJobRow(id=job_id, owner=owner, title="民情热点周报（2019-W46）", fmt="pdf", created_at=now,
+                                 updated_at=now - last_step_ago, steps=steps, seconds=0.0))
+
+
 def test_the_status_fragment_polls_while_running_and_offers_the_file_when_done(cw: World):
     assert sign_in(cw.client, "supervisor").status_code == 303
-    now = datetime(2019, 11, 20, 12)
-    running = ReportJob("runningjob1", "12345:supervisor", "民情热点周报（2019-W46）", "pdf", now,
-                        steps=["总量与同比环比", "渠道、分类与街镇"])
-    JOBS._jobs[running.id] = running
-    try:
-        r = cw.client.get("/console/analytics/reports/jobs/runningjob1", headers={"HX-Request": "true"})
-        assert r.status_code == 200 and 'hx-trigger="every 1s"' in r.text and "正在生成（2/7）：渠道、分类与街镇" in r.text
-        assert "<html" not in r.text  # the fragment only
-        assert "尚未生成完成" in cw.client.get("/console/analytics/reports/jobs/runningjob1/file").text
-    finally:
-        del JOBS._jobs[running.id]
+    _running_job(cw, "runningjob1", "12345:supervisor", steps=["总量与同比环比", "渠道、分类与街镇"],
+                 last_step_ago=timedelta(seconds=5))
+    r = cw.client.get("/console/analytics/reports/jobs/runningjob1", headers={"HX-Request": "true"})
+    assert r.status_code == 200 and 'hx-trigger="every 1s"' in r.text and "正在生成（2/7）：渠道、分类与街镇" in r.text
+    assert "<html" not in r.text  # the fragment only
+    assert "尚未生成完成" in cw.client.get("/console/analytics/reports/jobs/runningjob1/file").text
+    r = _post(cw.client, kind="weekly", period="2019-W46", format="xlsx")
+    assert r.status_code == 409 and "您已有一份报告正在生成" in r.text  # one running job per user
+    with cw.ctx.write() as session:
+        session.delete(session.get(ReportJobRow, "runningjob1"))
     r = _post(cw.client, kind="weekly", period="2019-W46", format="xlsx")
     assert r.status_code == 303
     job_url = r.headers["location"]
-    job = JOBS._jobs[job_url.rsplit("/", 1)[1]]
-    assert job.done.wait(120)  # the job's thread says when it has finished
+    assert cw.ctx.report_jobs.wait(job_url.rsplit("/", 1)[1], 120)  # the job's thread says when it has finished
     done = cw.client.get(job_url, headers={"HX-Request": "true"})
     assert "已生成（7/7）" in done.text and "hx-trigger" not in done.text and "report-weekly-2019-W46.xlsx" in done.text
     f = cw.client.get(job_url + "/file")
@@ -75,3 +84,32 @@ def test_the_status_fragment_polls_while_running_and_offers_the_file_when_done(c
     assert sign_in(west, "dispatcher_west").status_code == 303  # another user: no such job
     other = west.get(job_url)
     assert other.status_code == 404 and "报告任务不存在或已过期" in other.text
+
+
+def test_a_job_started_on_one_worker_is_followed_and_downloaded_on_another(cw: World):
+    """Two app processes' worth of state on one database: the second has never seen the job in memory."""
+    assert sign_in(cw.client, "supervisor").status_code == 303
+    r = _post(cw.client, kind="weekly", period="2019-W46", format="pdf")
+    assert r.status_code == 303
+    job_url = r.headers["location"]
+    assert cw.ctx.report_jobs.wait(job_url.rsplit("/", 1)[1], 120)
+    other_ctx = Liandong(cw.ctx.settings, clock=cw.ctx.clock, router_override=cw.ctx.router_override)
+    try:
+        other = TestClient(create_app(other_ctx))
+        assert sign_in(other, "supervisor").status_code == 303
+        status = other.get(job_url, headers={"HX-Request": "true"})
+        assert status.status_code == 200 and "已生成（7/7）" in status.text
+        f = other.get(job_url + "/file")
+        assert f.status_code == 200 and f.content[:4] == b"%PDF"
+    finally:
+        other_ctx.close()
+
+
+def test_a_job_whose_worker_died_shows_as_failed_and_does_not_block_the_next(cw: World):
+    assert sign_in(cw.client, "supervisor").status_code == 303
+    _running_job(cw, "stalledjob1", "12345:supervisor", steps=["总量与同比环比"], last_step_ago=timedelta(minutes=11))
+    r = cw.client.get("/console/analytics/reports/jobs/stalledjob1", headers={"HX-Request": "true"})
+    assert "生成失败：生成中断" in r.text and "hx-trigger" not in r.text
+    r = _post(cw.client, kind="weekly", period="2019-W46", format="xlsx")
+    assert r.status_code == 303
+    assert cw.ctx.report_jobs.wait(r.headers["location"].rsplit("/", 1)[1], 120)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from liandong.storage.base import Base, Moment
@@ -104,3 +104,25 @@ class CallRow(Base):  # 话务记录: one call of the 12345 call centre, from th
         UniqueConstraint("call_id", name="uq_analytics_calls_call_id"),
         Index("ix_analytics_calls_arrived_at", "arrived_at"),
     )
+
+
+class ReportJobRow(Base):  # 报告生成任务
+    """A report being generated for a console user, kept in the database so that whichever worker process
+    answers the page's polls (several `liandong serve` workers, several hosts) sees its progress and file."""
+
+    __tablename__ = "analytics_report_jobs"
+
+    id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(160))  # platform:user — nobody else sees it
+    title: Mapped[str] = mapped_column(String(200))
+    fmt: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(Moment())
+    updated_at: Mapped[datetime] = mapped_column(Moment())  # the last step written (a dead worker stops it)
+    steps: Mapped[list] = mapped_column(JSON, default=list)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    filename: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(Moment(), nullable=True)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+    __table_args__ = (Index("ix_analytics_report_jobs_owner", "owner"),)

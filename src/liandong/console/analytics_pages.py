@@ -21,9 +21,8 @@ from liandong.analytics.reports.data import KINDS, check_request
 from liandong.analytics.reports.render import MEDIA, STEPS, check_format, file_name
 from liandong.console.deps import Ctx, CurrentUser, Form
 from liandong.console.pages import ConsoleRoute, page
-from liandong.console.report_jobs import JOBS
 from liandong.core.actors import Role, require_role
-from liandong.core.errors import Forbidden, InvalidInput
+from liandong.core.errors import Conflict, Forbidden, InvalidInput
 from liandong.regions.codes import within
 
 router = APIRouter(prefix="/console", route_class=ConsoleRoute, include_in_schema=False)
@@ -121,18 +120,21 @@ def report_start(request: Request, ctx: Ctx, me: CurrentUser, form: Form) -> Res
                             **chosen)
     actor, weights = me.actor, ctx.analytics.kpis.composite.weights
 
-    def work(job):
+    def work(progress):
         from liandong.analytics.reports.data import build_report
         from liandong.analytics.reports.render import render_report
 
         with ctx.read() as session:
             data = build_report(session, ctx.analytics, actor, kind=req.kind, period_text=req.period.label,
-                                street=req.street, now=ctx.clock.now(), progress=job.steps.append)
-        job.steps.append("排版")
+                                street=req.street, now=ctx.clock.now(), progress=progress)
+        progress("排版")
         return render_report(data, fmt, weights), file_name(data, fmt, req.street)
 
     title = f"{req.place or ''}{req.title}（{req.period.label}）"
-    job = JOBS.start(f"{me.platform}:{actor.name}", title, fmt, ctx.clock.now, work)
+    try:
+        job = ctx.report_jobs.start(f"{me.platform}:{actor.name}", title, fmt, work)
+    except Conflict as exc:
+        return _report_form(request, ctx, me, code=409, error=exc.message, **chosen)
     return RedirectResponse(f"/console/analytics/reports/jobs/{job.id}", status_code=303)
 
 
@@ -143,7 +145,7 @@ JobId = Annotated[str, Path(max_length=24, pattern=r"^[A-Za-z0-9_-]+$")]
 def report_job(request: Request, ctx: Ctx, me: CurrentUser, job_id: JobId) -> Response:
     """The job's page; polled by htmx (HX-Request), only its status fragment, until the job has finished."""
     require_role(me.actor, *VIEWING)
-    job = JOBS.get(job_id, f"{me.platform}:{me.actor.name}")
+    job = ctx.report_jobs.get(job_id, f"{me.platform}:{me.actor.name}")
     template = "_report_job.html" if request.headers.get("hx-request") else "analytics_report_job.html"
     return page(request, template, job=job, total=len(STEPS), done=min(len(job.steps), len(STEPS)))
 
@@ -151,8 +153,8 @@ def report_job(request: Request, ctx: Ctx, me: CurrentUser, job_id: JobId) -> Re
 @router.get("/analytics/reports/jobs/{job_id}/file")
 def report_file(ctx: Ctx, me: CurrentUser, job_id: JobId) -> Response:
     require_role(me.actor, *VIEWING)
-    job = JOBS.get(job_id, f"{me.platform}:{me.actor.name}")
-    if job.content is None:
+    job, content = ctx.report_jobs.file(job_id, f"{me.platform}:{me.actor.name}")
+    if content is None:
         raise InvalidInput(job.error or "报告尚未生成完成，请稍候")
-    return Response(job.content, media_type=MEDIA[job.fmt],
+    return Response(content, media_type=MEDIA[job.fmt],
                     headers={"Content-Disposition": f'attachment; filename="{job.filename}"'})

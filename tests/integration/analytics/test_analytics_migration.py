@@ -1,4 +1,4 @@
-"""0007_analytics and 0014_calls: the head schema has the columns and indexes the models describe; down and up again."""
+"""0007_analytics, 0014_calls and 0015_report_jobs: the head schema has the columns and indexes the models describe; down and up again."""
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -9,7 +9,7 @@ from liandong.storage.base import Base
 from liandong.storage.migrate import downgrade, upgrade
 
 TABLES = {"orders", "analytics_history", "analytics_warnings", "analytics_daily", "analytics_rolled_days",
-          "analytics_calls"}
+          "analytics_calls", "analytics_report_jobs"}
 NEW_COLUMNS = {"solved", "satisfaction", "contacted_at"}
 
 
@@ -56,3 +56,11 @@ def test_0014_adds_the_call_table_and_goes_down_and_up(db_url):
     assert "analytics_calls" not in _tables(db_url) and "analytics_history" in _tables(db_url)
     upgrade(db_url)
     assert "analytics_calls" in _tables(db_url) and _diff(db_url)[0] == []
+
+
+def test_0015_adds_the_report_job_table_and_goes_down_and_up(db_url):
+    assert "analytics_report_jobs" in _tables(db_url)
+    downgrade(db_url, "0014")
+    assert "analytics_report_jobs" not in _tables(db_url) and "analytics_calls" in _tables(db_url)
+    upgrade(db_url)
+    assert "analytics_report_jobs" in _tables(db_url) and _diff(db_url)[0] == []

@@ -3,7 +3,7 @@
 The migration environment is a shell like the API or the CLI: it may know every capability; the storage
 core (`base`, `db`, `ids`) knows none."""
 
-from liandong.analytics.tables import CallRow, DailyRow, HistoryRow, RolledDayRow, WarningRow  # noqa: F401
+from liandong.analytics.tables import CallRow, DailyRow, HistoryRow, ReportJobRow, RolledDayRow, WarningRow  # noqa: F401
 from liandong.appeals.tables import AppealRow  # noqa: F401
 from liandong.auth.tables import ConsoleSessionRow, LoginThrottleRow, TokenRow, UserRow  # noqa: F401
 from liandong.exchange.tables import ExchangeLink, InboxMessage, OutboxMessage  # noqa: F401
