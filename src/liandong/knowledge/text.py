@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Iterable
 
 import jieba
 from pypinyin import Style, lazy_pinyin
+
+from liandong.knowledge.speech import fold, reading
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -30,33 +31,9 @@ _KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
 STOPWORDS = frozenset("的 了 得 地 么 是 在 有 和 与 及 或 也 都 就 还 又 要 会 能 可以 可 去 到 把 被 给 让 对 从 向 为 以 等 个 些 多 怎么 怎样 如何 什么 哪里 哪儿 哪 吗 呢".split())
 
 
-# what a question asks (问法意图), however it is put: "要等几天" asks what "办理时限" answers and "贵不贵"
-# what "收费标准" answers (a hotline knowledge base's 同义问法 table). Search matches the subject with these
-# phrases taken out and the intent separately (`search.py`).
-INTENTS = {
-    "〈时限〉": re.compile("多长时间|多久|几天|多天|多少天|几个工作日|几工作日|工作日|时限|什么时候能|多快|要等|花多少天|办完|办好|弄好|能拿到"),
-    "〈收费〉": re.compile("收费|费用|多少钱|花钱|付费|交钱|要钱|贵不贵|贵吗|免费|掏钱"),
-    "〈地点〉": re.compile("哪里|哪儿|哪去|哪个地方|什么地方|地点|上哪|去哪|在哪|网上办|窗口|到哪"),
-    "〈材料〉": re.compile("材料|资料|证件|带什么|带啥|带些|拿什么|拿啥|准备什么|准备啥|要什么证"),
-    "〈条件〉": re.compile("条件|要求|资格|能不能办|我能办|可以办|谁能|哪些人|什么人|啥样的人|限制|符合"),
-    "〈流程〉": re.compile("怎么办|咋办|怎么弄|咋弄|怎么搞|流程|手续怎么走|手续|步骤|如何申请|怎么申请|怎么办理|怎么走"),
-}
-_ANY_INTENT = re.compile("|".join(p.pattern for p in INTENTS.values()))
-
-
-def intents(text: str) -> list[str]:
-    return [name for name, pattern in INTENTS.items() if pattern.search(text)]
-
-
-def subject(text: str) -> str:
-    """The text without what it asks (the intent phrases): what it is about (事项)."""
-    return _ANY_INTENT.sub(" ", normalise(text))
-
-
 def normalise(text: str) -> str:
     """Full-width to half-width, lower case, fillers removed."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return FILLERS.sub(" ", text)
+    return FILLERS.sub(" ", fold(text))
 
 
 class Segmenter:
@@ -67,6 +44,7 @@ class Segmenter:
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         self._added: set[str] = set()
+        self.add(reading().members)
         self.add(words)
 
     def add(self, words: Iterable[str]) -> None:
