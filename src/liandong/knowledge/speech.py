@@ -60,11 +60,9 @@ class Reading:
         for group in groups:
             for member in group:
                 standard[fold(member)] = fold(group[0])
-        # every standard name a member implies: its own group's and those of the members inside it (老人补贴: 高龄津贴, 老年人)
-        self.adds: dict[str, tuple[str, ...]] = {}
-        for member in standard:
-            inside = [m for m in standard if m in member]
-            self.adds[member] = tuple(dict.fromkeys(standard[m] for m in inside if standard[m] != member))
+        # the standard name a member adds (none for the standard name itself); a member inside a longer one
+        # is not read there (the scan takes the longest): 社保卡 is 社会保障卡, not also 社保
+        self.adds = {member: (name,) if name != member else () for member, name in standard.items()}
         self.members = tuple(sorted(standard, key=len, reverse=True))
         members = "|".join(re.escape(m) for m in self.members)
         self._names = list(INTENTS)
