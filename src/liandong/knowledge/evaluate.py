@@ -6,6 +6,7 @@ count the answerable queries; no-answer accuracy counts the others (right when s
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,3 +52,11 @@ def evaluate(search, queries: list[dict], *, now) -> Quality:
     q.mrr = rr / q.answerable if q.answerable else 0.0
     q.no_answer = silent / q.unanswerable if q.unanswerable else 0.0
     return q
+
+
+def half(queries: list[dict], name: str) -> list[dict]:
+    """A fixed half of a labelled set ("A" or "B", by a hash of the query text; anything else: all), so that
+    one half can be studied and tuned on while the other stays held out."""
+    if name not in ("A", "B"):
+        return queries
+    return [q for q in queries if "AB"[int(hashlib.sha256(q["query"].encode()).hexdigest(), 16) % 2] == name]

@@ -11,52 +11,40 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Iterable
 
 import jieba
 from pypinyin import Style, lazy_pinyin
 
+from liandong.knowledge.speech import fold, reading
+
 jieba.setLogLevel(logging.WARNING)
 
 # words that carry no meaning in a caller's question (口语填充词, hesitations included) — removed before any view is made
 FILLERS = re.compile(
+    # who is asking and when (家人、这边、刚才…): the caller situating the question, not what it is about
+    "我妈|我爸|我老婆|我老公|我媳妇|我对象|我儿子|我女儿|我闺女|我奶奶|我爷爷|我外婆|我外公|我姥姥|我姥爷|家里人|"
+    "我们这边|我们那边|这边|那边|现在|刚才|刚刚|最近|前几天|是这样的|是这样|怎么说呢|然后|反正|对了|"
+    "打听一下|打听下|了解一下|我想了解|想了解|问问|同志|师傅|"
     "请问一下|请问|问一下|问下|我想问|想问问|想问|想咨询一下|想咨询|咨询一下|咨询下|我咨询|你好|您好|喂|麻烦你|麻烦您|麻烦|"
     "帮我查一下|帮我看看|帮忙|谢谢|那个|就是说|就是|这个事|这个|一下子|一下|的话|我们家|我家里|我家|我们|我|你们|您|你|他们|"
     "呢|吗|吧|啊|呀|嘛|哦|噢|呃|嗯|额|唉|诶")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
+# function characters that join no name (的, 了, 被…): the character and sound views split a run at them, so
+# that "我车被拍了违章" is not 车被, 被拍, 拍了, 了违 — bigrams no entry has, which would dilute what it has
+_FUNCTION = re.compile("[的了被把吗呢吧啊呀嘛]")
+
+
+def _runs(text: str) -> list[str]:
+    return _KEEP.findall(_FUNCTION.sub(" ", normalise(text)))
 STOPWORDS = frozenset("的 了 得 地 么 是 在 有 和 与 及 或 也 都 就 还 又 要 会 能 可以 可 去 到 把 被 给 让 对 从 向 为 以 等 个 些 多 怎么 怎样 如何 什么 哪里 哪儿 哪 吗 呢".split())
-
-
-# what a question asks (问法意图), however it is put: "要等几天" asks what "办理时限" answers and "贵不贵"
-# what "收费标准" answers (a hotline knowledge base's 同义问法 table). Search matches the subject with these
-# phrases taken out and the intent separately (`search.py`).
-INTENTS = {
-    "〈时限〉": re.compile("多长时间|多久|几天|多天|多少天|几个工作日|几工作日|工作日|时限|什么时候能|多快|要等|花多少天|办完|办好|弄好|能拿到"),
-    "〈收费〉": re.compile("收费|费用|多少钱|花钱|付费|交钱|要钱|贵不贵|贵吗|免费|掏钱"),
-    "〈地点〉": re.compile("哪里|哪儿|哪去|哪个地方|什么地方|地点|上哪|去哪|在哪|网上办|窗口|到哪"),
-    "〈材料〉": re.compile("材料|资料|证件|带什么|带啥|带些|拿什么|拿啥|准备什么|准备啥|要什么证"),
-    "〈条件〉": re.compile("条件|要求|资格|能不能办|我能办|可以办|谁能|哪些人|什么人|啥样的人|限制|符合"),
-    "〈流程〉": re.compile("怎么办|咋办|怎么弄|咋弄|怎么搞|流程|手续怎么走|手续|步骤|如何申请|怎么申请|怎么办理|怎么走"),
-}
-_ANY_INTENT = re.compile("|".join(p.pattern for p in INTENTS.values()))
-
-
-def intents(text: str) -> list[str]:
-    return [name for name, pattern in INTENTS.items() if pattern.search(text)]
-
-
-def subject(text: str) -> str:
-    """The text without what it asks (the intent phrases): what it is about (事项)."""
-    return _ANY_INTENT.sub(" ", normalise(text))
 
 
 def normalise(text: str) -> str:
     """Full-width to half-width, lower case, fillers removed."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return FILLERS.sub(" ", text)
+    return FILLERS.sub(" ", fold(text))
 
 
 class Segmenter:
@@ -67,6 +55,7 @@ class Segmenter:
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         self._added: set[str] = set()
+        self.add(reading().members)
         self.add(words)
 
     def add(self, words: Iterable[str]) -> None:
@@ -95,7 +84,7 @@ class Segmenter:
 def char_grams(text: str) -> list[str]:
     """Character bigrams of each run of Han characters (single characters for a one-character run)."""
     out = []
-    for run in _KEEP.findall(normalise(text)):
+    for run in _runs(text):
         if _HAN.match(run):
             out.extend([run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)])
         else:
@@ -125,7 +114,7 @@ def syllable(ch: str) -> str:
 def pinyin_grams(text: str) -> list[str]:
     """Toneless, folded pinyin syllable bigrams of each run of Han characters."""
     out = []
-    for run in _KEEP.findall(normalise(text)):
+    for run in _runs(text):
         if not _HAN.match(run):
             continue
         syllables = [syllable(ch) for ch in run]

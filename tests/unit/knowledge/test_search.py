@@ -55,3 +55,26 @@ def test_scores_are_fractions_and_the_limit_holds(index):
 def test_views_of_the_text():
     assert char_grams("公积金") == ["公积", "积金"]
     assert pinyin_grams("知识") == pinyin_grams("资似")  # zh/z and sh/s folded
+
+
+def test_callers_words_meet_the_standard_name_and_what_is_asked_is_read():
+    from liandong.knowledge.speech import intents, subject
+
+    assert "电动自行车" in subject("电瓶车上牌咋弄") and "欠薪" in subject("欠工资了")
+    assert intents("景区乱收费") == () and "价格违法" in subject("景区乱收费")  # a name, not a fee question
+    assert intents("老年人免费乘车卡咋办") == ("〈流程〉",)
+    assert intents("个体户能交公积金吗") == ("〈条件〉",)  # weak: a yes-no "能…吗"
+    assert intents("当天能拿到吗") == ("〈时限〉",)  # a phrase of an intent before the weak sign
+
+
+def test_a_districts_short_wording_is_found_by_the_citywide_phrasings():
+    docs = [IndexDoc("city", 1, "大件垃圾清运在哪里办理", "社区收运点。", ("旧家具扔哪",), ("大件垃圾",)),
+            IndexDoc("east", 1, "大件垃圾清运在哪里办理", "东城区：街道环卫所预约。", (), (), region="148802")]
+    index = KnowledgeIndex(docs, Segmenter(), city_region="148800")
+    assert index.search("旧家具扔哪", region="148802", now=DAY)[0].entry_id == "east"
+    assert index.search("旧家具扔哪", now=DAY)[0].entry_id == "city"
+
+
+def test_a_question_about_an_entry_out_of_force_gets_no_answer(index):
+    assert index.search("2025年家电以旧换新补贴怎么领", now=DAY) == []
+    assert index.search("2025年家电以旧换新补贴怎么领", now=date(2025, 12, 1))[0].entry_id == "subsidy"
