@@ -1,6 +1,8 @@
 """Figures for `liandong model train|eval` on the TipDM 2020 C messages (../shared/data/tipdm2020c).
 
-    .venv/bin/python bench/tipdm_model.py
+    .venv/bin/python bench/tipdm_model.py [--c 1.0] [--min-df 3] [--nb]
+
+The defaults are those of `liandong model train`.
 
 1. 5-fold stratified cross-validation macro-F1 on `train_segmented.csv` (pre-segmented, stop words removed);
 2. raw text: `dev_raw.csv` messages also occur (segmented) in the training file, so their twins are found
@@ -11,6 +13,7 @@ The data stays in ../shared; nothing is copied into the repository.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import sys
@@ -25,15 +28,27 @@ from sklearn.model_selection import StratifiedKFold
 from liandong.routing.classifier import Analyzer, TextClassifier
 from liandong.routing.text import content_chars
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "tipdm2020c"
+_REPO = Path(__file__).resolve().parents[1]
+_SHARED = [_REPO.parent / "shared", _REPO.parent.parent / "shared"]  # beside the checkout, or beside a worktree's parent
+DATA = next((s for s in _SHARED if s.exists()), _SHARED[0]) / "data" / "tipdm2020c"
 csv.field_size_limit(sys.maxsize)
 
 
+OPTS = {"c": 1.0, "min_df": 3, "nb": False}
+
+
 def fit(texts, labels):
-    return TextClassifier.fit(texts, labels, analyzer=Analyzer(None, char_max=2, known_only=True), c=1.0, balanced=True, calibrate=False)
+    return TextClassifier.fit(texts, labels, analyzer=Analyzer(None, char_max=2, known_only=True), balanced=True,
+                              calibrate=False, **OPTS)
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--c", type=float, default=OPTS["c"])
+    ap.add_argument("--min-df", type=int, default=OPTS["min_df"])
+    ap.add_argument("--nb", action="store_true")
+    args = ap.parse_args()
+    OPTS.update(c=args.c, min_df=args.min_df, nb=args.nb)
     if not DATA.exists():
         sys.exit(f"no data at {DATA}")
     train = list(csv.DictReader(open(DATA / "train_segmented.csv", encoding="utf-8")))
@@ -60,7 +75,7 @@ def main() -> None:
         "dev_raw_heldout_accuracy": round(accuracy_score(gold, raw), 4),
         "dev_twins_segmented_macro_f1": round(f1_score(gold, seg, average="macro"), 4),
         "twin_label_agreement": float(np.mean([y[i] == g for i, g in zip(twins, gold)])),
-        "train_rows_without_twins": len(x) - len(drop), "seconds": round(time.time() - t0, 1),
+        "train_rows_without_twins": len(x) - len(drop), "options": OPTS, "seconds": round(time.time() - t0, 1),
     }, ensure_ascii=False))
 
 

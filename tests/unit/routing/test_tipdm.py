@@ -9,9 +9,10 @@ from typer.testing import CliRunner
 
 from liandong.cli.model import app as model_app
 
-from .conftest import SHARED
+from .conftest import REPO
 
-DATA = SHARED / "data" / "tipdm2020c"
+_SHARED = [REPO.parent / "shared", REPO.parent.parent / "shared"]  # beside the checkout, or beside a worktree's parent
+DATA = next((s for s in _SHARED if s.exists()), _SHARED[0]) / "data" / "tipdm2020c"
 
 
 @pytest.mark.slow
