@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Check the two blind sets' form (never their scores): well-formed JSON, unique ids, gold values in the
+"""Check the form of the blind sets and of the danger development set (never their scores): well-formed JSON,
+unique ids, gold values in the
 allowed set, codes present in the demo city's regions (city.yaml) and consistent with the gazetteer.
 
     python tests/data/validate_blind_sets.py
@@ -33,7 +34,7 @@ def load(path):
 
 def main():
     errors = []
-    sets = {name: load(DATA / name) for name in ("routing_blind.jsonl", "routing_blind2.jsonl")}
+    sets = {name: load(DATA / name) for name in ("routing_blind.jsonl", "routing_blind2.jsonl", "routing_dev_danger.jsonl")}
     for r in (r for rows in sets.values() for r in rows):
         if set(r) != {"id", "channel", "text", "gold"}:
             errors.append(f"{r['id']}: keys {sorted(r)}")

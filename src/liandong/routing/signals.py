@@ -56,6 +56,8 @@ _RESOLVED = {k: re.compile(v) for k, v in lexicon.RESOLVED.items()}
 _PAST = re.compile(lexicon.PAST_MARKERS)
 _PRESENT = re.compile(lexicon.PRESENT_MARKERS)
 _INJURY_CLAIM = re.compile(lexicon.INJURY_CLAIM)
+_ASKING = re.compile(lexicon.ASKING_PROCEDURE)
+_NOW = re.compile(lexicon.NOW_MARKERS)
 ANY_SIGNAL = re.compile("|".join(f"(?:{p})" for s in lexicon.SIGNALS for p in s.patterns))  # for vetting keywords, not per appeal
 
 
@@ -82,6 +84,7 @@ def detect(text: str) -> list[Hit]:
         return []
     times: list | None = None
     injury_denied = None
+    asking = None
     hits: list[Hit] = []
     for c in candidates:
         excluded = None
@@ -94,6 +97,7 @@ def detect(text: str) -> list[Hit]:
             if times is None:
                 times = _clause_times(text)
                 injury_denied = _NEG_INJURY.search(text)
+                asking = None if _NOW.search(text) else _ASKING.search(text)
             clause_start, past_cue = next(((cs, cue) for cs, ce, cue in times if cs <= s < ce), (0, ""))
             before = text[max(clause_start, s - 8) : s]
             after = text[e : e + 6]
@@ -113,6 +117,8 @@ def detect(text: str) -> list[Hit]:
                 hits.append(Hit(signal, m.group(0), s, PAST, done.group(0), **extra))
             elif (signal in ("injury", "medical", "electrocution", "traffic_accident", "dog_attack") or signal == "crime" and "砸" in m.group(0)) and (claim := _INJURY_CLAIM.search(text)):
                 hits.append(Hit(signal, m.group(0), s, PAST, claim.group(0), **extra))
+            elif asking and signal not in lexicon.ASKING_EXCEPT:  # 想问一下老人走丢了的话…: a question, not an event
+                hits.append(Hit(signal, m.group(0), s, HYPOTHETICAL, asking.group(0), **extra))
             elif hypo:
                 hits.append(Hit(signal, m.group(0), s, HYPOTHETICAL, hypo.group(0), **extra))
             elif after.startswith("过") or past_cue:
