@@ -55,6 +55,13 @@ def errors(*statuses: int, model: type[BaseModel] = ErrorBody) -> dict[int | str
     return {s: {"model": model, "description": DESCRIPTIONS[s]} for s in statuses}
 
 
+def file_answer(description: str, *media_types: str) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` entry of a route that answers a file (with `response_class=Response`, so that
+    FastAPI does not also list `application/json`): its media types, each a binary string."""
+    return {200: {"description": description,
+                  "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in media_types}}}
+
+
 def open311_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """Open311 routes answer the error document `[{"code": …, "description": …}]` (`.json`) or
     `<errors><error><code/><description/></error></errors>` (`.xml`)."""

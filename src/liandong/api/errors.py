@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from liandong.core.errors import (
     Busy,
@@ -75,11 +77,12 @@ _FIELD_NAMES = {
     "part": "穿透口径", "warning_id": "预警编号",
     "page": "页码", "page_size": "每页条数", "status": "状态", "platform": "平台",
     "date_from": "起始日期", "date_to": "截止日期", "state": "状态", "kind": "类型",
+    "since": "起始时间", "until": "截止时间", "Idempotency-Key": "幂等键（Idempotency-Key）",
 }
 
 
 def describe_validation_error(err: dict) -> str:
-    loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
+    loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
     where = "·".join(_FIELD_NAMES.get(p, p) for p in loc) or "请求体"
     template = _PYDANTIC_MESSAGES.get(err.get("type", ""), "取值无效")
     ctx = dict(err.get("ctx") or {})
@@ -89,6 +92,21 @@ def describe_validation_error(err: dict) -> str:
     except (KeyError, IndexError):
         text = template
     return f"{where}：{text}"
+
+
+UNPARSABLE_BODY = "There was an error parsing the body"
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the published contract serves at this path. Starlette's 405 names only the first
+    route that matched the path, while FastAPI gives each method of a path a route of its own (GET and
+    POST `/surge` answered a DELETE with `Allow: GET` alone)."""
+    table = getattr(request.app.state, "allowed_methods", None)
+    if table is None:
+        table = [(re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"), sorted(m.upper() for m in ops))
+                 for path, ops in request.app.openapi().get("paths", {}).items()]
+        request.app.state.allowed_methods = table
+    return sorted({m for pattern, methods in table if pattern.match(request.url.path) for m in methods})
 
 
 def install(app: FastAPI) -> None:
@@ -116,11 +134,17 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == UNPARSABLE_BODY:  # FastAPI's, for a body that is not UTF-8
+            return JSONResponse({"error": "invalid_input", "message": "请求体无法解析：应为 UTF-8 编码的 JSON",
+                                 "details": {}}, status_code=422)
         messages = {404: "接口不存在", 405: "不支持的请求方法", 413: "请求体过大"}
         message = exc.detail if isinstance(exc.detail, str) and exc.status_code not in messages else messages.get(exc.status_code, str(exc.detail))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405 and (methods := allowed_methods(request)):
+            headers["Allow"] = ", ".join(methods)
         return JSONResponse({"error": "http_error", "message": message, "details": {}}, status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+                            headers=headers or None)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:  # the last net: logged, never silent

@@ -13,7 +13,9 @@ IDEMPOTENCY_DOC = (
     "返回第一次的答复（相同状态码与响应体，响应头 `Idempotent-Replayed: true`），不再写入任何记录；"
     "同一键配不同请求体，返回 409。"
 )
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="幂等键：重试时保持不变")]
+KEY_PATTERN = r"^[!-~]{1,128}$"  # what `storage.idempotency` accepts, stated in the schema
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", pattern=KEY_PATTERN,
+                                              description="幂等键：重试时保持不变（1–128 个可见 ASCII 字符）")]
 
 
 def replayed(answer: Answer) -> Response:

@@ -44,3 +44,17 @@ def _iso_day(v: object) -> object:
 
 
 Day = BeforeValidator(_iso_day)  # with `date`: `Annotated[date | None, Day]`
+
+
+_ISO_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?")
+
+
+def _iso_instant(v: object) -> object:
+    """A query's instant is ISO 8601 date and time, as the schema's `format: date-time` says: pydantic
+    alone read `0.5` as a Unix time (1970-01-01T00:00:00.5Z)."""
+    if isinstance(v, str) and not _ISO_INSTANT.fullmatch(v.strip()):
+        raise ValueError("应为日期时间（ISO 8601，如 2026-11-23T09:30:00+08:00）")
+    return v.strip() if isinstance(v, str) else v
+
+
+Instant = BeforeValidator(_iso_instant)  # with `datetime`: `Annotated[datetime | None, Instant]`

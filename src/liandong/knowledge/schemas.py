@@ -27,10 +27,10 @@ class KnowledgeHitRead(BaseModel):  # 检索结果
 
 class SearchQuery(BaseModel):  # 检索请求
     model_config = ConfigDict(extra="forbid")
-    q: str = Field(max_length=20000, description="来电人的问题")
+    q: str = Field(max_length=20000, description="来电人的问题（去掉首尾空白后 1–500 字）", json_schema_extra={"pattern": r"\S"})
     region: str | None = Field(default=None, max_length=12)
     limit: int = Field(default=3, ge=1, le=20)
-    public_only: bool = False
+    public_only: bool = Field(default=False, strict=True)  # true or false: `0` is no answer to 只看公开
 
 
 class EntryWrite(BaseModel):  # 条目内容

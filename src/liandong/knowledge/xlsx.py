@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from liandong.core.errors import InvalidInput
 from liandong.knowledge.rows import COLUMNS, missing_columns
@@ -46,13 +47,19 @@ def read_xlsx(data: bytes) -> list[tuple[str, int, dict]]:
 
 
 def write_xlsx(rows: list[dict]) -> bytes:
+    """The entries as a workbook. A C0 control character (other than tab and line breaks) cannot be in
+    the sheet's XML: it is left out of the cell, where openpyxl raised and the whole export was a 500."""
     book = Workbook()
     sheet = book.active
     sheet.title = "知识库"
     headers = list(COLUMNS)
     sheet.append(headers)
     for row in rows:
-        sheet.append([row.get(h, "") for h in headers])
+        sheet.append([_cell(row.get(h, "")) for h in headers])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from fastapi.responses import Response
 from liandong.analytics import warnings as trend_warnings
 from liandong.analytics.hotspots import ranked_hotspots
 from liandong.analytics.periods import Grain, parse_period
+from liandong.analytics.reports.data import KINDS as REPORT_KINDS
 from liandong.analytics.reports.data import build_report
 from liandong.analytics.reports.render import MEDIA, check_format, file_name, render_report
 from liandong.analytics.schemas import (
@@ -24,7 +26,7 @@ from liandong.analytics.schemas import (
     warning_read,
 )
 from liandong.analytics.scope import counts_scope, require_place
-from liandong.api.contract import errors
+from liandong.api.contract import errors, file_answer
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.core.actors import Role, require_role
 from liandong.core.clock import CST
@@ -32,14 +34,23 @@ from liandong.core.errors import InvalidInput
 from liandong.orders.tables import OrderRow
 
 router = APIRouter(prefix="/analytics", tags=["统计分析 analytics"], responses=errors(403))
-PeriodQ = Annotated[str, Query(max_length=12, description="统计周期：2019-11-05、2019-W46、2019-11、2019-Q4、2019")]
+# The shapes `parse_period` and `_day` accept, stated in the schema (their Chinese messages stay the server's)
+PERIOD = r"^\d{4}(-(\d{2}(-\d{2})?|W\d{2}|Q[1-4]))?$"
+PeriodQ = Annotated[str, Query(max_length=12, json_schema_extra={"pattern": PERIOD},
+                               description="统计周期：2019-11-05、2019-W46、2019-11、2019-Q4、2019")]
+DAY = {"format": "date"}
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 GroupQ = Annotated[str, Query(max_length=12, description="维度：all、unit、district、street、category、desk")]
 KINDS = {"enum": list(trend_warnings.KIND_LABELS)}  # the service refuses any other (naming each in Chinese)
+REPORTS, FORMATS = {"enum": list(REPORT_KINDS)}, {"enum": list(MEDIA)}  # the service refuses others, in Chinese
 VIEWING = (Role.SUPERVISOR, Role.DISPATCHER, Role.OPERATOR, Role.POLICE, Role.HANDLER)
 
 
 def _day(raw: str, what: str) -> date:
+    """A date as the schema's `format: date` says, `YYYY-MM-DD` only (`fromisoformat` also read `20191105`)."""
     try:
+        if not _ISO_DAY.fullmatch(raw):
+            raise ValueError
         return date.fromisoformat(raw)
     except ValueError:
         raise InvalidInput(f"{what}「{raw[:20]}」应写作 2019-11-05") from None
@@ -95,8 +106,8 @@ def street_kpis(ctx: Ctx, caller: CurrentCaller, code: Annotated[str, Path(max_l
 
 
 @router.get("/warnings", response_model=list[WarningRead], summary="趋势预警：高发、新发、群诉增长、矛盾纠纷")
-def warnings(ctx: Ctx, caller: CurrentCaller, date_from: Annotated[str, Query(alias="from", max_length=10)],
-             date_to: Annotated[str, Query(alias="to", max_length=10)],
+def warnings(ctx: Ctx, caller: CurrentCaller, date_from: Annotated[str, Query(alias="from", max_length=10, json_schema_extra=DAY)],
+             date_to: Annotated[str, Query(alias="to", max_length=10, json_schema_extra=DAY)],
              kind: Annotated[str | None, Query(max_length=8, json_schema_extra=KINDS,
                                                description="预警类型：high 高发、new 新发、mass 群诉增长、joint 矛盾纠纷")] = None
              ) -> list[WarningRead]:
@@ -109,7 +120,7 @@ def warnings(ctx: Ctx, caller: CurrentCaller, date_from: Annotated[str, Query(al
 
 
 @router.post("/warnings/scan", response_model=list[WarningRead], summary="对某日执行一次趋势研判")
-def scan(ctx: Ctx, caller: CurrentCaller, day: Annotated[str, Query(max_length=10)]) -> list[WarningRead]:
+def scan(ctx: Ctx, caller: CurrentCaller, day: Annotated[str, Query(max_length=10, json_schema_extra=DAY)]) -> list[WarningRead]:
     require_role(caller.actor, Role.SUPERVISOR)
     d = _day(day, "日期")
     with ctx.write() as session:
@@ -125,8 +136,8 @@ def acknowledge(ctx: Ctx, caller: CurrentCaller, warning_id: Annotated[int, Path
 
 
 @router.get("/hotspots", summary="热点问题排行（历史诉求与工单）")
-def hotspots(ctx: Ctx, caller: CurrentCaller, date_from: Annotated[str, Query(alias="from", max_length=10)],
-             date_to: Annotated[str, Query(alias="to", max_length=10)],
+def hotspots(ctx: Ctx, caller: CurrentCaller, date_from: Annotated[str, Query(alias="from", max_length=10, json_schema_extra=DAY)],
+             date_to: Annotated[str, Query(alias="to", max_length=10, json_schema_extra=DAY)],
              top: Annotated[int, Query(ge=1, le=100)] = 10) -> list[dict]:
     require_role(caller.actor, *VIEWING)
     start, end = _day(date_from, "起始日期"), _day(date_to, "截止日期")
@@ -139,9 +150,10 @@ def hotspots(ctx: Ctx, caller: CurrentCaller, date_from: Annotated[str, Query(al
     return [s.to_dict() for s in spots]
 
 
-@router.get("/reports/{kind}", summary="报告：民情热点周报、月报、季报、街镇画像（XLSX 或 PDF）")
-def report(ctx: Ctx, caller: CurrentCaller, kind: Annotated[str, Path(max_length=12)], period: PeriodQ,
-           fmt: Annotated[str, Query(alias="format", max_length=4)] = "pdf",
+@router.get("/reports/{kind}", summary="报告：民情热点周报、月报、季报、街镇画像（XLSX 或 PDF）", response_class=Response,
+            responses=file_answer("报告文件（format=pdf 或 xlsx）", *MEDIA.values()))
+def report(ctx: Ctx, caller: CurrentCaller, kind: Annotated[str, Path(max_length=12, json_schema_extra=REPORTS)],
+           period: PeriodQ, fmt: Annotated[str, Query(alias="format", max_length=4, json_schema_extra=FORMATS)] = "pdf",
            street: Annotated[str | None, Query(max_length=12)] = None) -> Response:
     require_role(caller.actor, Role.SUPERVISOR, Role.DISPATCHER)
     check_format(fmt)

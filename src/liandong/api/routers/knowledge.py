@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from liandong.api.contract import errors
+from liandong.api.contract import errors, file_answer
 from liandong.api.deps import Ctx, CurrentCaller
 from liandong.core.actors import Role, require_role
 from liandong.core.errors import InvalidInput
@@ -32,11 +32,12 @@ router = APIRouter(tags=["知识库 knowledge"], responses=errors(403))  # by ro
 CHANGES = errors(409)  # review state, or a version someone else saved first
 READERS = (Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.HANDLER, Role.KNOWLEDGE_ADMIN, Role.POLICE,
            Role.INSPECTOR)
+ASKED = {"pattern": r"\S", "description": "来电人的问题（必填，去掉首尾空白后 1–500 字）"}  # checked in `_search`
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/knowledge/search", response_model=list[KnowledgeHitRead], summary="知识检索（一问一答）；无合适口径时返回 []")
-def search(ctx: Ctx, caller: CurrentCaller, q: Annotated[str, Query(max_length=20000)] = "",
+def search(ctx: Ctx, caller: CurrentCaller, q: Annotated[str, Query(max_length=20000, json_schema_extra=ASKED)],
            region: str | None = None, limit: Annotated[int, Query(ge=1, le=20)] = 3, public_only: bool = False):
     return _search(ctx, caller, q, region, limit, public_only)
 
@@ -144,7 +145,8 @@ async def import_xlsx(request: Request, ctx: Ctx, caller: CurrentCaller, publish
         return import_rows(ctx.knowledge, session, rows, actor=caller.actor, now=ctx.clock.now(), publish=publish)
 
 
-@router.get("/knowledge/export", summary="导出 XLSX（每条目的最新版本）")
+@router.get("/knowledge/export", summary="导出 XLSX（每条目的最新版本）", response_class=Response,
+            responses=file_answer("XLSX 工作簿", XLSX))
 def export_xlsx(ctx: Ctx, caller: CurrentCaller) -> Response:
     require_role(caller.actor, Role.KNOWLEDGE_ADMIN, Role.SUPERVISOR)
     with ctx.read() as session:

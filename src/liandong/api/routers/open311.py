@@ -9,10 +9,10 @@ service/request/token, 413 body too large, 429 over the consumer's rate limit, 5
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Annotated, Callable
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -30,6 +30,10 @@ router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"], response
 _STATUS = [(Unauthenticated, 403), (Forbidden, 403), (NotFound, 404), (InvalidInput, 400), (TooManyRequests, 429),
            (Busy, 503)]
 MAX_FORM = 64 * 1024
+
+
+# the path's format, as the schema says (an unknown one is still answered with an Open311 400, in JSON)
+Fmt = Annotated[str, Path(json_schema_extra={"enum": list(FORMATS)}, description="json 或 xml")]
 
 
 def _answer(fmt: str, document: Document, status: int = 200) -> Response:
@@ -79,17 +83,17 @@ def _read(ctx, request: Request, method: str, fmt: str, fetch: Callable, **filte
 
 
 @router.get("/services.{fmt}", summary="服务类别列表 GET services")
-def services(fmt: str, request: Request, ctx: Ctx) -> Response:
+def services(fmt: Fmt, request: Request, ctx: Ctx) -> Response:
     return _read(ctx, request, "GET services", fmt, lambda s, c: ctx.open311.services())
 
 
 @router.get("/services/{code}.{fmt}", summary="服务类别定义 GET service definition")
-def service_definition(code: str, fmt: str, request: Request, ctx: Ctx) -> Response:
+def service_definition(code: str, fmt: Fmt, request: Request, ctx: Ctx) -> Response:
     return _read(ctx, request, "GET service definition", fmt, lambda s, c: ctx.open311.definition(code), service_code=code)
 
 
 @router.get("/requests.{fmt}", summary="服务请求列表 GET requests")
-def list_requests(fmt: str, request: Request, ctx: Ctx) -> Response:
+def list_requests(fmt: Fmt, request: Request, ctx: Ctx) -> Response:
     params = {k: v for k, v in request.query_params.items() if k != "api_key"}
     try:
         f = parse_filter(params, now=ctx.clock.now())
@@ -99,18 +103,18 @@ def list_requests(fmt: str, request: Request, ctx: Ctx) -> Response:
 
 
 @router.get("/requests/{number}.{fmt}", summary="服务请求 GET request")
-def get_request(number: str, fmt: str, request: Request, ctx: Ctx) -> Response:
+def get_request(number: str, fmt: Fmt, request: Request, ctx: Ctx) -> Response:
     return _read(ctx, request, "GET request", fmt, lambda s, c: ctx.open311.request(s, c, number),
                  service_request_id=number)
 
 
 @router.get("/tokens/{token}.{fmt}", summary="凭据换服务请求编号 GET service_request_id from a token")
-def token(token: str, fmt: str, request: Request, ctx: Ctx) -> Response:
+def token(token: str, fmt: Fmt, request: Request, ctx: Ctx) -> Response:
     return _read(ctx, request, "GET token", fmt, lambda s, c: ctx.open311.token(s, c, token), token=token)
 
 
 @router.post("/requests.{fmt}", summary="提交服务请求 POST request（表单编码）", responses=open311_errors(413, 503))
-async def post_request(fmt: str, request: Request, ctx: Ctx) -> Response:
+async def post_request(fmt: Fmt, request: Request, ctx: Ctx) -> Response:
     """Form-encoded as the specification says; becomes an ordinary appeal through the intake queue."""
     try:
         fmt = _fmt(fmt)

@@ -11,13 +11,18 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from liandong.api.consumer_deps import ConsumerDep
-from liandong.api.contract import errors
+from liandong.api.contract import errors, file_answer
 from liandong.api.deps import Ctx, CurrentCaller
+from liandong.api.paging import Instant
 from liandong.core.actors import Role, require_role
 from liandong.share import access
 from liandong.share.queries import Filters
 from liandong.share.scopes import DATASET_LABELS, FIELDS, KIND_LABELS, PERSONAL, check_dataset
 
+CSV, JSONL = "text/csv", "application/x-ndjson"
+InstantQ = Annotated[datetime | None, Instant]
+# a dataset of the log's filter, as `check_dataset` refuses any other (naming the datasets in Chinese)
+DatasetQ = Annotated[str | None, Query(max_length=32, json_schema_extra={"enum": list(FIELDS)})]
 router = APIRouter(tags=["数据共享 open data"], responses=errors(403))  # outside the scopes, or not an administrator
 CONSUMER = errors(429)  # over the consumer's rate limit
 ListParam = Annotated[str | None, Query(max_length=500, description="逗号分隔")]
@@ -52,7 +57,7 @@ def consumer_me(consumer: ConsumerDep) -> dict:
 def read_dataset(
     dataset: str, request: Request, ctx: Ctx, consumer: ConsumerDep,
     fields: ListParam = None, unmasked: ListParam = None, purpose: Purpose = None,
-    since: datetime | None = None, until: datetime | None = None,
+    since: InstantQ = None, until: InstantQ = None,
     status: Annotated[str | None, Query(max_length=24)] = None,
     region: Annotated[str | None, Query(max_length=12, pattern=r"^\d{6}(\d{3}){0,2}$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
@@ -86,8 +91,8 @@ def _log_rows(ctx, consumer, dataset, since, until, unmasked_only, limit, offset
 @router.get("/share/access-log", summary="数据访问留痕（管理员）")
 def access_log(
     ctx: Ctx, caller: CurrentCaller, consumer: Annotated[str | None, Query(max_length=64)] = None,
-    dataset: Annotated[str | None, Query(max_length=32)] = None, since: datetime | None = None,
-    until: datetime | None = None, unmasked_only: bool = False,
+    dataset: DatasetQ = None, since: InstantQ = None,
+    until: InstantQ = None, unmasked_only: bool = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict:
     require_role(caller.actor, Role.ADMIN)
@@ -95,16 +100,17 @@ def access_log(
     return {"entries": [access.as_dict(r) for r in rows], "limit": limit, "offset": offset}
 
 
-@router.get("/share/access-log/export", summary="导出数据访问留痕（管理员，CSV 或 JSON Lines）")
+@router.get("/share/access-log/export", summary="导出数据访问留痕（管理员，CSV 或 JSON Lines）", response_class=Response,
+            responses=file_answer("CSV（format=csv）或 JSON Lines（format=jsonl）", CSV, JSONL))
 def access_log_export(
     ctx: Ctx, caller: CurrentCaller, format: Literal["csv", "jsonl"] = "csv",
     consumer: Annotated[str | None, Query(max_length=64)] = None,
-    dataset: Annotated[str | None, Query(max_length=32)] = None, since: datetime | None = None,
-    until: datetime | None = None, unmasked_only: bool = False,
+    dataset: DatasetQ = None, since: InstantQ = None,
+    until: InstantQ = None, unmasked_only: bool = False,
     limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
 ) -> Response:
     require_role(caller.actor, Role.ADMIN)
     rows = _log_rows(ctx, consumer, dataset, since, until, unmasked_only, limit, 0)
-    media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
+    media = f"{CSV}; charset=utf-8" if format == "csv" else JSONL
     return Response(access.export(rows, format), media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="access-log.{format}"'})
