@@ -2,10 +2,11 @@
 or stored twice when one of them cannot be stored."""
 
 import threading
+from contextlib import contextmanager
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
 from liandong.api.app import create_app
@@ -44,6 +45,23 @@ def held(ctx, **kw) -> IntakeQueue:
 def release(q: IntakeQueue) -> None:
     del q._ensure_started
     q._ensure_started()
+
+
+@contextmanager
+def statements(engine, *needles: str):
+    """The SQL statements sent while the block runs that contain any of `needles` (newlines read as spaces)."""
+    seen: list[str] = []
+
+    def spy(conn, cursor, statement, params, context, executemany):
+        flat = statement.replace("\n", " ")
+        if any(n in flat for n in needles):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", spy)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", spy)
 
 
 def count(ctx, row) -> int:
@@ -194,8 +212,6 @@ def test_an_appeal_routed_by_its_caller_is_not_routed_again_and_its_extra_rows_s
 def test_a_batch_reads_its_callers_history_in_one_query_and_still_finds_a_repeat_stored_elsewhere(world):
     """The callers' earlier appeals are read once per batch; one stored by another worker (not in this
     process's index) is still found, so the second call is a repeat."""
-    from sqlalchemy import event
-
     q = held(world.ctx)
     future = q.put(Pending(appeal("幸福路3号门口占道经营，摊贩堵住人行道", phone="13900000077"), OPERATOR, "12345",
                            world.ctx.clock.now()))
@@ -204,15 +220,7 @@ def test_a_batch_reads_its_callers_history_in_one_query_and_still_finds_a_repeat
     q.stop()
     world.ctx.related.forget_all()  # as if another worker had taken the first call
     world.ctx.related._watermark = world.ctx.clock.now()  # and this worker's index had not looked since
-    caller_reads = []
-
-    def spy(conn, cursor, statement, params, context, executemany):
-        if "caller_key IN" in statement.replace("\n", " ") or "caller_key = ANY" in statement:
-            caller_reads.append(statement)
-
-    engine = world.ctx.engine
-    event.listen(engine, "before_cursor_execute", spy)
-    try:
+    with statements(world.ctx.engine, "caller_key IN", "caller_key = ANY") as caller_reads:
         q = held(world.ctx)
         futures = [q.put(Pending(appeal(f"幸福路{i}号门口占道经营，摊贩堵住人行道", phone=f"1390000{i:04d}"), OPERATOR,
                                  "12345", world.ctx.clock.now())) for i in range(5)]
@@ -221,8 +229,6 @@ def test_a_batch_reads_its_callers_history_in_one_query_and_still_finds_a_repeat
         release(q)
         results = [f.result(timeout=60) for f in futures]
         q.stop()
-    finally:
-        event.remove(engine, "before_cursor_execute", spy)
     assert q.batches == 1 and len(caller_reads) == 1
     first_number = first[1][0].number
     assert {"order_id": first_number, "relation": "repeat"} in results[-1][0].routing["related"]
@@ -231,8 +237,6 @@ def test_a_batch_reads_its_callers_history_in_one_query_and_still_finds_a_repeat
 def test_a_batch_reads_the_push_subscribers_once_and_every_emergency_gets_its_delivery(world):
     """Order events of one intake batch share one look-up of the subscribers; each new emergency order
     still gets a delivery for each subscriber of that kind."""
-    from sqlalchemy import event
-
     from liandong.push.tables import DeliveryRow
 
     with world.ctx.write() as s:
@@ -240,23 +244,13 @@ def test_a_batch_reads_the_push_subscribers_once_and_every_emergency_gets_its_de
                            now=world.ctx.clock.now())
         world.ctx.push.add(s, name="应急局", url="http://127.0.0.1:18398/h", key="k" * 32,
                            events=["new_emergency", "order_closed"], now=world.ctx.clock.now())
-    reads = []
-
-    def spy(conn, cursor, statement, params, context, executemany):
-        if "FROM push_subscribers" in statement:
-            reads.append(statement)
-
-    engine = world.ctx.engine
-    event.listen(engine, "before_cursor_execute", spy)
-    try:
+    with statements(world.ctx.engine, "FROM push_subscribers") as reads:
         q = held(world.ctx)
         futures = [q.put(Pending(appeal(f"幸福路{i}号楼顶有人要跳楼", phone=f"1370000{i:04d}", region=f"14880200{i + 1}"),
                                  OPERATOR, "12345", world.ctx.clock.now())) for i in range(4)]
         release(q)
         results = [f.result(timeout=60) for f in futures]
         q.stop()
-    finally:
-        event.remove(engine, "before_cursor_execute", spy)
     assert q.batches == 1 and len(reads) == 1
     opened = [o.number for _, orders in results for o in orders if o.level != "一般" or o.platform == "110"]
     assert len(opened) >= 4
