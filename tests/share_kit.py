@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
+from sqlalchemy import func, select
+
 from liandong.share import consumers as registry
+from liandong.share import feed
+from liandong.share.tables import FeedRow
 from tests.builders import World
 
 APPEAL = {"channel": "phone", "text": "幸福路3号门口占道经营，我电话13812345678", "address": "东城区东门街道幸福里小区5栋",
@@ -26,3 +32,17 @@ def open_appeal(world: World, **overrides) -> dict:
 
 def consumer_get(world: World, key: str, path: str, **params):
     return world.client.get(f"/api/v1{path}", headers={"X-Api-Key": key}, params=params)
+
+
+def feed_settled(world: World, within: float = 30.0) -> None:
+    """Wait until every committed change is below the feed's horizon. On PostgreSQL the horizon is the
+    oldest transaction still running in the whole cluster, so another test's database (a parallel worker)
+    can hold it back for a moment; a reader then serves those changes later, never skips them."""
+    deadline = time.monotonic() + within
+    while True:
+        with world.ctx.read() as s:
+            newest = s.scalar(select(func.max(FeedRow.tx))) or 0
+            if s.get_bind().dialect.name != "postgresql" or feed.horizon(s).tx >= newest:
+                return
+        assert time.monotonic() < deadline, "the feed's horizon did not pass the newest change"
+        time.sleep(0.01)

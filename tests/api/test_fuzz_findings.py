@@ -82,3 +82,42 @@ def test_enumerated_parameters_say_their_values(world: World):
     assert kind["schema"]["enum"] == ["weekly", "monthly", "quarterly", "street"]
     r = world.get("admin", "/share/access-log", params={"dataset": "nope"})
     assert r.status_code == 422 and "未知数据集" in r.json()["message"]
+
+
+def test_a_nul_character_anywhere_in_a_request_is_422_and_nothing_is_written(world: World):
+    """PostgreSQL cannot store U+0000 in text (the PostgreSQL schemathesis run found a 500 on `?name=%00`)."""
+    before = world.get("operator", "/appeals").json()
+    sent = [
+        world.client.get("/api/v1/push/deliveries", params={"subscriber": "\x00"}, headers=world.as_("admin")),
+        world.client.delete("/api/v1/push/subscribers/a%00b", headers=world.as_("admin")),
+        world.post("operator", "/appeals", {"channel": "phone", "text": "路灯坏了\x00", "address": "幸福里"}),
+        world.client.post("/api/v1/appeals", content=b'{"channel": "phone", "text": "\\\\\\u0000"}',
+                          headers={**world.as_("operator"), "content-type": "application/json"}),
+    ]
+    for r in sent:
+        assert r.status_code == 422 and "空字符" in r.json()["message"], r.text
+    assert world.get("operator", "/appeals").json() == before
+
+
+def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(world: World):
+    r = world.client.post("/api/v1/appeals", headers={**world.as_("operator"), "content-type": "application/json"},
+                          content='{"channel": "phone", "text": "路径写成 C:\\\\u0000 了，路灯坏了", "address": "幸福里"}'.encode())
+    assert r.status_code == 201, r.text
+
+
+def test_a_value_the_database_refuses_is_422_not_500():
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+    from sqlalchemy.exc import DataError
+
+    from liandong.api import errors
+
+    app = FastAPI()
+    errors.install(app)
+
+    @app.get("/boom")
+    def boom():
+        raise DataError("INSERT …", {}, Exception("value out of range"))
+
+    r = TestClient(app, raise_server_exceptions=False).get("/boom")
+    assert r.status_code == 422 and r.json()["error"] == "invalid_input" and "未作任何修改" in r.json()["message"]

@@ -253,3 +253,10 @@ def test_the_publication_endpoint_refuses_bad_input_in_chinese_and_stores_nothin
     assert anonymous.get("/portal/public", params={"page": 0}).status_code == 422
     wrong = anonymous.get("/portal/public", params={"page": "abc"})
     assert wrong.status_code == 422 and "参数有误" in wrong.text and wrong.headers["content-type"].startswith("text/html")
+
+
+def test_a_nul_character_in_a_multipart_field_is_refused_and_nothing_is_stored(world):
+    client = citizen(world)
+    r = report(client, text="路灯坏了\x00", photos=[("light.jpg", jpeg_with_gps(), "image/jpeg")])
+    assert r.status_code == 422 and "空字符" in r.text
+    assert counts(world) == (0, 0, 0)

@@ -17,7 +17,7 @@ from liandong.share.sync import Sync, _text
 from tests.builders import make_world
 from tests.conftest import PG_URL, USE_PG
 from tests.fakes import ScriptedRouter
-from tests.share_kit import add_consumer, open_appeal
+from tests.share_kit import add_consumer, feed_settled, open_appeal
 
 
 @pytest.fixture
@@ -74,6 +74,7 @@ def test_full_then_incremental_syncs_leave_the_target_equal_to_the_source(setup)
     world, consumer, sync, engine = setup
     first = open_appeal(world)["orders"][0]["id"]
     open_appeal(world, text="我家停水了", region="148802001")  # another unit's order: not this consumer's
+    feed_settled(world)
     report = sync.run()
     assert report.full and report.orders == 1
     assert_equal_to_source(world, consumer, engine)
@@ -83,10 +84,12 @@ def test_full_then_incremental_syncs_leave_the_target_equal_to_the_source(setup)
     assert world.act("handler_urban", first, "sign").status_code == 200
     second = open_appeal(world, text="路边占道经营又来了")["orders"][0]["id"]
     assert world.act("handler_urban", first, "handle", step="核实", note="已到场").status_code == 200
+    feed_settled(world)
     again = sync.run()
     assert not again.full and again.orders == 2 and again.events >= 3  # sign, handle, the new order
     assert_equal_to_source(world, consumer, engine)
     assert world.act("handler_urban", second, "sign").status_code == 200
+    feed_settled(world)
     sync.run()
     sync.run()  # nothing new: still equal, nothing duplicated
     assert_equal_to_source(world, consumer, engine)
@@ -96,6 +99,7 @@ def test_written_back_results_are_applied_or_refused_with_a_reason(setup):
     world, consumer, sync, engine = setup
     mine = open_appeal(world)["orders"][0]["id"]
     other = open_appeal(world, text="我家停水了", region="148802001")["orders"][0]["id"]
+    feed_settled(world)
     sync.run()
     rows = [  # (order, action, unit) → expected outcome
         dict(order_number=mine, action="sign", unit="URBAN", note="已签收"),
@@ -131,6 +135,7 @@ def test_written_back_results_are_applied_or_refused_with_a_reason(setup):
     with engine.begin() as c:
         c.execute(insert(target.inbound), [illegal, dict(order_number=mine, action="sign", unit="URBAN", days=None)])
         c.execute(text("UPDATE ld_inbound SET status = 'pending' WHERE id = 1"))  # the sender asks again
+    feed_settled(world)
     report = sync.run()
     assert [o.ref for o in report.applied] == [1]  # answered as before, not applied twice
     with engine.connect() as c:

@@ -8,6 +8,7 @@ import re
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -145,6 +146,14 @@ def install(app: FastAPI) -> None:
             headers["Allow"] = ", ".join(methods)
         return JSONResponse({"error": "http_error", "message": message, "details": {}}, status_code=exc.status_code,
                             headers=headers or None)
+
+    @app.exception_handler(DataError)
+    async def _unstorable(_request: Request, exc: DataError) -> JSONResponse:
+        """A value the database refused as data (out of range, a character it cannot store): the client's
+        input, and the transaction has rolled back, so a 422 and nothing written."""
+        log.warning("value refused by the database: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
+        return JSONResponse({"error": "invalid_input", "message": "提交的内容超出可保存的范围（如数值过大或含有不可保存的字符），未作任何修改",
+                             "details": {}}, status_code=422)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:  # the last net: logged, never silent

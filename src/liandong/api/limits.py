@@ -9,15 +9,38 @@ every client.
   its unread bytes answered by a TCP reset that destroys the 413 it was about to read. Beyond the bound
   the connection is closed (`connection: close`). A client that asked `Expect: 100-continue` has sent
   nothing yet and is answered at once.
+- A request carrying a NUL character (U+0000) anywhere a text could come from — path, query, a JSON
+  `\\u0000` escape, a form's `%00` — is refused with 422: PostgreSQL cannot store it in a text column, and
+  SQLite would keep an invisible character that breaks exports. Binary bodies (multipart photos, an
+  XLSX workbook) are left to the app.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Callable
+from urllib.parse import unquote_to_bytes
 
 MAX_BODY = 256 * 1024
 DRAIN_MAX = 16 * 1024 * 1024  # read and discard at most this much of a refused body
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")  # an escape that is not itself escaped: \u0000, \\\u0000
+NUL_REFUSAL = json.dumps({"error": "invalid_input", "message": "请求中含有空字符（\\u0000），无法保存：请删除后重试",
+                          "details": {}}, ensure_ascii=False).encode()
+
+
+def carries_nul(scope, body: bytes) -> bool:
+    """Whether the request would hand the app a NUL character in a text."""
+    if "\x00" in scope.get("path", "") or b"\x00" in unquote_to_bytes(scope.get("query_string", b"")):
+        return True
+    if not body:
+        return False
+    ctype = dict(scope.get("headers") or []).get(b"content-type", b"").lower()
+    if ctype.startswith(b"application/x-www-form-urlencoded"):
+        return b"\x00" in unquote_to_bytes(body)
+    if not ctype or b"json" in ctype or ctype.startswith(b"text/"):  # FastAPI reads an untyped body as JSON
+        return b"\x00" in body or _JSON_NUL.search(body) is not None
+    return False  # binary: a photo, a workbook
 
 
 class BodyLimit:
@@ -38,6 +61,8 @@ class BodyLimit:
         if declared is not None and declared.isdigit() and int(declared) > limit:
             return await self._refuse(receive, send, refusal(limit), drain=not waiting and int(declared) <= self.drain_max)
         if declared is None and b"chunked" not in headers.get(b"transfer-encoding", b"").lower():
+            if carries_nul(scope, b""):
+                return await self._refuse_nul(send)
             return await self.app(scope, receive, send)  # no body (GET, …)
         chunks, seen = [], 0
         while True:
@@ -52,7 +77,17 @@ class BodyLimit:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        await self.app(scope, _replay(b"".join(chunks), receive), send)
+        body = b"".join(chunks)
+        if carries_nul(scope, body):
+            return await self._refuse_nul(send)
+        await self.app(scope, _replay(body, receive), send)
+
+    @staticmethod
+    async def _refuse_nul(send) -> None:
+        await send({"type": "http.response.start", "status": 422,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(NUL_REFUSAL)).encode())]})
+        await send({"type": "http.response.body", "body": NUL_REFUSAL})
 
     @staticmethod
     def _json(limit: int) -> tuple[bytes, bytes]:

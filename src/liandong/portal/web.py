@@ -132,6 +132,8 @@ def _multipart(body: bytes, ctype: str) -> tuple[dict[str, str], list[tuple[str,
             raise InvalidInput("表单编码应为 UTF-8") from None
         if len(value) > MAX_FIELD:
             raise InvalidInput("填写内容过长")
+        if "\x00" in value:
+            raise InvalidInput("填写内容含有空字符，请删除后重新提交")
         fields.setdefault(name.group(1), value)
     return fields, files
 
