@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from liandong.api.app import create_app
@@ -257,3 +257,42 @@ def test_a_batch_reads_the_push_subscribers_once_and_every_emergency_gets_its_de
     with world.ctx.read() as s:
         delivered = s.execute(select(DeliveryRow.order_number, func.count()).group_by(DeliveryRow.order_number)).all()
     assert dict(delivered) == {n: 2 for n in opened}
+
+
+def _batch(world, calls) -> list:
+    q = held(world.ctx)
+    futures = [q.put(Pending(appeal(text, phone=phone), OPERATOR, "12345", world.ctx.clock.now())) for text, phone in calls]
+    release(q)
+    results = [f.result(timeout=60) for f in futures]
+    q.stop()
+    return results
+
+
+def test_a_cluster_committed_here_is_named_again_without_reading_its_orders_or_marking_its_lead_twice(world):
+    """群诉: the first batch finds the cluster and marks its lead; a later batch of the same cluster names
+    the same lead and members from what this process committed — no SELECT of the members' orders and no
+    second UPDATE of the lead."""
+    text = "幸福路3号门口占道经营，摊贩堵住人行道"
+    first = _batch(world, [(text, f"1391111{i:04d}") for i in range(4)])
+    lead = first[0][1][0].number
+    assert first[-1][1][0].lead_order == lead and first[-1][1][0].mass
+    with statements(world.ctx.engine, "FROM orders WHERE orders.appeal_id IN", "SET mass_lead") as sent:
+        later = _batch(world, [(text, f"1392222{i:04d}") for i in range(3)])
+    assert sent == []
+    assert all(orders[0].lead_order == lead and orders[0].mass for _, orders in later)
+    named = {r["order_id"] for r in later[-1][0].routing["related"] if r["relation"] == "mass"}
+    assert {o.number for _, orders in first for o in orders} - {lead} <= named | {lead}
+    with world.ctx.read() as s:
+        assert s.scalar(select(OrderRow.mass_lead).where(OrderRow.number == lead)) is True
+
+
+def test_a_repeat_reads_whether_the_earlier_order_left_the_caller_unsatisfied(world):
+    """The earlier order is one this process committed, but its visit (回访) came later: the repeat still
+    sees 不满意 and goes to the supervisor as 重复来电未解决."""
+    text = "幸福路3号门口占道经营，摊贩堵住人行道"
+    (_, orders), = _batch(world, [(text, "13933330000")])
+    with world.ctx.write() as s:
+        s.execute(update(OrderRow).where(OrderRow.number == orders[0].number).values(satisfied=False))
+    (again, reopened), = _batch(world, [(text, "13933330000")])
+    assert {"order_id": orders[0].number, "relation": "repeat"} in again.routing["related"]
+    assert reopened[0].repeat_call == "repeat_unresolved" and reopened[0].review

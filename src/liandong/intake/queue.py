@@ -57,6 +57,7 @@ class Pending:  # 待入库的诉求
     request_id: str | None = field(default_factory=trace.current)  # bound again in the writer thread
     routing: RoutingDecision | None = None  # already routed by the caller (e.g. the portal): not routed again
     also: Callable[[Session], None] | None = None  # more rows to write in the appeal's own transaction
+    opened: list = field(default_factory=list)  # the orders it opened, for `Intake.committed`
 
 
 class IntakeQueue:
@@ -137,6 +138,7 @@ class IntakeQueue:
             return
         self.batches += 1
         self.appeals += len(batch)
+        self.intake.committed([o for p in batch for o in p.opened])
         for p, result in zip(batch, results):
             p.future.set_result(result)
 
@@ -151,6 +153,7 @@ class IntakeQueue:
                 failed = True
                 p.future.set_exception(exc)
             else:  # only once committed
+                self.intake.committed(p.opened)
                 p.future.set_result(result)
         if failed:  # the failed appeals entered the repeat/mass index inside their rolled-back transaction
             self.intake.related.forget_all()
@@ -171,12 +174,14 @@ class IntakeQueue:
         return self._queue.qsize()
 
     def _submit_bound(self, session, p: Pending, routing: dict):
+        p.opened = []
         if p.keyed is not None:
             replay = idempotency.find(session, p.keyed, p.now)
             if replay is not None:
                 return replay
         appeal, orders = self.intake.submit(session, p.body, actor=p.actor, platform=p.platform, now=p.now,
                                             routing=routing, appeal_id=p.appeal_id)
+        p.opened = orders
         if p.also is not None:
             p.also(session)
         self.intake.related.add(appeal)  # the next appeal of this batch must see this one

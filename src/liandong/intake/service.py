@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import update
+from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from liandong.appeals.tables import AppealRow, add_appeal
@@ -59,6 +59,16 @@ class Intake:  # 受理
     places: Gazetteer  # 地名库 for 属地 when the operator gives no region code
     knowledge: Suggester | None = None  # 即问即答: suggestions stored with the routing of a consultation
     surge: SurgeDesk | None = None  # 话务激增: link to the incident, answer self-service consultations
+    _leads_marked: set[str] = field(default_factory=set, init=False, repr=False)  # committed 群诉 leads
+
+    def committed(self, orders: list[OrderRow]) -> None:
+        """After a commit: what the next appeals need not read again — the first order of each new appeal
+        (what a repeat or 群诉 finding names) and the 群诉 leads now marked (a mark is never taken back)."""
+        self.related.first_orders.remember(orders)
+        if len(self._leads_marked) > 100_000:
+            self._leads_marked.clear()
+        self._leads_marked.update(o.lead_order for o in orders if o.lead_order)
+        self._leads_marked.update(o.number for o in orders if o.mass_lead)
 
     def check(self, body: AppealCreate, *, now: datetime) -> None:
         """Everything that can refuse an appeal (422), checked before it is queued or stored."""
@@ -136,7 +146,7 @@ class Intake:  # 受理
             parallel.linked_order = primary.number
             primary.linked_order = parallel.number
             opened.append(parallel)
-        _mark_related(session, opened, related)
+        _mark_related(session, opened, related, self._leads_marked)
         if lead and lead != primary.number:  # 话务激增: the incident's appeals on its lead order
             primary.lead_order, primary.mass = lead, True
         if answer and entry and self.knowledge is not None:  # answered from this entry's version
@@ -167,7 +177,7 @@ def _check_answerable(orders, plan, actor: Actor) -> None:
         raise InvalidInput("当前平台或角色不能当场答复（即问即答）")
 
 
-def _mark_related(session: Session, opened: list[OrderRow], related: RelatedOutcome) -> None:
+def _mark_related(session: Session, opened: list[OrderRow], related: RelatedOutcome, marked: set[str]) -> None:
     """Write the repeat / mass / harassment findings on the new orders (and the mass lead)."""
     for order in opened:
         order.repeat_call = related.repeat_call.value if related.repeat_call else order.repeat_call
@@ -177,22 +187,26 @@ def _mark_related(session: Session, opened: list[OrderRow], related: RelatedOutc
             order.review = True
         if related.lead_order and related.lead_order != order.number:
             order.lead_order = related.lead_order
-    if related.lead_order:
+    if related.lead_order and related.lead_order not in marked:
         _mark_lead(session, related.lead_order)
 
 
 def _mark_lead(session: Session, number: str) -> None:
     """Mark the 群诉 lead without touching its version: a system mark must neither fail this intake nor
     invalidate what a person is doing on the lead order. One UPDATE that matches nothing once the mark is
-    set, and once per lead in a transaction (a cluster's members often arrive in the same intake batch)."""
+    set, sent once for all the leads of a transaction as it commits (a batch often holds several clusters);
+    a lead this process has seen marked and committed (`Intake.committed`) is not asked again."""
     opened = opened_order(session, number)
     if opened is not None:  # opened in this very transaction (the same intake batch): not yet stored
         opened.mass_lead = True
         return
-    marked = this_transaction(session, "mass_leads_marked")
-    if number in marked:
-        return
-    marked[number] = True
-    with session.no_autoflush:  # the lead is an older order; flushing the batch here would split its INSERTs
-        session.execute(update(OrderRow).where(OrderRow.number == number, OrderRow.mass_lead.is_not(True))
-                        .values(mass_lead=True).execution_options(synchronize_session=False))
+    this = this_transaction(session, "mass_leads_marked")
+    if not this:
+        event.listen(session, "before_commit", lambda s: _mark_leads(s, list(this)), once=True)
+    this[number] = True
+
+
+def _mark_leads(session: Session, numbers: list[str]) -> None:
+    """The transaction's 群诉 leads in one UPDATE, as it commits (after the batch's INSERTs)."""
+    session.execute(update(OrderRow).where(OrderRow.number.in_(numbers), OrderRow.mass_lead.is_not(True))
+                    .values(mass_lead=True).execution_options(synchronize_session=False))

@@ -23,6 +23,7 @@ from liandong.appeals.tables import AppealRow
 from liandong.core.clock import Clock
 from liandong.orders.service import opened_here
 from liandong.orders.tables import OrderRow, RepeatCall
+from liandong.supervision.first_orders import FirstOrders
 from liandong.supervision.related import RelatedPolicy, RelatedReport, Relation, RelationKind, relate
 from liandong.supervision.similarity import SimilarityIndex
 
@@ -49,6 +50,7 @@ class RelatedFinder:
     def __init__(self, policy: RelatedPolicy | None = None) -> None:
         self.policy = policy or RelatedPolicy()
         self.index = SimilarityIndex()
+        self.first_orders = FirstOrders()  # what a finding names; `remember` what this process committed
         self._seen: set[str] = set()
         self._watermark: datetime | None = None
         self._synced = self._resynced = 0.0
@@ -178,7 +180,7 @@ class RelatedFinder:
                             region=appeal.region or "", at=appeal.received_at, policy=self.policy)
         if not report.mass:
             report = self._same_matter_same_place(appeal, report)
-        return _outcome(session, report)
+        return _outcome(session, report, self.first_orders)
 
     def _top_up_caller(self, session: Session, appeal: AppealRow) -> None:
         """The caller's own earlier appeals, read from the database whatever the index has seen: a repeat
@@ -251,17 +253,24 @@ def _matter(routing: dict | None, region: str | None) -> tuple[str, str] | None:
     return region, category
 
 
-def _outcome(session: Session, report: RelatedReport) -> RelatedOutcome:
+def _outcome(session: Session, report: RelatedReport, known: FirstOrders) -> RelatedOutcome:
     """The orders behind the related appeals. A cluster can hold hundreds of calls: only its first few
-    (to find the lead) and its latest `MASS_SHOWN` are read and listed; the count covers the rest."""
+    (to find the lead) and its latest `MASS_SHOWN` are looked up (`known`, else read) and listed; the
+    count covers the rest."""
     out = RelatedOutcome()
     mass = sorted(report.mass, key=lambda r: r.at)
-    wanted = {r.appeal_id for r in report.repeats} | {r.appeal_id for r in mass[:3] + mass[-MASS_SHOWN:]}
+    repeats = {r.appeal_id for r in report.repeats}  # read: their `satisfied` matters and changes
+    wanted = repeats | {r.appeal_id for r in mass[:3] + mass[-MASS_SHOWN:]}
     if wanted:
-        with session.no_autoflush:  # flushing the intake batch here would split its INSERTs
-            rows = session.execute(
-                select(OrderRow.id, OrderRow.appeal_id, OrderRow.number, OrderRow.satisfied, OrderRow.created_at,
-                       OrderRow.lead_order).where(OrderRow.appeal_id.in_(wanted))).all()
+        rows: list = list(known.known(wanted - repeats).values())
+        ask = wanted - {o.appeal_id for o in rows}
+        if ask:
+            with session.no_autoflush:  # flushing the intake batch here would split its INSERTs
+                read = session.execute(
+                    select(OrderRow.id, OrderRow.appeal_id, OrderRow.number, OrderRow.satisfied, OrderRow.created_at,
+                           OrderRow.lead_order).where(OrderRow.appeal_id.in_(ask))).all()
+            known.remember(read)
+            rows += read
         rows += [o for o in opened_here(session) if o.appeal_id in wanted]  # this batch's, perhaps not yet stored
         first_order = {}
         for o in sorted(rows, key=lambda o: o.id):
