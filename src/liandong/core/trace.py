@@ -9,10 +9,11 @@ id finds every log line of an appeal on both desks. A context variable: threads 
 from __future__ import annotations
 
 import re
-import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
+
+from liandong.core.ids import new_id
 
 HEADER = "X-Request-ID"
 _VALID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -20,7 +21,7 @@ _current: ContextVar[str | None] = ContextVar("liandong_request_id", default=Non
 
 
 def new_request_id() -> str:
-    return uuid.uuid4().hex
+    return new_id()  # not uuid4: a system call per request (a tenth of a serving thread's time under gVisor)
 
 
 def accept(raw: str | None) -> str:
