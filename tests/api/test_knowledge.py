@@ -88,3 +88,22 @@ def test_xlsx_import_is_all_or_nothing_and_export_round_trips(kw):
     sheet = load_workbook(io.BytesIO(r.content)).active
     assert sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True)) == ["低保怎么申请", "社保卡怎么补办"]
     assert kw.get("operator", "/knowledge/export").status_code == 403
+
+
+def test_a_workbook_larger_than_the_default_body_limit_is_imported_and_one_over_20_mb_refused_in_chinese(kw):
+    """The import route takes workbooks up to 20 MB (the API's 256 KB body limit is for JSON)."""
+    import random
+
+    rng = random.Random(12)
+    notes = ["".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(12000)) for _ in range(20)]
+    rows = [(f"第{i}号事项怎么办理", "到政务服务中心综合窗口办理。", "", "公开", notes[i]) for i in range(20)]
+    data = _xlsx(rows, headers=("标准问题", "答复口径", "关键词", "公开范围", "备注"))
+    assert len(data) > 256 * 1024
+    headers = {**kw.as_("kadmin"), "Content-Type": "application/octet-stream"}
+    r = kw.client.post("/api/v1/knowledge/import?publish=true", content=data, headers=headers)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"created": 20, "updated": 0}
+    r = kw.client.post("/api/v1/knowledge/import", content=b"x" * (20 * 1024 * 1024 + 1), headers=headers)
+    assert r.status_code == 413
+    assert r.json()["message"] == "文件不能超过 20 MB"
+    assert kw.get("operator", "/knowledge/search", params={"q": "第7号事项怎么办理"}).json()[0]["question"] == "第7号事项怎么办理"

@@ -15,13 +15,14 @@ from starlette.concurrency import run_in_threadpool
 
 from liandong import __version__
 from liandong.api import contract, errors, ops
-from liandong.api.limits import BodyLimit
+from liandong.api.limits import BodyLimit, file_too_large
 from liandong.api.routers import analytics, appeals, knowledge, meta, orders, portal, quality, share, supervision, surge
 from liandong.api.routers import open311 as open311_routes
 from liandong.api.routers import push as push_routes
 from liandong.app import Liandong
 from liandong.console import install as install_console
 from liandong.console.templating import static_url
+from liandong.knowledge.xlsx import MAX_BYTES as KNOWLEDGE_XLSX_MAX
 from liandong.ops.jobs import JobRunner, select_jobs
 from liandong.portal import pages as portal_pages
 
@@ -89,7 +90,8 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
         return swagger_page(app.title)
 
     ops.install(app, ctx)  # /readyz, /metrics, request ids and JSON request logs
-    app.add_middleware(BodyLimit, wider={"/portal/report": (ctx.portal.rules.max_upload, portal_pages.too_large_page)})
+    app.add_middleware(BodyLimit, wider={"/portal/report": (ctx.portal.rules.max_upload, portal_pages.too_large_page),
+                                         "/api/v1/knowledge/import": (KNOWLEDGE_XLSX_MAX, file_too_large)})
     return app
 
 

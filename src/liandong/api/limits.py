@@ -94,6 +94,7 @@ class BodyLimit:
         return b"application/json", json.dumps({"error": "payload_too_large", "message": f"请求体过大：不超过 {limit // 1024} KB",
                                                 "details": {}}, ensure_ascii=False).encode()
 
+
     async def _refuse(self, receive, send, answer: tuple[bytes, bytes], *, drain: bool, seen: int = 0) -> None:
         ctype, body = answer
         await send({"type": "http.response.start", "status": 413,
@@ -107,6 +108,12 @@ class BodyLimit:
             seen += len(message.get("body", b""))
             drain = message.get("more_body", False)
         await send({"type": "http.response.body", "body": b""})
+
+
+def file_too_large(limit: int) -> tuple[bytes, bytes]:
+    """The refusal of an uploaded file (a workbook) over its route's wider limit, in megabytes."""
+    return b"application/json", json.dumps({"error": "payload_too_large", "message": f"文件不能超过 {limit // (1024 * 1024)} MB",
+                                            "details": {}}, ensure_ascii=False).encode()
 
 
 def _replay(body: bytes, receive):
