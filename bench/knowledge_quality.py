@@ -22,7 +22,8 @@ from liandong.knowledge.evaluate import evaluate, half, load_queries
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=CST)
-SETS = {"old": "tests/data/knowledge_queries.jsonl", "callers": "tests/data/knowledge_callers.jsonl"}
+SETS = {"old": "tests/data/knowledge_queries.jsonl", "callers": "tests/data/knowledge_callers.jsonl",
+        "no_answer": "tests/data/knowledge_no_answer.jsonl", "no_answer2": "tests/data/knowledge_no_answer2.jsonl"}
 
 
 def why(index, item: dict) -> str:
