@@ -23,7 +23,7 @@ import bm25s
 import numpy as np
 
 from liandong.knowledge.entry import normal_question
-from liandong.knowledge.speech import INTENTS, expand, intents, subject
+from liandong.knowledge.speech import INTENTS, absolute_years, expand, intents, subject
 from liandong.knowledge.text import Segmenter, char_grams, pinyin_grams
 
 WEIGHTS = {"words": 0.30, "chars": 0.20, "pinyin": 0.50, "answer": 0.0}  # tuned on the labelled set
@@ -148,8 +148,9 @@ class KnowledgeIndex:
                now: datetime | date | None = None) -> list[KnowledgeHit]:
         if not self.docs or not text.strip():
             return []
-        scores, subject = self.fused(text)
-        day = (now.date() if isinstance(now, datetime) else now or date.today()).toordinal()
+        today = now.date() if isinstance(now, datetime) else now or date.today()
+        scores, subject = self.fused(absolute_years(text, today.year))
+        day = today.toordinal()
         live = (self.starts <= day) & (day < self.ends)
         if public_only:
             live &= self.public

@@ -44,6 +44,8 @@ WEAK = {  # a sign of what is asked, read only when no phrase of `INTENTS` is in
     "〈流程〉": re.compile("怎么|怎样|如何|咋"),
 }
 SYNONYMS = Path(__file__).with_name("synonyms.yaml")
+RELATIVE_YEARS = {"大前年": -3, "前年": -2, "去年": -1, "今年": 0, "明年": 1}
+_RELATIVE_YEAR = re.compile("|".join(RELATIVE_YEARS))
 
 
 def fold(text: str) -> str:
@@ -87,6 +89,12 @@ class Reading:
         if not asked:
             asked = [name for name, weak in WEAK.items() if weak.search(text)]
         return about, tuple(sorted(asked, key=self._names.index))
+
+
+def absolute_years(text: str, year: int) -> str:
+    """`text` with the years callers count from now (去年, 前年…) written as entries date them: on 2026-11-23
+    "去年冬天的暖气补贴" is "2025年冬天的暖气补贴", the matter of an entry "2025年冬季供暖补贴" now out of force."""
+    return _RELATIVE_YEAR.sub(lambda m: f"{year + RELATIVE_YEARS[m.group()]}年", text)
 
 
 @lru_cache(maxsize=1)

@@ -31,7 +31,7 @@ FILLERS = re.compile(
     "帮我查一下|帮我看看|帮忙|谢谢|那个|就是说|就是|这个事|这个|一下子|一下|的话|我们家|我家里|我家|我们|我|你们|您|你|他们|"
     "呢|吗|吧|啊|呀|嘛|哦|噢|呃|嗯|额|唉|诶")
 _HAN = re.compile(r"[\u3400-\u9fff]")
-_KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
+_KEEP = re.compile(r"[\u3400-\u9fff]+|[A-Za-z0-9]+")  # a run of Han characters, or of letters and digits (2025年: 2025, 年)
 # function characters that join no name (的, 了, 被…): the character and sound views split a run at them, so
 # that "我车被拍了违章" is not 车被, 被拍, 拍了, 了违 — bigrams no entry has, which would dilute what it has
 _FUNCTION = re.compile("[的了被把吗呢吧啊呀嘛]")

@@ -52,18 +52,18 @@ def test_the_held_out_callers_set_is_large_and_mixed():
 
 
 def test_held_out_callers_quality_holds_at_the_level_reached(index):
-    """The hand-written callers' set (docs/knowledge.md): Recall@3 and MRR meet the targets (0.90 / 0.75);
-    "no answer" is asserted at the level reached, 0.896, one query short of its target (0.90)."""
+    """The hand-written callers' set (docs/knowledge.md): the targets met — Recall@3 ≥ 0.90, MRR ≥ 0.75,
+    "no answer" ≥ 0.90 — asserted at the level reached (0.911 / 0.836 / 0.909)."""
     q = evaluate(index.search, load_queries(CALLERS), now=NOW)
     assert q.recall3 >= 0.91 and q.mrr >= 0.83, q.to_dict()
-    assert q.no_answer >= 0.89, q.to_dict()
+    assert q.no_answer >= 0.90, q.to_dict()
 
 
 def test_each_half_of_the_callers_set_holds(index):
     """Half A was studied and tuned on, half B held out (evaluate.half): both at the level reached."""
     a = evaluate(index.search, half(load_queries(CALLERS), "A"), now=NOW)
     b = evaluate(index.search, half(load_queries(CALLERS), "B"), now=NOW)
-    assert a.recall3 >= 0.92 and a.mrr >= 0.84 and a.no_answer >= 0.97, a.to_dict()
+    assert a.recall3 >= 0.92 and a.mrr >= 0.84 and a.no_answer >= 1.0, a.to_dict()
     assert b.recall3 >= 0.90 and b.mrr >= 0.82 and b.no_answer >= 0.83, b.to_dict()
     assert len(half(load_queries(CALLERS), "A")) + len(half(load_queries(CALLERS), "B")) == len(load_queries(CALLERS))
 
@@ -73,3 +73,17 @@ def test_questions_the_base_lacks_get_no_answer(index):
     q = evaluate(index.search, load_queries(Path(__file__).resolve().parents[2] / "data" / "knowledge_no_answer.jsonl"),
                  now=NOW)
     assert q.unanswerable == 57 and q.no_answer >= 0.92, q.to_dict()
+
+
+def test_a_second_blind_set_of_questions_the_base_lacks_gets_no_answer_at_its_first_run_level(index):
+    """tests/data/knowledge_no_answer2.jsonl: 34 more, written before any run; first run 0.882 (30 of 34)."""
+    q = evaluate(index.search, load_queries(Path(__file__).resolve().parents[2] / "data" / "knowledge_no_answer2.jsonl"),
+                 now=NOW)
+    assert q.unanswerable == 34 and q.no_answer >= 0.88, q.to_dict()
+
+
+def test_a_question_about_last_years_subsidy_is_not_answered_by_this_years_heating_entries(index):
+    """去年/前年 read as the year they mean (2025, 2024 on 2026-11-23): not answered by 供暖缴费, which is in force."""
+    for text in ("前年冬天的暖气补贴怎么领", "去年冬天那个暖气补贴现在还给发不"):
+        assert index.search(text, now=NOW) == [], text
+    assert index.search("今年冬天的暖气补贴怎么领", now=datetime(2025, 12, 1, tzinfo=CST))[0].entry_id == "KB-X01"

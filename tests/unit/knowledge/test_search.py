@@ -78,3 +78,13 @@ def test_a_districts_short_wording_is_found_by_the_citywide_phrasings():
 def test_a_question_about_an_entry_out_of_force_gets_no_answer(index):
     assert index.search("2025年家电以旧换新补贴怎么领", now=DAY) == []
     assert index.search("2025年家电以旧换新补贴怎么领", now=date(2025, 12, 1))[0].entry_id == "subsidy"
+
+
+def test_years_counted_from_now_are_read_as_the_year_an_entry_is_dated():
+    """去年 on 2026-11-23 is 2025: a question about last year's subsidy is about the expired 2025 entry."""
+    from liandong.knowledge.speech import absolute_years
+
+    assert absolute_years("去年冬天的补贴，前年的和今年的", 2026) == "2025年冬天的补贴，2024年的和2026年的"
+    assert char_grams("2025年冬季") == ["2025", "年冬", "冬季"]  # digits apart from the Han run they precede
+    assert pinyin_grams("2025年冬季") == pinyin_grams("年冬季")
+
