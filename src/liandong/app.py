@@ -301,13 +301,13 @@ class Liandong:
 
     def warm_up(self) -> None:
         """Load what the first appeals would otherwise wait for: the city, the routing model with its
-        word lists, the repeat/mass-complaint index of recent appeals, and the knowledge index (built on
+        word lists, the sample of recent appeals that weighs repeat/mass-complaint matches, and the knowledge index (built on
         the first search otherwise, which over a city's 20,000 entries holds that request tens of seconds)."""
         self.city  # noqa: B018
         self.router.route("小区门口路灯不亮了", "12345")
         self.knowledge.index()
         with self.read() as session:
-            self.related.sync(session, self.clock.now())
+            self.related.warm_up(session)
 
     @cached_property
     def _write_lock(self):

@@ -1,6 +1,6 @@
 """Repeat calls on a fresh desk (issue 15 #5): the same caller phoning twice about the same matter, 0–6 s
 apart, is linked as `repeat` whichever of two workers (two `Liandong` objects on one database) took
-the first call — with each worker's background look running, as a serving process has it."""
+the first call — each warmed up as a serving process is (its IDF sample read before the first call)."""
 
 from __future__ import annotations
 
@@ -25,13 +25,11 @@ def two_fresh_desks(db_url, clock):
     a = make_world(db_url, clock, router=ScriptedRouter())
     ctx_b = Liandong(Settings(database_url=db_url), clock=clock, router_override=ScriptedRouter())
     b = World(ctx=ctx_b, client=TestClient(create_app(ctx_b), raise_server_exceptions=False), tokens=a.tokens)
-    for w in (a, b):  # what a serving process starts with: a first look, then looks from its own thread
+    for w in (a, b):  # what a serving process starts with
         with w.ctx.read() as s:
-            w.ctx.related.sync(s, clock.now())
-        w.ctx.related.look_in_background(w.ctx.read, clock)
+            w.ctx.related.warm_up(s)
     yield a, b
     for w in (a, b):
-        w.ctx.related.stop_looking()
         w.ctx.close()
 
 

@@ -37,7 +37,6 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
         if background:
             await run_in_threadpool(ctx.warm_up)
             settle_heap()
-            ctx.related.look_in_background(ctx.read, ctx.clock)
         pusher = ctx.push_relay() if background else None  # webhooks to subscribers (一网统管)
         push_loop = pusher.start() if pusher is not None else None
         leased, relay = select_jobs(ctx.settings.jobs, ctx.jobs) if background else ([], True)
@@ -49,8 +48,6 @@ def create_app(ctx: Liandong, *, background: bool = False) -> FastAPI:
         finally:
             if "intake_queue" in ctx.__dict__:  # in-flight requests have had their answers; store anything left
                 ctx.intake_queue.stop()
-            if background:
-                ctx.related.stop_looking()
             if ctx.exchange is not None and relay:
                 ctx.exchange.stop()
             if push_loop is not None:

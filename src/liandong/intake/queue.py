@@ -127,7 +127,7 @@ class IntakeQueue:
         try:
             routings = self._routings(batch)
             with self.write() as session:
-                self.intake.prefetch_related(session, [p.body for p in batch], min(p.now for p in batch))
+                self.intake.prefetch_related(session, [p.body for p in batch], min(p.now for p in batch), routings)
                 try:
                     results = [self._submit(session, p, routing) for p, routing in zip(batch, routings)]
                 finally:
@@ -184,7 +184,6 @@ class IntakeQueue:
         p.opened = orders
         if p.also is not None:
             p.also(session)
-        self.intake.related.add(appeal)  # the next appeal of this batch must see this one
         log.info("appeal stored", extra={"appeal_id": appeal.id, "orders": [o.number for o in orders],
                                          "services": (appeal.routing or {}).get("services")})
         if p.keyed is None:

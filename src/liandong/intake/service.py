@@ -26,7 +26,7 @@ from liandong.regions.registry import CityRegistry
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.text import validate
 from liandong.storage.ids import this_transaction
-from liandong.supervision.related_service import RelatedFinder, RelatedOutcome
+from liandong.supervision.related_service import RelatedFinder, RelatedOutcome, probe
 
 
 class Router(Protocol):  # 分流引擎
@@ -92,11 +92,14 @@ class Intake:  # 受理
             out.append(decision.with_unit(unit.code if unit else None, place.to_dict() if place else None))
         return out
 
-    def prefetch_related(self, session: Session, bodies: list[AppealCreate], now: datetime) -> None:
-        """Before a batch: its callers' earlier appeals in one query (see `RelatedFinder.prefetch_callers`)."""
-        self.related.prefetch_callers(session, [
-            (caller_key(b.caller.phone, self.phone_salt), as_cst(b.received_at) if b.received_at else now)
-            for b in bodies])
+    def prefetch_related(self, session: Session, bodies: list[AppealCreate], now: datetime,
+                         routings: list[RoutingDecision]) -> None:
+        """Before a batch: its appeals' repeat/mass candidates in a few queries (see `RelatedFinder.prefetch`)."""
+        self.related.prefetch(session, [
+            probe(b.text, caller_key(b.caller.phone, self.phone_salt), b.region or (r.place or {}).get("region"),
+                  {"category_code": r.category_code, "category_list": r.category_list},
+                  as_cst(b.received_at) if b.received_at else now)
+            for b, r in zip(bodies, routings)])
 
     def submit(self, session: Session, body: AppealCreate, *, actor: Actor, platform: str, now: datetime,
                routing: RoutingDecision | None = None, appeal_id: str | None = None) -> tuple[AppealRow, list[OrderRow]]:

@@ -161,7 +161,6 @@ class Portal:  # 市民端
                     appeal, orders = self.intake.submit(s, body, actor=CITIZEN, platform=Platform.GOV, now=now,
                                                         routing=routing)
                     _photo_rows(s, cleaned, now)
-                self.intake.related.add(appeal)
             else:  # routed above: the queue does not route it again, and stores its photos with it
                 _, orders = self.queue.put(Pending(body, CITIZEN, Platform.GOV, now, routing=routing,
                                                    also=lambda s: _photo_rows(s, cleaned, now))).result(timeout=60)

@@ -51,7 +51,7 @@ import numpy as np
 
 from liandong.core.clock import CST
 from liandong.core.errors import InvalidInput
-from liandong.supervision.appeal_columns import DF_MASK, AppealColumns, GrowingArray, epoch
+from liandong.supervision.appeal_columns import DF_MASK, AppealColumns, DocumentFrequencies, GrowingArray, epoch
 from liandong.supervision.appeal_text import analyse, batch_features, features, normalize, prepared
 
 PLACE_MISMATCH = 0.1  # both texts name places and share none: most likely another matter
@@ -82,43 +82,31 @@ class Match:  # 相似诉求
 class SimilarityIndex(AppealColumns):  # 相似诉求索引
     """Holds appeal texts as features; answers repeat and mass questions by blocking + cosine."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._idf: np.ndarray | None = None
-        self._idf_n = 0
-        self._idf_version = 0
+    def __init__(self, frequencies: DocumentFrequencies | None = None) -> None:
+        super().__init__(frequencies)
         self._norm = GrowingArray(np.float32)
         self._norm_version = GrowingArray(np.int32)
 
     # -- scoring ------------------------------------------------------------------------------------
 
     def _idf_table(self) -> np.ndarray:
-        """IDF from the current counts, recomputed when the index has grown by 2 % (row norms follow)."""
-        n = len(self._ids)
-        if self._idf is None or n > self._idf_n * 1.02 + 10:
-            idf = self._df.astype(np.float32)  # in place, in float32: ~4 ms for the 4M buckets, not ~40 ms
-            idf += 1.0
-            np.divide(np.float32(n + 1.0), idf, out=idf)
-            np.log(idf, out=idf)
-            idf += 1.0
-            self._idf = idf
-            self._idf_n = n
-            self._idf_version += 1
-        return self._idf
+        """IDF from the document frequencies, recomputed when they have grown by 2 % (row norms follow)."""
+        return self._freq.idf()
 
     def _norms(self, rows: np.ndarray) -> np.ndarray:
         """TF-IDF norms of rows, cached per IDF version (a check reuses almost all of them)."""
         idf = self._idf_table()
+        version = self._freq.version
         if self._norm.size < len(self._ids):
             missing = len(self._ids) - self._norm.size
             self._norm.extend(np.zeros(missing, np.float32))
             self._norm_version.extend(np.full(missing, -1, np.int32))
-        stale = rows[self._norm_version.data[rows] != self._idf_version]
+        stale = rows[self._norm_version.data[rows] != version]
         if stale.size:
             idx, seg, _ = self._gather(self._ptr.data, stale)
             w = _LOG_TF[self._tf.data[idx]] * idf[self._feat.data[idx] & DF_MASK]
             self._norm.data[stale] = np.sqrt(np.bincount(seg, weights=w * w, minlength=stale.size))
-            self._norm_version.data[stale] = self._idf_version
+            self._norm_version.data[stale] = version
         return self._norm.data[rows]
 
     def _query(self, text: str) -> _Query:
@@ -271,7 +259,7 @@ class SimilarityIndex(AppealColumns):  # 相似诉求索引
     def memory_bytes(self) -> int:
         """Bytes held in the numpy columns, block arrays, document frequencies and IDF table
         (Python ids and dicts not included)."""
-        idf = self._idf.nbytes if self._idf is not None else 0
+        idf = self._freq.memory_bytes() - self._freq.df.nbytes if self._own_frequencies else 0
         return super().memory_bytes() + idf
 
 
@@ -282,4 +270,4 @@ def _check_window(value: float, what: str, limit: float) -> None:
         raise InvalidInput(f"{what}过大：{value}")
 
 
-__all__ = ["Match", "SimilarityIndex", "analyse", "batch_features", "features", "normalize"]
+__all__ = ["DocumentFrequencies", "Match", "SimilarityIndex", "analyse", "batch_features", "features", "normalize"]

@@ -23,5 +23,6 @@ from liandong.share.tables import AccessLogRow, ConsumerRow, FeedRow, InboundDon
 from liandong.portal.tables import CounterRow, OtpRow, PhotoRow, PublicCaseRow  # noqa: F401
 from liandong.storage.base import Base
 from liandong.storage.idempotency import IdempotencyRow  # noqa: F401
+from liandong.supervision.related_store import AppealFeatureRow, AppealPlaceRow  # noqa: F401
 
 metadata = Base.metadata
