@@ -105,6 +105,10 @@ class RelatedFinder:
 
     def examine(self, session: Session, appeal: AppealRow, now: datetime) -> RelatedOutcome:
         """What the new appeal is related to, and what that means for its order."""
+        return _outcome(session, self.report(session, appeal), self.first_orders)
+
+    def report(self, session: Session, appeal: AppealRow) -> RelatedReport:
+        """The relations of a new appeal (not yet stored); later appeals of the same batch meet it."""
         batch = getattr(self._batch, "candidates", None)
         single = batch is None
         if single:  # not in a prefetched batch: a batch of one
@@ -122,7 +126,7 @@ class RelatedFinder:
         self.frequencies.count(feats, 1)
         if single:
             self.rows_read += batch.rows_read
-        return _outcome(session, report, self.first_orders)
+        return report
 
     def _same_matter_same_place(self, batch: Candidates, appeal: AppealRow, p: Probe,
                                 report: RelatedReport) -> RelatedReport:
