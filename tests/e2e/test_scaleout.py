@@ -1,6 +1,7 @@
 """Scale-out on one PostgreSQL (issue 17): two serving processes and a job worker of its own, all offering
 the supervision check every second. Each due run is taken by exactly one of them (no two runs overlap,
-no order is chased twice), and a repeat call (重复来电) taken by one server is found by the other."""
+no order is chased twice), and a repeat call (重复来电) taken by one server is found by the other, as are the
+members of a mass complaint (群诉) taken by both: the candidates are read from PostgreSQL, no server holds them."""
 
 from __future__ import annotations
 
@@ -100,6 +101,8 @@ def test_two_servers_and_a_worker_share_the_jobs_and_the_repeats(db_url, tmp_pat
             assert b.status_code == 201, b.text
             related = b.json()["related"]
             assert any(r["relation"] == "repeat" for r in related), f"repeat missed across servers: {b.text}"
+            if i >= 2:  # three callers, on both servers, about the lights of one road: a mass complaint (群诉)
+                assert any(r["relation"] == "mass" for r in related), f"mass missed across servers: {b.text}"
 
         scraped = httpx.get(servers[0].health_url.replace("/readyz", "/metrics"), timeout=30,
                             headers={"Authorization": f"Bearer {SCRAPE_TOKEN}"})
