@@ -9,4 +9,7 @@
     appeal_columns  AppealColumns: the columnar store of indexed appeals (features, places, per-caller / per-region blocks)
     similarity      SimilarityIndex: repeat calls (重复来电) and mass complaints (群诉) by blocking + TF-IDF cosine
     related         relate(): repeat / mass relations and the caller flag (恶意骚扰, a flag, never a block)
+
+Shells of the near-duplicate search (database): related_store (the candidate rows written with each appeal),
+related_candidates (a batch's candidates read in a few queries), related_service (RelatedFinder, at intake).
 """

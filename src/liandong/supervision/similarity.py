@@ -32,10 +32,11 @@ Design
     counts and place keys of all appeals in a few numpy arrays, and per caller / per region row numbers
     in time order. Scoring gathers the block's rows and computes all cosines in a few numpy calls.
 
-Operating it: the index lives in memory. At start-up, load the history window that matters (the
-longest repeat window, 30 days by default, is enough for checks; a year for analytics) with `add_many`;
-then `add` each new appeal after `relate` has looked at it. It is not thread-safe: keep one writer,
-or guard `add` and the checks with one lock.
+Operating it: in a desk the index is transient. `related_candidates` builds one per intake batch from the
+candidates read from the database (`related_store`: features stored with each appeal), sharing the
+document frequencies of a bounded sample (`frequencies=`, `related_service`); nothing of the history stays
+in the process. Standalone (bench/similarity.py, tuning), load a history with `add_many` and ask it
+directly. It is not thread-safe: keep one writer, or guard `add` and the checks with one lock.
 
 Known limits: a typo inside a place name makes the names differ (score × 0.1); two compounds whose
 names differ only in their first characters share a key; thresholds were tuned on generated text.
