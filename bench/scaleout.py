@@ -11,8 +11,9 @@ Steps:
   1. a fresh database beside the one in `--pg` (PostgreSQL with fsync and synchronous_commit on; refused
      otherwise), migrated by the code under test;
   2. the history, bulk-loaded with COPY: `--history` appeals over the last `--days` days (the repeat window),
-     half `synthetic_appeal` texts of tests/data/appeal_pairs.py and half the demo generator's, on the demo
-     city's regions, callers drawn so that many call more than once. When the code under test keeps the
+     half `synthetic_appeal` texts of tests/data/appeal_pairs.py and half the demo generator's, spread over
+     `--streets` regions (the demo city's 48, where the bench's appeals go, and made-up others: a large
+     city's ~300 streets), callers drawn so that many call more than once. When the code under test keeps the
      near-duplicate candidates in PostgreSQL (`liandong.supervision.related_store`), their rows are loaded
      too (the same derivation intake uses);
   3. for each process count: `liandong serve --workers N` (bench/intake.py `start_server`), the processes'
@@ -83,12 +84,14 @@ def appeal_pairs():
     return module
 
 
-def history(n: int, days: float, seed: int = 17):
-    """(appeal row for COPY, routing dict) of `n` appeals over the last `days` days, in chunks."""
+def history(n: int, days: float, streets: int, seed: int = 17):
+    """(appeal row for COPY, routing dict) of `n` appeals over the last `days` days, in chunks, spread evenly
+    over `streets` regions: the demo city's (where the bench's appeals go) and made-up others of the city."""
     pairs = appeal_pairs()
     rng = random.Random(seed)
     demo = [to_api_payload(a) for a in generate(20_000, seed=seed)]
-    regions = [p["region"] for p in demo if p.get("region")]
+    regions = sorted({p["region"] for p in demo if p.get("region")})
+    regions += [f"1489{k:05d}" for k in range(max(0, streets - len(regions)))]
     streets = pairs.many_streets(40)
     callers = max(1, int(n * 0.6))
     end = datetime.now(CST) - timedelta(minutes=5)
@@ -110,13 +113,13 @@ def history(n: int, days: float, seed: int = 17):
         yield chunk
 
 
-def bulk_load(url: str, n: int, days: float) -> dict:
+def bulk_load(url: str, n: int, days: float, streets: int) -> dict:
     """COPY the history in (and its near-duplicate candidate rows when the code keeps them in PostgreSQL)."""
     t0 = time.perf_counter()
     plain = url.replace("postgresql+psycopg://", "postgresql://")
     loaded = 0
     with psycopg.connect(plain) as conn, conn.cursor() as cur:
-        for chunk in history(n, days):
+        for chunk in history(n, days, streets):
             with cur.copy(f"COPY appeals ({', '.join(APPEAL_COLUMNS)}) FROM STDIN") as copy:
                 for row, _ in chunk:
                     copy.write_row(row)
@@ -206,6 +209,7 @@ def main() -> None:
     ap.add_argument("--pg", default=os.environ.get("LIANDONG_BENCH_PG_URL"), required=False)
     ap.add_argument("--history", type=int, default=1_000_000)
     ap.add_argument("--days", type=float, default=30, help="the history's span, ending now (the repeat window: 30)")
+    ap.add_argument("--streets", type=int, default=300, help="regions of the history (a large city: ~300 streets)")
     ap.add_argument("--workers", default="1,2,4")
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--connections", type=int, default=256)
@@ -225,7 +229,7 @@ def main() -> None:
     out = []
     try:
         upgrade(url)
-        loaded = bulk_load(url, args.history, args.days)
+        loaded = bulk_load(url, args.history, args.days, args.streets)
         engine = create_engine(url)
         tables = set(inspect(engine).get_table_names())
         engine.dispose()
@@ -245,7 +249,7 @@ def main() -> None:
         for k, workers in enumerate(int(w) for w in args.workers.split(",")):
             chunk = payloads[k * 12_000:(k + 1) * 12_000]
             r = run(url, workers, token, chunk, args, args.port + k)
-            r.update(code=rev, mode=mode, history=loaded["appeals"], days=args.days)
+            r.update(code=rev, mode=mode, history=loaded["appeals"], days=args.days, streets=args.streets)
             out.append(r)
             print(f"| {rev} ({mode}) | {workers} | {r['appeals']} | **{r['rate']:.0f}** | {r['p50']:.0f} | {r['p99']:.0f} | "
                   f"{r['cpu_ms']:.2f} | {max(r['rss_idle_mb']):.0f} | {max(r['rss_after_mb']):.0f} | {r['errors']} | "

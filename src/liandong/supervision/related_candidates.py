@@ -135,12 +135,18 @@ class Candidates:
     def _index(self, rows) -> None:
         fresh, seen = [], set()
         for r in sorted(rows, key=lambda r: r.received_at):
-            if r.appeal_id in seen or self.index.has(r.appeal_id):
-                continue
-            seen.add(r.appeal_id)
-            feats, counts, places = decode(r.feats, r.counts, r.places)
-            fresh.append((r.appeal_id, feats, counts, places, r.caller_key or "", r.region or "", r.received_at))
-        self.index.add_prepared(fresh)
+            if r.appeal_id not in seen and not self.index.has(r.appeal_id):
+                seen.add(r.appeal_id)
+                fresh.append(r)
+        if not fresh:
+            return
+        feats, counts, places = decode(b"".join(r.feats for r in fresh), b"".join(r.counts for r in fresh),
+                                       b"".join(r.places for r in fresh))  # one array each, then split
+        cut = np.cumsum([len(r.counts) for r in fresh])[:-1]
+        pcut = np.cumsum([len(r.places) // 4 for r in fresh])[:-1]
+        self.index.add_prepared([(r.appeal_id, f, c, p, r.caller_key or "", r.region or "", r.received_at)
+                                 for r, f, c, p in zip(fresh, np.split(feats, cut), np.split(counts, cut),
+                                                       np.split(places, pcut))])
 
     # -- the batch's own appeals --------------------------------------------------------------------
     def add_own(self, appeal_id: str, feats: np.ndarray, counts: np.ndarray, places: np.ndarray, caller_key: str | None,
