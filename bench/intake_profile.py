@@ -1,6 +1,6 @@
 """Where the intake writer's time goes: cProfile around the intake queue's batches, in-process, on PostgreSQL.
 
-    .venv/bin/python bench/intake_profile.py --pg URL [--n 3000] [--top 25] [--no-profile]
+    .venv/bin/python bench/intake_profile.py --pg URL [--n 3000] [--history 0] [--top 25] [--no-profile]
 
 A fresh database beside the one in URL (as bench/intake.py), the demo users, then `--n` of the demo
 generator's appeals checked and put on `ctx.intake_queue` 64 at a time (what the queue takes in one batch at
@@ -52,12 +52,18 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=3000)
     ap.add_argument("--chunk", type=int, default=64)
     ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--history", type=int, default=0,
+                    help="appeals COPY-loaded over the last 30 days first (bench/scaleout.py's history) — the repeat/mass windows' contents")
     ap.add_argument("--no-profile", action="store_true", help="time and count only: the writer's CPU without cProfile's overhead")
     args = ap.parse_args()
     print("PostgreSQL:", durability(args.pg))
     url, drop = fresh_pg(args.pg)
     try:
         upgrade(url)
+        if args.history:
+            from scaleout import bulk_load
+
+            print("history:", bulk_load(url, args.history, 30, 300))
         ctx = Liandong(Settings(database_url=url))
         from liandong.demo.users import create_demo_users
 

@@ -183,7 +183,7 @@ def _outcome(session: Session, report: RelatedReport, known: FirstOrders) -> Rel
         if members:
             for o in members[-MASS_SHOWN:]:
                 out.related.append({"order_id": o.number, "relation": "mass"})
-            lead = min(members, key=lambda o: o.created_at)
+            lead = min(members, key=lambda o: (o.created_at, o.id))  # the first opened: times tie within a batch
             out.lead_order = lead.lead_order or lead.number
             out.mass = True
             out.notes.append(f"群诉：{report.mass_callers} 位来电人在同一地点反映同一事项，并入主单 {out.lead_order}")
