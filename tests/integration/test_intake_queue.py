@@ -294,3 +294,38 @@ def test_a_repeat_reads_whether_the_earlier_order_left_the_caller_unsatisfied(wo
     (again, reopened), = _batch(world, [(text, "13933330000")])
     assert {"order_id": orders[0].number, "relation": "repeat"} in again.routing["related"]
     assert reopened[0].repeat_call == "repeat_unresolved" and reopened[0].review
+
+
+def test_the_writer_keeps_what_it_read_decoding_only_new_rows_and_never_meets_a_rolled_back_appeal(world, monkeypatch):
+    """Between batches the writer keeps the candidate rows it read (a stored row never changes): the next
+    batch reads again but decodes only rows it has not seen. An appeal whose transaction rolled back is
+    never met: here it would have made the third caller of a 群诉 that two callers cannot make."""
+    import liandong.supervision.related_candidates as candidates
+
+    decoded = []
+    real = candidates.decode
+    monkeypatch.setattr(candidates, "decode", lambda f, c, p: decoded.append(len(c)) or real(f, c, p))
+    text = "幸福路3号门口占道经营，摊贩堵住人行道"
+    first = _batch(world, [(text, "13955550001")])
+    assert first[0][1][0].mass is False
+
+    def broken(s):
+        raise ValueError("附加记录写入失败")
+
+    q = held(world.ctx)
+    failed = q.put(Pending(appeal(text, phone="13955550002"), OPERATOR, "12345", world.ctx.clock.now(), also=broken))
+    release(q)
+    with pytest.raises(ValueError):
+        failed.result(timeout=60)
+    q.stop()
+    q = held(world.ctx)  # one writer thread, as in a serving process: what it keeps is its own
+    third = q.put(Pending(appeal(text, phone="13955550003"), OPERATOR, "12345", world.ctx.clock.now()))
+    release(q)
+    assert third.result(timeout=60)[1][0].mass is False  # two callers stored: no 群诉 (the rolled-back one not counted)
+    with world.ctx.read() as s:
+        assert s.scalar(select(func.count()).select_from(AppealRow)) == 2
+    decoded.clear()
+    fourth = q.put(Pending(appeal(text, phone="13955550004"), OPERATOR, "12345", world.ctx.clock.now()))
+    assert fourth.result(timeout=60)[1][0].mass is True  # three callers stored
+    q.stop()
+    assert decoded == []  # the rows this batch read were all decoded by the batch before it

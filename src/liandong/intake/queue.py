@@ -134,6 +134,7 @@ class IntakeQueue:
                     self.intake.related.end_batch()
         except Exception:
             log.warning("intake batch of %d failed; storing its appeals one by one", len(batch), exc_info=True)
+            self.intake.related.forget_all()  # the batch's appeals were met by each other, then rolled back
             self._store_each(batch)
             return
         self.batches += 1

@@ -4,9 +4,11 @@ A repeat (重复来电) is by the same caller within the repeat window; a mass c
 region within the mass window, and either similar in text (then it shares a place key with the new appeal
 or names none: `related_store`) or of the same reference-list item within `MASS_CATEGORY_HOURS`. A
 `Candidates` reads those rows for a list of `Probe`s (one per appeal) — one query per question, not one per
-appeal — into a transient `SimilarityIndex` that shares the finder's document frequencies, and keeps the
-(region, matter) calls. The batch's own appeals are added to it as they are examined, so a later appeal of
-the same batch meets an earlier one. It is dropped when the batch ends: nothing outlives the transaction.
+appeal — into a `SimilarityIndex` that shares the finder's document frequencies, and keeps the (region,
+matter) calls. The batch's own appeals are added to it as they are examined, so a later appeal of the same
+batch meets an earlier one. The intake writer keeps it for its next batches (`RelatedFinder._kept`, bounded
+in rows and time; dropped when a transaction rolls back): each batch reads what its appeals need again —
+other processes commit meanwhile — but decodes and indexes only rows it has not seen.
 """
 
 from __future__ import annotations
@@ -55,11 +57,15 @@ class Candidates:
     policy: RelatedPolicy
     index: SimilarityIndex = field(init=False)
     calls: dict[tuple[str, str], dict[str, tuple[datetime, str]]] = field(default_factory=dict)  # → id → (at, caller)
-    reads: list[_Read] = field(default_factory=list)
-    rows_read: int = 0
+    reads: list[_Read] = field(default_factory=list)  # this batch's
 
     def __post_init__(self) -> None:
         self.index = SimilarityIndex(self.frequencies)
+
+    def new_batch(self) -> None:
+        """What earlier batches read stays indexed (a stored row never changes) but covers nothing now:
+        other processes may have committed appeals since."""
+        self.reads = []
 
     # -- what a probe needs -------------------------------------------------------------------------
     def _prune(self) -> bool:
@@ -87,11 +93,12 @@ class Candidates:
         return not (need_caller or need_region or need_matter)
 
     # -- reading ------------------------------------------------------------------------------------
-    def read(self, session: Session, probes: list[Probe]) -> None:
-        """The candidates of `probes` from the database: at most three queries (more only past `CHUNK` keys).
+    def read(self, session: Session, probes: list[Probe]) -> int:
+        """The candidates of `probes` from the database: at most three queries (more only past `CHUNK` keys);
+        the number of rows read.
         Core on the session's connection, so that the intake batch is not flushed by a read."""
         if not probes:
-            return
+            return 0
         conn = session.connection()
         f, pl = AppealFeatureRow.__table__, AppealPlaceRow.__table__
         columns = (f.c.appeal_id, f.c.caller_key, f.c.region, f.c.received_at, f.c.feats, f.c.counts, f.c.places)
@@ -129,8 +136,8 @@ class Candidates:
                 self.calls.setdefault((row.region, row.matter), {})[row.appeal_id] = (row.received_at, row.caller_key or "")
             read.matters, read.mlo, read.mhi = frozenset(matters), mlo, mhi
         self.reads.append(read)
-        self.rows_read += len(rows)
         self._index(rows)
+        return len(rows)
 
     def _index(self, rows) -> None:
         fresh, seen = [], set()
