@@ -141,12 +141,13 @@ class Candidates:
 
     def _index(self, rows) -> None:
         fresh, seen = [], set()
-        for r in sorted(rows, key=lambda r: r.received_at):
+        for r in rows:
             if r.appeal_id not in seen and not self.index.has(r.appeal_id):
                 seen.add(r.appeal_id)
                 fresh.append(r)
         if not fresh:
             return
+        fresh.sort(key=lambda r: r.received_at)
         feats, counts, places = decode(b"".join(r.feats for r in fresh), b"".join(r.counts for r in fresh),
                                        b"".join(r.places for r in fresh))  # one array each, then split
         cut = np.cumsum([len(r.counts) for r in fresh])[:-1]

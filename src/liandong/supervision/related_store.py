@@ -48,6 +48,7 @@ class AppealFeatureRow(Base):  # 相似检索特征
         Index("ix_appeal_features_caller_received", "caller_key", "received_at"),
         Index("ix_appeal_features_matter", "region", "matter", "received_at"),
         Index("ix_appeal_features_received", "received_at"),
+        Index("ix_appeal_features_region_received", "region", "received_at"),  # a batch's regions' mass windows
     )
 
 

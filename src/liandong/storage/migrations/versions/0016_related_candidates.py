@@ -40,6 +40,7 @@ def upgrade() -> None:
     op.create_index("ix_appeal_features_caller_received", "appeal_features", ["caller_key", "received_at"])
     op.create_index("ix_appeal_features_matter", "appeal_features", ["region", "matter", "received_at"])
     op.create_index("ix_appeal_features_received", "appeal_features", ["received_at"])
+    op.create_index("ix_appeal_features_region_received", "appeal_features", ["region", "received_at"])
     op.create_table(
         "appeal_places",
         sa.Column("region", sa.String(12), nullable=False),
@@ -55,6 +56,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("appeal_places")
+    op.drop_index("ix_appeal_features_region_received", table_name="appeal_features")
     op.drop_index("ix_appeal_features_received", table_name="appeal_features")
     op.drop_index("ix_appeal_features_matter", table_name="appeal_features")
     op.drop_index("ix_appeal_features_caller_received", table_name="appeal_features")
