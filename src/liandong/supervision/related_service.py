@@ -5,9 +5,10 @@ caller key, region, matter, time, hashed text features (`related_store`, written
 transaction). An intake batch reads its appeals' candidates in a few queries (`related_candidates`) and
 scores them here with the similarity functions of `similarity.py`. The IDF of those scores comes from a
 bounded sample: the features of the latest `IDF_SAMPLE` appeals, read again every `IDF_REFRESH_S`
-seconds, plus the appeals this process examines in between — a constant amount of memory (two tables of
-2^22 cells, 32 MB) whatever the size of the history. Appeals taken by other processes or hosts are seen
-as soon as they are committed.
+seconds, plus the appeals this process examines in between (two tables of 2^22 cells, 32 MB); the intake
+writer keeps the rows it read decoded for its next batches, at most `KEPT_ROWS` — bounded memory whatever
+the size of the history. Appeals taken by other processes or hosts are seen as soon as they are committed:
+every batch reads its appeals' candidates again.
 """
 
 from __future__ import annotations
