@@ -48,6 +48,37 @@ def refusal_matches(path: str, r) -> None:
         assert set(body) == {"error", "message", "details"} and HAN.search(body["message"]), body
 
 
+def test_each_operation_names_the_credential_the_server_accepts(world: World, spec: dict):
+    """`security` on every operation, from the dependency that checks it: a staff token (bearerAuth) opens
+    the staff operations and an open-data key (apiKey in X-Api-Key, or apiKeyQuery) the open-data ones —
+    and neither opens the other's."""
+    from tests.share_kit import add_consumer
+
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["bearerAuth"]["type"] == "http" and schemes["bearerAuth"]["scheme"] == "bearer"
+    assert (schemes["apiKey"]["in"], schemes["apiKey"]["name"]) == ("header", "X-Api-Key")
+    assert (schemes["apiKeyQuery"]["in"], schemes["apiKeyQuery"]["name"]) == ("query", "api_key")
+    key = add_consumer(world, "contract-probe")
+    kinds = set()
+    for path, method, op in operations(spec):
+        where = f"{method.upper()} {path}"
+        names = {name for requirement in op.get("security", []) for name in requirement}
+        assert names and names <= set(schemes), where
+        if path.startswith("/open311/"):
+            assert names == {"apiKeyQuery"}, where
+            continue
+        kinds.add(frozenset(names))
+        url = concrete(path, op)
+        staff = world.client.request(method.upper(), url, headers=world.as_("admin"))
+        consumer = world.client.request(method.upper(), url, headers={"X-Api-Key": key})
+        if names == {"bearerAuth"}:
+            assert staff.status_code != 401 and consumer.status_code == 401, (where, staff.text, consumer.text)
+        else:
+            assert names == {"apiKey", "apiKeyQuery"}, where
+            assert consumer.status_code != 401 and staff.status_code == 401, (where, consumer.text, staff.text)
+    assert kinds == {frozenset({"bearerAuth"}), frozenset({"apiKey", "apiKeyQuery"})}
+
+
 def test_the_schema_lists_every_refusal_with_its_body(spec: dict):
     """Statically: a parameter or a body → 422, a path parameter → 404, a body → 413, a token → 401;
     each /api/v1 refusal names `ErrorBody`, and FastAPI's `HTTPValidationError` (never sent) is gone."""

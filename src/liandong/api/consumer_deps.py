@@ -16,6 +16,7 @@ import time
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, APIKeyQuery
 from starlette.concurrency import run_in_threadpool
 
 from liandong.api.deps import get_ctx
@@ -40,7 +41,16 @@ async def api_key_of(request: Request) -> str | None:
     return key.strip() if key else None
 
 
-async def current_consumer(request: Request, ctx: Annotated[Liandong, Depends(get_ctx)]) -> Consumer:
+KEY_HEADER = APIKeyHeader(name="X-Api-Key", auto_error=False, scheme_name="apiKey",
+                          description="接入方 API 密钥（`liandong consumer add` 签发）；也可用 Authorization: Bearer ldc_…")
+KEY_QUERY = APIKeyQuery(name="api_key", auto_error=False, scheme_name="apiKeyQuery",
+                        description="接入方 API 密钥作为查询参数（Open311 客户端的习惯；表单 POST 也可用字段 api_key）")
+
+
+async def current_consumer(request: Request, ctx: Annotated[Liandong, Depends(get_ctx)],
+                           _header: Annotated[str | None, Depends(KEY_HEADER)],
+                           _query: Annotated[str | None, Depends(KEY_QUERY)]) -> Consumer:
+    """The consumer behind the API key (`api_key_of`; the two schemes only document it in OpenAPI)."""
     key = await api_key_of(request)
     consumer = await run_in_threadpool(_lookup, ctx, key)
     if not ctx.share.limiter.allow(consumer.id, consumer.rate_per_minute, time.monotonic()):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from liandong.app import Liandong
@@ -24,9 +25,15 @@ class Caller:
     platform: str
 
 
-async def current_caller(request: Request, ctx: Annotated[Liandong, Depends(get_ctx)]) -> Caller:
+STAFF_TOKEN = HTTPBearer(auto_error=False, scheme_name="bearerAuth",
+                         description="工作人员令牌：Authorization: Bearer <令牌>（控制台登录或 `liandong token` 签发）")
+
+
+async def current_caller(request: Request, ctx: Annotated[Liandong, Depends(get_ctx)],
+                         _documented: Annotated[HTTPAuthorizationCredentials | None, Depends(STAFF_TOKEN)]) -> Caller:
     """The caller behind the bearer token. Async, so a cached token costs no hop to the thread pool;
-    a token not in the cache is looked up in the database off the event loop."""
+    a token not in the cache is looked up in the database off the event loop. (`STAFF_TOKEN` only puts the
+    scheme in the OpenAPI document, so that a generated client sends the token: the header is read here.)"""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     token = token.strip() if scheme.lower() == "bearer" else ""

@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Annotated, Callable
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from liandong.api.consumer_deps import KEY_QUERY
 from liandong.api.contract import open311_errors
 from liandong.api.deps import Ctx
 from liandong.core.errors import (Busy, Forbidden, InvalidInput, LiandongError, NotFound, TooManyRequests,
@@ -26,7 +27,8 @@ from liandong.open311.keys import Open311Client
 from liandong.open311.mapping import parse_filter
 from liandong.open311.service import actor_of
 
-router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"], responses=open311_errors(400, 403, 404, 429))
+router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"], responses=open311_errors(400, 403, 404, 429),
+                   dependencies=[Depends(KEY_QUERY)])  # documents the api_key the handlers read (query, or the POST form)
 _STATUS = [(Unauthenticated, 403), (Forbidden, 403), (NotFound, 404), (InvalidInput, 400), (TooManyRequests, 429),
            (Busy, 503)]
 MAX_FORM = 64 * 1024
