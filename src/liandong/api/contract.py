@@ -103,7 +103,8 @@ def complete(schema: dict[str, Any]) -> None:
                 for status in implied:
                     responses.setdefault(str(status), _open311_response(made[status]))
                 continue
-            if params or body:
+            keyed = any("apiKeyQuery" in requirement for requirement in op.get("security", []))  # api_key: a query parameter
+            if params or body or keyed:
                 implied.append(422)
             for status in implied:
                 if str(status) not in responses or status == 422:  # FastAPI's 422 names a body never sent
