@@ -34,7 +34,7 @@ def load(path):
 
 def main():
     errors = []
-    sets = {name: load(DATA / name) for name in ("routing_blind.jsonl", "routing_blind2.jsonl", "routing_dev_danger.jsonl")}
+    sets = {name: load(DATA / name) for name in ("routing_blind.jsonl", "routing_blind2.jsonl", "routing_blind3.jsonl", "routing_dev_danger.jsonl")}
     for r in (r for rows in sets.values() for r in rows):
         if set(r) != {"id", "channel", "text", "gold"}:
             errors.append(f"{r['id']}: keys {sorted(r)}")
@@ -46,8 +46,8 @@ def main():
             errors.append(f"{r['id']}: empty text")
     regions = {x["code"] for x in yaml.safe_load((CITY / "city.yaml").read_text(encoding="utf-8"))["regions"]}
     gaz = {x["region"] for x in yaml.safe_load((CITY / "places.yaml").read_text(encoding="utf-8"))["places"]}
-    places = load(DATA / "places_labelled.jsonl")
-    for p in places:
+    place_sets = {name: load(DATA / name) for name in ("places_labelled.jsonl", "places_labelled2.jsonl")}
+    for p in (p for rows in place_sets.values() for p in rows):
         if set(p) != {"id", "text", "address", "gold_region", "gold_street", "single"}:
             errors.append(f"{p['id']}: keys {sorted(p)}")
         g, s = p["gold_region"], p["gold_street"]
@@ -68,8 +68,9 @@ def main():
     for name, routing in sets.items():
         print(f"{name}: {len(routing)} cases, "
               + ", ".join(f"{k or '[]'}={v}" for k, v in Counter('+'.join(r['gold']) for r in routing).most_common()))
-    print(f"places_labelled.jsonl: {len(places)} appeals, single={sum(p['single'] for p in places)}, "
-          f"no place={sum(not p['gold_region'] for p in places)}")
+    for name, places in place_sets.items():
+        print(f"{name}: {len(places)} appeals, single={sum(p['single'] for p in places)}, "
+              f"no place={sum(not p['gold_region'] for p in places)}")
 
 
 if __name__ == "__main__":
