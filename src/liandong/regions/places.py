@@ -125,6 +125,7 @@ class Gazetteer:  # 地名库
     _near_at: dict[str, list[tuple]] = field(default_factory=dict, init=False)  # near-miss anchors
     _near_skip: dict[str, list[tuple]] = field(default_factory=dict, init=False)  # first and third chars
     _sounds: dict[tuple[str, str], list[tuple]] = field(default_factory=dict, init=False)
+    _starts: tuple[frozenset, ...] = field(default=(), init=False)  # the first character (syllable) of each key
 
     def __post_init__(self) -> None:
         entries = [(f, p, EXACT.get(p.kind, 0.95), "exact", ()) for p in self.places for f in forms_of(p)]
@@ -145,10 +146,13 @@ class Gazetteer:  # 地名库
                     fuzzy = (form, p, suffix(form))
                     self._near_at.setdefault(form[:2], []).append((*fuzzy, 0))
                     self._near_at.setdefault(form[1:3], []).append((*fuzzy, 1))
+                    self._near_at.setdefault(form[0] + form[2], []).append((*fuzzy, 0))  # the 2nd left out
                     self._near_skip.setdefault(form[0] + form[2], []).append(fuzzy)
                 if len(form) >= 3:
                     exact, loose = sounds(form)
                     self._sounds.setdefault((loose[0], loose[1]), []).append((loose, exact, form, p))
+        keyed = (self._index, self._near_at, self._near_skip, self._sounds)
+        self._starts = tuple(frozenset(k[0] for k in d) for d in keyed)
 
     def resolve(self, text: str, address: str | None = None) -> Resolution:
         """The address the operator typed decides when it names a place clearly; else address and text together."""
@@ -193,8 +197,10 @@ class Gazetteer:  # 地名库
         """Forms said as they are, a longer one hiding those inside it (东门农贸市场 hides 东门), and qualifiers
         (东门 of 东门农贸市场) not inside a longer form."""
         found = []
-        index = self._index
+        index, starts = self._index, self._starts[0]
         for i in range(len(text) - 1):
+            if text[i] not in starts:
+                continue
             for e in index.get(text[i:i + 2], ()):
                 if text.startswith(e[0], i):
                     found.append((i, i + len(e[0]), e))
@@ -212,8 +218,10 @@ class Gazetteer:  # 地名库
         the last character right (人名路 for 人民路, 陈关大街 for 城关大街: -n/-ng, z/zh, l/n)."""
         out = []
         exact, loose = sounds(text)
-        index = self._sounds
+        index, starts = self._sounds, self._starts[3]
         for i in range(len(text) - 2):
+            if loose[i] not in starts:
+                continue
             for key, sound, form, p in index.get((loose[i], loose[i + 1]), ()):
                 n = len(key)
                 if loose[i:i + n] != key or form in found:
@@ -243,13 +251,14 @@ class Gazetteer:  # 地名库
         tried: set[tuple[str, int]] = set()
         out: list[tuple[Place, str]] = []
         at, skip = self._near_at, self._near_skip
+        _, at_starts, skip_starts, _ = self._starts
         for i in range(n - 1):
-            for form, p, end, offset in at.get(text[i:i + 2], ()):
-                _try_near(text, i - offset, form, p, end, tried, out)
-            for form, p, end in skip.get(text[i:i + 2], ()):  # the second character left out
-                _try_near(text, i, form, p, end, tried, out)
-            if i + 2 < n:
-                for form, p, end in skip.get(text[i] + text[i + 2], ()):
+            c = text[i]
+            if c in at_starts:
+                for form, p, end, offset in at.get(text[i:i + 2], ()):
+                    _try_near(text, i - offset, form, p, end, tried, out)
+            if c in skip_starts and i + 2 < n:
+                for form, p, end in skip.get(c + text[i + 2], ()):
                     _try_near(text, i, form, p, end, tried, out)
         return out
 
