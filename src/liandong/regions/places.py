@@ -2,34 +2,41 @@
 
 The city's gazetteer (`cities/<city>/places.yaml`: compounds, roads, crossroads, villages, markets, schools,
 hospitals, … with aliases) plus the registry's own region names are the surface forms. `resolve(text,
-address)` finds them in the words, exactly or with one or two characters wrong, and returns candidates
-best first, each with its confidence and the words that matched:
+address)` finds them in the words, exactly or bent the way callers bend them, and returns candidates best
+first, each with its confidence and the words that matched:
 
     exact name or alias          compound/landmark/community 0.95, road 0.90, street 0.85, district 0.50
     two roads of a crossroad     the crossroad, 0.95 (whatever the order or the connecting words)
-    near miss (one char wrong)   0.85, names of four or more characters, where no exact place of that kind was found
-    said as it sounds (同音)      0.85, names of three or more characters heard by a transcriber as homophones (幸福丽)
-    the name without its kind    0.82, 锦绣 for 锦绣家园, when no other place shares that core name
+    a derived form               0.85–0.95: 朝阳路 for 朝阳街, 北关庄 for 北关村, 213省道, 清河人民医院 (县 dropped),
+                                 城关卫生服务中心 (two inner characters left out); see place_forms.derived_forms
+    near miss (one char wrong)   0.85, names of four or more characters with their kind said right, when no
+                                 other place but a street or district was found
+    said as it sounds (同音)      0.85, names of three or more characters heard as homophones (幸福丽)
+    nearly as it sounds          0.83, the same with -n/-ng, z/zh, c/ch, s/sh, l/n mixed and the last char right
+    qualifier … kind word        0.85, 东门那个菜市场 for 东门农贸市场, 滨江那个学校 for 滨江小学 and 滨江中学
+    the name without its kind    0.82, 锦绣 for 锦绣家园, when no place of another street shares that core
+    a street without 街道/镇/乡    0.78 (a candidate only), 0.82 followed by 那边/这边/附近…
     in the address field         +0.03 (the operator typed it)
 
 `Resolution.region` is the answer when one candidate is confident (≥ 0.8) and no other street comes close
-(within 0.1); otherwise the candidates are offered to the operator. Pure: no database, no I/O but loading.
+(within 0.1) — the street, when close candidates are in different communities of it; otherwise the
+candidates are offered to the operator. Pure: no database, no I/O but loading. Every form is indexed by its
+first two characters at load, so a call costs a few dictionary look-ups per character of the text.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pypinyin import Style, lazy_pinyin
 
 from liandong.core.errors import ConfigError
 from liandong.core.yamlfile import LINE_KEY, load_yaml, validate
+from liandong.regions.place_forms import (CORE, LOCATIVES, VAGUE, VAGUE_HERE, core_forms, derived_forms, ed1,
+                                          forms_of, qualified_forms, sounds, suffix)
 from liandong.regions.registry import CityRegistry
 
 Kind = Literal["compound", "road", "crossroad", "village", "water", "market", "school", "hospital", "park",
@@ -38,10 +45,9 @@ EXACT = {"road": 0.90, "street": 0.85, "district": 0.50}  # every other kind: 0.
 CONFIDENT, CLOSE = 0.8, 0.1
 NEAR_MISS = 0.85  # a name said with one character wrong
 HOMOPHONE = 0.85  # a name written with characters that sound the same
-CORE = 0.82  # a name without its generic kind (锦绣 for 锦绣家园)
-_NO_CORE = frozenset({"street", "district", "crossroad", "road", "community"})
-GENERIC = ("小区", "花园", "家园", "新村", "社区", "街道", "大街", "大道", "市场", "小学", "中学", "医院", "公园", "广场",
-           "中心", "村")  # what a place is: a near miss must say it exactly (东门小区 is not 东门小学)
+LOOSE = 0.83  # a name written with characters that nearly sound the same, its last character right
+QUALIFIED = 0.85  # a qualifier and, a few words on, the kind of place (东门那个菜市场)
+_GAP = frozenset("的那这个边块里儿呃嗯啊就是有老新大旁")  # what may come between a qualifier and its kind word (东门「那个」菜市场)
 _SPACE = re.compile(r"\s+")
 
 
@@ -113,27 +119,40 @@ class Resolution:  # 属地研判
 @dataclass
 class Gazetteer:  # 地名库
     places: list[Place]
-    _forms: dict[str, list[tuple[str, Place]]] = field(default_factory=dict, init=False)  # first two chars → forms
+    city: str = ""  # the city's name (明川市), for names said without its 市
+    _index: dict[str, list[tuple]] = field(default_factory=dict, init=False)  # first two chars → forms
     _by_road: dict[str, list[Place]] = field(default_factory=dict, init=False)
-    _fuzzy: list[tuple[str, Place]] = field(default_factory=list, init=False)  # forms tried for near misses
-    _by_char: dict[str, list[int]] = field(default_factory=dict, init=False)  # character → indexes in _fuzzy
-    _sounds: dict[str, list[tuple[tuple[str, ...], str, Place]]] = field(default_factory=dict, init=False)
+    _near_at: dict[str, list[tuple]] = field(default_factory=dict, init=False)  # near-miss anchors
+    _near_skip: dict[str, list[tuple]] = field(default_factory=dict, init=False)  # first and third chars
+    _sounds: dict[tuple[str, str], list[tuple]] = field(default_factory=dict, init=False)
+    _starts: tuple[frozenset, ...] = field(default=(), init=False)  # the first character (syllable) of each key
 
     def __post_init__(self) -> None:
-        self._index_sounds_and_cores()
+        entries = [(f, p, EXACT.get(p.kind, 0.95), "exact", ()) for p in self.places for f in forms_of(p)]
+        entries += [(f, p, c, "said", ()) for f, p, c in derived_forms(self.places, _exact, self.city)]
+        entries += [(f, p, CORE, "vague" if vague else "said", ()) for f, p, vague in core_forms(self.places)]
+        entries += [(f, p, 0.0, "qual", words) for f, p, words in qualified_forms(self.places)]
+        for e in entries:
+            self._index.setdefault(e[0][:2], []).append(e)
+        for forms in self._index.values():
+            forms.sort(key=lambda e: -len(e[0]))
         for p in self.places:
-            for form in (p.name, *p.aliases):
-                self._forms.setdefault(form[:2], []).append((form, p))
             for road in p.roads:
                 self._by_road.setdefault(road, []).append(p)
-            if p.kind not in ("street", "district", "crossroad"):
-                for form in (p.name, *p.aliases):
-                    if len(form) >= 4:
-                        for ch in set(form):
-                            self._by_char.setdefault(ch, []).append(len(self._fuzzy))
-                        self._fuzzy.append((form, p))
-        for forms in self._forms.values():
-            forms.sort(key=lambda fp: -len(fp[0]))
+            if p.kind in ("street", "district", "crossroad"):
+                continue
+            for form in forms_of(p):
+                if len(form) >= 4:  # one character wrong leaves the first two, the 2nd-3rd or the 1st and 3rd
+                    fuzzy = (form, p, suffix(form))
+                    self._near_at.setdefault(form[:2], []).append((*fuzzy, 0))
+                    self._near_at.setdefault(form[1:3], []).append((*fuzzy, 1))
+                    self._near_at.setdefault(form[0] + form[2], []).append((*fuzzy, 0))  # the 2nd left out
+                    self._near_skip.setdefault(form[0] + form[2], []).append(fuzzy)
+                if len(form) >= 3:
+                    exact, loose = sounds(form)
+                    self._sounds.setdefault((loose[0], loose[1]), []).append((loose, exact, form, p))
+        keyed = (self._index, self._near_at, self._near_skip, self._sounds)
+        self._starts = tuple(frozenset(k[0] for k in d) for d in keyed)
 
     def resolve(self, text: str, address: str | None = None) -> Resolution:
         """The address the operator typed decides when it names a place clearly; else address and text together."""
@@ -144,128 +163,137 @@ class Gazetteer:  # 地名库
         ranked = _rank({**said, **{k: m for k, m in typed.items() if m.confidence >= said.get(k, m).confidence}})
         return Resolution(ranked, _answer(ranked))
 
-    def _index_sounds_and_cores(self) -> None:
-        """Homophone keys of every name of three or more characters, and core names (the name without its
-        generic kind) that belong to one place only, added as weaker forms."""
-        forms = [(form, p) for p in self.places for form in (p.name, *p.aliases)]
-        cores: dict[str, set[int]] = {}
-        for form, p in forms:
-            if p.kind not in _NO_CORE and (suffix := _suffix(form)) and len(form) - len(suffix) >= 2:
-                cores.setdefault(form[: -len(suffix)], set()).add(id(p))
-        owner = {id(p): p for p in self.places}
-        self._cores = {}
-        for core, ids in cores.items():
-            (pid,) = ids if len(ids) == 1 else (None,)
-            if pid is not None and not any(core in form and id(p) != pid for form, p in forms):
-                self._cores[core] = owner[pid]
-        for form, p in forms:
-            if len(form) >= 3 and p.kind not in ("street", "district", "crossroad"):
-                key = _sound(form)
-                self._sounds.setdefault(key[0], []).append((key, form, p))
-
-    def _heard(self, text: str, found: set[str]) -> list[tuple[Place, float, str]]:
-        """Names written as they sound (幸福丽小区 for 幸福里小区) and core names (锦绣 for 锦绣家园)."""
-        out = []
-        syllables = _sound(text)
-        for i, syl in enumerate(syllables):
-            for key, form, p in self._sounds.get(syl, ()):
-                words = text[i:i + len(key)]
-                if syllables[i:i + len(key)] == key and words != form and form not in found:
-                    out.append((p, HOMOPHONE, words))
-        for core, p in self._cores.items():
-            if core in text and not any(core in f for f in found):
-                out.append((p, CORE, core))
-        return out
-
     def _candidates(self, text: str, *, bonus: float) -> dict[int, PlaceMatch]:
         scores: dict[int, PlaceMatch] = {}
-        hits = self._exact(text)
-        found = {form for form, _ in hits}
-        heard = self._heard(text, found) if text else []
-        for form, p in hits:
-            _keep(scores, PlaceMatch(p, min(1.0, EXACT.get(p.kind, 0.95) + bonus), (form,)))
-        for p, confidence, words in heard:
-            _keep(scores, PlaceMatch(p, min(1.0, confidence + bonus), (words,)))
-        for crossing, roads in self._crossings(hits + [(words, p) for p, _, words in heard if p.kind == "road"]):
-            _keep(scores, PlaceMatch(crossing, min(1.0, 0.95 + bonus), roads))
-        kinds = {p.kind for _, p in hits}
+        if not text:
+            return scores
+        hits, quals = self._scan(text)
+        found, kinds, roads = set(), set(), []
+        for _, end, (form, p, confidence, tag, _) in hits:
+            if tag == "vague":  # 石桥 alone is vague; 石桥那边 is the town
+                confidence = VAGUE_HERE if text[end:end + 2] in LOCATIVES else VAGUE
+            else:
+                kinds.add(p.kind)
+            if tag == "exact":
+                found.add(form)
+            _keep(scores, p, confidence + bonus, form)
+            roads.append(p)
+        for start, end, (form, p, _, _, words) in quals:
+            said = _kind_word(text, end, words)
+            if said is not None and not any(h[0] < said and h[1] > end for h in hits):  # 望山「龙泉小区」
+                _keep(scores, p, QUALIFIED + bonus, text[start:said])
+        for p, confidence, words in self._heard(text, found):
+            _keep(scores, p, confidence + bonus, words)
+            roads.append(p)
         if not kinds - {"district", "street"}:
-            for _form, p, confidence, words in self._near(text, kinds):
-                _keep(scores, PlaceMatch(p, min(1.0, confidence + bonus), (words,)))
+            for p, words in self._near(text):
+                _keep(scores, p, NEAR_MISS + bonus, words)
+                roads.append(p)
+        for crossing, said in self._crossings(roads):
+            _keep(scores, crossing, 0.95 + bonus, *said)
         return scores
 
-    def _exact(self, text: str) -> list[tuple[str, Place]]:
-        found: list[tuple[int, int, str, Place]] = []
+    def _scan(self, text: str) -> tuple[list[tuple], list[tuple]]:
+        """Forms said as they are, a longer one hiding those inside it (东门农贸市场 hides 东门), and qualifiers
+        (东门 of 东门农贸市场) not inside a longer form."""
+        found = []
+        index, starts = self._index, self._starts[0]
         for i in range(len(text) - 1):
-            for form, p in self._forms.get(text[i:i + 2], ()):
-                if text.startswith(form, i):
-                    found.append((i, i + len(form), form, p))
-        kept = [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and (o[1] - o[0]) > (f[1] - f[0])
-                                            for o in found)]  # 东门农贸市场 hides 东门街道's 东门
-        return [(form, p) for _, _, form, p in kept]
+            if text[i] not in starts:
+                continue
+            for e in index.get(text[i:i + 2], ()):
+                if text.startswith(e[0], i):
+                    found.append((i, i + len(e[0]), e))
+        if not found:
+            return [], []
+        naming = [f for f in found if f[2][3] != "qual"]
 
-    def _crossings(self, hits: list[tuple[str, Place]]) -> list[tuple[Place, tuple[str, str]]]:
-        roads = {p.name for _, p in hits if p.kind == "road"}
+        def hidden(f: tuple) -> bool:
+            return any(o[0] <= f[0] and f[1] <= o[1] and o[1] - o[0] > f[1] - f[0] for o in naming)
+
+        return [f for f in naming if not hidden(f)], [f for f in found if f[2][3] == "qual" and not hidden(f)]
+
+    def _heard(self, text: str, found: set[str]) -> list[tuple[Place, float, str]]:
+        """Names of three or more characters written as they sound (幸福丽小区 for 幸福里小区), or nearly so with
+        the last character right (人名路 for 人民路, 陈关大街 for 城关大街: -n/-ng, z/zh, l/n)."""
         out = []
-        for road in roads:
+        exact, loose = sounds(text)
+        index, starts = self._sounds, self._starts[3]
+        for i in range(len(text) - 2):
+            if loose[i] not in starts:
+                continue
+            for key, sound, form, p in index.get((loose[i], loose[i + 1]), ()):
+                n = len(key)
+                if loose[i:i + n] != key or form in found:
+                    continue
+                words = text[i:i + n]
+                if words != form and exact[i:i + n] == sound:
+                    out.append((p, HOMOPHONE, words))
+                elif words != form and words[-1] == form[-1]:
+                    out.append((p, LOOSE, words))
+        return out
+
+    def _crossings(self, roads: list[Place]) -> list[tuple[Place, tuple[str, str]]]:
+        names = {p.name for p in roads if p.kind == "road"}
+        out = []
+        for road in names:
             for crossing in self._by_road.get(road, ()):
-                if set(crossing.roads) <= roads:
+                if set(crossing.roads) <= names:
                     out.append((crossing, tuple(crossing.roads)))
         return out
 
-    def _near(self, text: str, exact_kinds: set[str]) -> list[tuple[str, Place, float, str]]:
+    def _near(self, text: str) -> list[tuple[Place, str]]:
         """Names of four or more characters said with one character wrong, missing or extra (幸福理小区, 锦秀家园),
-        for kinds not already found exactly. A name is tried only if all but one of its characters occur."""
-        if len(text) < 3:
+        the kind said right. Tried only where the text has their first two, 2nd-3rd, or 1st and 3rd characters."""
+        n = len(text)
+        if n < 3:
             return []
-        present: dict[int, int] = {}
-        for ch in set(text):
-            for i in self._by_char.get(ch, ()):
-                present[i] = present.get(i, 0) + 1
-        out = []
-        for i, hits in present.items():
-            form, p = self._fuzzy[i]
-            if hits < len(set(form)) - 1 or p.kind in exact_kinds:
-                continue
-            matched, words = _best_window(form, text)
-            if matched >= len(form) - 1 and words != form and words.endswith(_suffix(form)):
-                out.append((form, p, NEAR_MISS, words))
+        tried: set[tuple[str, int]] = set()
+        out: list[tuple[Place, str]] = []
+        at, skip = self._near_at, self._near_skip
+        _, at_starts, skip_starts, _ = self._starts
+        for i in range(n - 1):
+            c = text[i]
+            if c in at_starts:
+                for form, p, end, offset in at.get(text[i:i + 2], ()):
+                    _try_near(text, i - offset, form, p, end, tried, out)
+            if c in skip_starts and i + 2 < n:
+                for form, p, end in skip.get(c + text[i + 2], ()):
+                    _try_near(text, i, form, p, end, tried, out)
         return out
 
 
-@lru_cache(maxsize=None)
-def _syllable(ch: str) -> str:
-    return lazy_pinyin(ch, style=Style.NORMAL)[0] if "\u4e00" <= ch <= "\u9fff" else ch
+def _exact(p: Place) -> float:
+    return EXACT.get(p.kind, 0.95)
 
 
-def _sound(text: str) -> tuple[str, ...]:
-    return tuple(_syllable(ch) for ch in text)
-
-
-def _suffix(form: str) -> str:
-    return next((g for g in GENERIC if form.endswith(g)), "")
-
-
-def _best_window(form: str, text: str) -> tuple[int, str]:
-    """The most characters of `form` matched in order by a window of the text one shorter, as long or longer."""
-    best, words = 0, ""
+def _try_near(text: str, start: int, form: str, p: Place, end: str, tried: set, out: list) -> None:
+    if start < 0 or (form, start) in tried:
+        return
+    tried.add((form, start))
     n = len(form)
-    for size in (n - 1, n, n + 1):
-        for i in range(0, max(1, len(text) - size + 1)):
-            window = text[i:i + size]
-            if window[0] != form[0] and window[-1] != form[-1]:
-                continue
-            matched = sum(b.size for b in SequenceMatcher(None, form, window, autojunk=False).get_matching_blocks())
-            if matched > best or (matched == best and len(window) == n):
-                best, words = matched, window
-    return best, words
+    for size in (n, n - 1, n + 1):
+        words = text[start:start + size]
+        if len(words) == size and words != form and words.endswith(end) and ed1(form, words):
+            out.append((p, words))
+            return
 
 
-def _keep(scores: dict[int, PlaceMatch], m: PlaceMatch) -> None:
-    key = id(m.place)
-    old = scores.get(key)
-    if old is None or m.confidence > old.confidence:
-        scores[key] = m
+def _kind_word(text: str, end: int, words: tuple[str, ...]) -> int | None:
+    """Where a kind word said a few words after a qualifier ends (东门「那个」菜市场), or None."""
+    window = text[end:end + 5 + 6]
+    best = None
+    for w in words:
+        k = window.find(w)
+        if 0 <= k <= 5 and all(c in _GAP for c in window[:k]) and (best is None or k + len(w) > best):
+            best = k + len(w)
+    return None if best is None else end + best
+
+
+def _keep(scores: dict[int, PlaceMatch], p: Place, confidence: float, *words: str) -> None:
+    old = scores.get(id(p))
+    if old is None or confidence > old.confidence:
+        scores[id(p)] = PlaceMatch(p, min(1.0, confidence), words)
 
 
 def _rank(scores: dict[int, PlaceMatch]) -> tuple[PlaceMatch, ...]:
@@ -273,13 +301,19 @@ def _rank(scores: dict[int, PlaceMatch]) -> tuple[PlaceMatch, ...]:
 
 
 def _answer(found: dict[int, PlaceMatch] | tuple[PlaceMatch, ...]) -> str | None:
+    """The best candidate's region; its street when a close one is in another community of that street;
+    None when it is not confident or a close one is in another street."""
     ranked = _rank(found) if isinstance(found, dict) else found
     if not ranked or ranked[0].confidence < CONFIDENT:
         return None
-    best = ranked[0]
-    rivals = [m for m in ranked[1:] if m.place.street != best.place.street
-              and not best.place.region.startswith(m.place.region) and m.confidence >= best.confidence - CLOSE]
-    return None if rivals else best.place.region
+    best = ranked[0].place
+    near = [m for m in ranked[1:] if m.confidence >= ranked[0].confidence - CLOSE]
+    close = [m.place for m in near
+             if not best.region.startswith(m.place.region) and not m.place.region.startswith(best.region)]
+    if any(p.street != best.street for p in close):
+        return None
+    same_words = any(m.matched == ranked[0].matched and m.place.street == best.street for m in near)  # 湖滨: 花园 or 路
+    return best.street if close or same_words else best.region
 
 
 def load_gazetteer(path: Path, registry: CityRegistry) -> Gazetteer:
@@ -296,4 +330,4 @@ def load_gazetteer(path: Path, registry: CityRegistry) -> Gazetteer:
         if len(code) == 6 and code == registry.city.code:
             continue
         places.append(Place(region.name, {6: "district", 9: "street", 12: "community"}[len(code)], code))
-    return Gazetteer(places)
+    return Gazetteer(places, registry.city.name)

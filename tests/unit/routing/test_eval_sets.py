@@ -72,5 +72,8 @@ def test_the_blind_place_set_does_not_regress():
     gazetteer = load_gazetteer(CITIES_DIR / "demo" / "places.yaml", load_city("demo"))
     rows = [json.loads(line) for line in CASES.with_name("places_labelled.jsonl").read_text(encoding="utf-8").splitlines()]
     single = [r for r in rows if r["single"] and r["gold_street"]]
-    right = sum((gazetteer.resolve(r["text"], r["address"]).region or "")[:9] == r["gold_street"] for r in single)
+    resolved = [(gazetteer.resolve(r["text"], r["address"]), r["gold_street"]) for r in single]
+    right = sum((res.region or "")[:9] == gold for res, gold in resolved)
+    top3 = sum(any(m.place.street == gold for m in res.candidates[:3]) for res, gold in resolved)
     assert len(rows) >= 300 and right / len(single) >= 0.95
+    assert top3 / len(single) >= 0.985  # 0.986 (349 of 354) with near-misses, derived forms and qualifiers
