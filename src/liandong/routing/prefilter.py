@@ -147,13 +147,14 @@ class PatternIndex:
                 if len(need) > 1:
                     key = min(need, key=_cost)
                     self._rest[(a, p)] = tuple(c for c in need if c is not key)
+        self._chars = frozenset(self._by_char)
 
     def live(self, text: str) -> dict[int, list[int]]:
         """alternation index → the indexes of its patterns whose every clause the text satisfies, in order."""
         chars = set(text)
         by_char, rest = self._by_char, self._rest
         seen: set[tuple[int, int]] = set(self._always)
-        for ch in chars.intersection(by_char):
+        for ch in chars & self._chars:
             seen.update(by_char[ch])
         out: dict[int, list[int]] = {}
         for key in sorted(seen):
