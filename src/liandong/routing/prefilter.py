@@ -76,7 +76,7 @@ def clauses(pattern: str) -> Clauses:
     parsed = sre_parse.parse(pattern)
     if parsed.state.flags & _CASELESS:
         return ()
-    return tuple(sorted(set(_clauses(parsed)), key=len))
+    return tuple(sorted(set(_clauses(parsed)), key=lambda c: (len(c), sorted(c))))
 
 
 def _cost(clause: frozenset[str]) -> int:
