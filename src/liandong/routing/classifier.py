@@ -25,6 +25,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from liandong.routing.features import FastTfidf
 from liandong.routing.text import content_chars
 
 jieba.setLogLevel(logging.WARNING)
@@ -197,8 +198,16 @@ class TextClassifier:  # 文本分类器
         temperature = _fit_temperature(x, np.asarray(labels), train) if calibrate else 1.0
         return cls(vec, model, [str(k) for k in model.classes_], temperature, meta)
 
+    def transform(self, texts: list[str]):
+        """The TF-IDF matrix of `texts`: the vectorizer's, built by `features.FastTfidf` where it can."""
+        fast = self.__dict__.get("_tfidf")
+        if fast is None:
+            vec = self.vectorizer
+            fast = self._tfidf = FastTfidf(vec.analyzer, vec) if FastTfidf.supports(vec.analyzer, vec) else False
+        return fast.transform(texts) if fast else self.vectorizer.transform(texts)
+
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        x = self.vectorizer.transform(texts)
+        x = self.transform(texts)
         return _softmax(self.model.decision_function(x), self.temperature)
 
     def proba_one(self, text: str) -> np.ndarray:
@@ -228,10 +237,11 @@ class TextClassifier:  # 文本分类器
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state.pop("_fast", None)
+        state.pop("_tfidf", None)
         return state
 
     def predict(self, texts: list[str]) -> list[str]:
-        x = self.vectorizer.transform(texts)
+        x = self.transform(texts)
         return [str(c) for c in self.model.predict(x)]
 
     def save(self, directory: Path) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import ahocorasick
+
 from liandong.routing import lexicon
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.failsafe import plausible_danger
@@ -41,8 +43,7 @@ _SUPPORT_GROUPS = ("电力", "通信", "水气热", "公共设施", "民政", "�
 class CityIndex:  # 城市清单索引
     items: dict[str, Item]
     claims: dict[str, list[Item]]  # signal id → items that claim it, in list order
-    keyword_buckets: dict[str, tuple[str, ...]]  # first two characters → keywords, longest first
-    single_keywords: frozenset[str]  # one-character keywords (蛇)
+    keywords: ahocorasick.Automaton  # every keyword, found in one pass over the text (overlaps included)
     keyword_items: dict[str, list[str]]  # keyword → item codes
     signal_words: frozenset[str]  # keywords the signal lexicon also knows (it alone judges their negation and time)
     review_below: float
@@ -60,31 +61,20 @@ def build_index(items: tuple[Item, ...], review_below: float) -> CityIndex:
             if it.signals and SIGNAL_WORDS.search(k):
                 continue  # the signal lexicon owns this word (and knows negation and time)
             kw.setdefault(k.lower(), []).append(it.code)
-    buckets: dict[str, list[str]] = {}
-    for k in sorted(kw, key=len, reverse=True):
-        if len(k) > 1:
-            buckets.setdefault(k[:2], []).append(k)
-    singles = frozenset(k for k in kw if len(k) == 1)
+    automaton = ahocorasick.Automaton()
+    for k in kw:
+        automaton.add_word(k, (len(k), k))
+    automaton.make_automaton()
     owned = frozenset(k for k in kw if SIGNAL_WORDS.search(k))
-    return CityIndex({it.code: it for it in items}, claims, {c: tuple(v) for c, v in buckets.items()}, singles, kw, owned, review_below)
+    return CityIndex({it.code: it for it in items}, claims, automaton, kw, owned, review_below)
 
 
 def keyword_hits(index: CityIndex, text: str) -> dict[str, list[str]]:
     """item code → keywords found (longer matches first; overlapping shorter ones are dropped)."""
     out: dict[str, list[str]] = {}
-    buckets = index.keyword_buckets
-    found: list[tuple[int, int, str]] = []  # (start, -length, keyword)
-    for pair in {text[i : i + 2] for i in range(len(text) - 1)}.intersection(buckets):
-        for k in buckets[pair]:
-            start = text.find(k)
-            while start != -1:
-                found.append((start, -len(k), k))
-                start = text.find(k, start + 1)
-    for ch in set(text).intersection(index.single_keywords):
-        start = text.find(ch)
-        while start != -1:
-            found.append((start, -1, ch))
-            start = text.find(ch, start + 1)
+    found = [(end - n + 1, -n, k) for end, (n, k) in index.keywords.iter(text)]  # (start, -length, keyword)
+    if not found:
+        return out
     taken: list[tuple[int, int]] = []
     for start, neg_len, k in sorted(found, key=lambda f: (f[1], f[0])):  # longest first, then leftmost; no overlaps
         end = start - neg_len

@@ -67,12 +67,17 @@ class Router:  # 分流引擎
         self.city = city
         self.model = model
         self.index: CityIndex = build_index(city.items, city.review_below)
-        self._labels = np.array(model.labels)
+        self._label_list = [str(c) for c in model.labels]
         model.predict_proba(["预热"])  # builds the tokenizer now, not on the first appeal
 
-    def _ranked(self, probs: np.ndarray) -> list[tuple[str, float]]:
-        top = np.argsort(-probs)[:TOP_K]
-        return [(str(self._labels[i]), float(probs[i])) for i in top]
+    def _ranked(self, probs: np.ndarray) -> list[list[tuple[str, float]]]:
+        """Per row of `probs` (appeals × items) its TOP_K items, best first, as (code, probability)."""
+        k = min(TOP_K, probs.shape[1])
+        top = np.argpartition(-probs, k - 1, axis=1)[:, :k]
+        rows = np.arange(len(probs))[:, None]
+        top = top[rows, np.argsort(-probs[rows, top], axis=1, kind="stable")]
+        labels = self._label_list
+        return [[(labels[i], p) for i, p in zip(idx, ps)] for idx, ps in zip(top.tolist(), probs[rows, top].tolist())]
 
     def route(self, text: str, channel: str = "12345", region: str | None = None) -> RoutingDecision:
         """Route one appeal; raises InvalidInput for empty, oversized, non-Chinese text or unknown channel."""
@@ -94,13 +99,11 @@ class Router:  # 分流引擎
         if not prepared:
             return []
         if len(prepared) == 1:
-            probs = [self.model.proba_one(prepared[0][0])]
+            probs = self.model.proba_one(prepared[0][0])[None, :]
         else:
             probs = self.model.predict_proba([t for t, _ in prepared])
-        out = []
-        for (text, desk), p in zip(prepared, probs):
-            out.append(decide(text, detect(text), keyword_hits(self.index, text), self._ranked(p), self.index, desk))
-        return out
+        return [decide(text, detect(text), keyword_hits(self.index, text), ranked, self.index, desk)
+                for (text, desk), ranked in zip(prepared, self._ranked(probs))]
 
 
 @lru_cache(maxsize=8)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from liandong.routing import danger, lexicon
-from liandong.routing.firstchars import compile_gated
+from liandong.routing.prefilter import Alternation, PatternIndex
 from liandong.routing.text import clauses
 
 ACTIVE, NEGATED, HYPOTHETICAL, PAST = "active", "negated", "hypothetical", "past"
@@ -31,19 +31,18 @@ class Hit:  # 信号命中
 @dataclass(frozen=True)
 class _Compiled:
     spec: lexicon.SignalSpec
-    pattern: re.Pattern
-    gate: frozenset[str] | None  # a match must start with one of these characters
+    pattern: Alternation
     exclude: re.Pattern | None
     anchor: re.Pattern | None  # must be found in the text for the patterns to be tried
 
 
 def _compile(spec: lexicon.SignalSpec) -> _Compiled:
-    pattern, gate = compile_gated(spec.patterns)
     exclude = re.compile("|".join(f"(?:{p})" for p in spec.exclude)) if spec.exclude else None
-    return _Compiled(spec, pattern, gate, exclude, re.compile(spec.anchor) if spec.anchor else None)
+    return _Compiled(spec, Alternation(spec.patterns), exclude, re.compile(spec.anchor) if spec.anchor else None)
 
 
 _COMPILED = tuple(_compile(s) for s in lexicon.SIGNALS + danger.COMPOSED)
+_INDEX = PatternIndex([c.pattern for c in _COMPILED])
 _ANIMAL_SUBJECT = re.compile(danger.ANIMAL + r"(?!.*" + danger.PERSON + r")")  # an animal, and no person after it
 _ANIMAL_AGENT = re.compile(r"被[^，。]{0,4}" + danger.ANIMAL)  # 被狗咬伤: the animal did it, a person was hurt
 _PEOPLE_ONLY = frozenset({"injury", "trapped", "medical", "traffic_accident", "electrocution", "drowning"})
@@ -77,18 +76,17 @@ def _clause_times(text: str) -> list[tuple[int, int, str]]:
 
 def detect(text: str) -> list[Hit]:
     """All signal hits in normalised `text`, each with its state."""
-    chars = set(text)
-    candidates = [c for c in _COMPILED if (c.gate is None or not c.gate.isdisjoint(chars))
-                  and (c.anchor is None or c.anchor.search(text))]
+    live = _INDEX.live(text)
+    candidates = [(c, live[i]) for i, c in enumerate(_COMPILED) if i in live and (c.anchor is None or c.anchor.search(text))]
     if not candidates:
         return []
     times: list | None = None
     injury_denied = None
     asking = None
     hits: list[Hit] = []
-    for c in candidates:
+    for c, patterns in candidates:
         excluded = None
-        for m in c.pattern.finditer(text):
+        for m in c.pattern.finditer(text, patterns):
             s, e = m.span()
             if excluded is None:
                 excluded = [x.span() for x in c.exclude.finditer(text)] if c.exclude else []
