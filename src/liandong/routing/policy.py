@@ -34,6 +34,7 @@ _KIND_RULES = (
     ("建议", re.compile(r"建议|希望(能|可以)?(增设|增加|修建|多建|多设|开通|设置|安装|规划)|能不能(增加|增设|多建|多设|开通)|提个意见")),
     ("咨询", re.compile(r"想问|请问|咨询|问一下|问问|怎么办理|如何办理|怎么申请|如何申请|需要(什么|哪些)|在哪(里|儿)?办|多久|是否|能不能.{0,8}吗|吗[？?]?$|怎么(办|弄|处理)[？?]?$|政策")),
 )
+_NOW = re.compile(lexicon.NOW_MARKERS)
 _ALREADY_REPORTED = re.compile(r"报过警|已经报警|报了警|报警了|立案|派出所(说|已经|在查)|警察(已经|说|在查)")
 _KW_NEGATED = re.compile(r"(不是|没有|没|并非|无)(人|人在)?$")
 _SUPPORT_GROUPS = ("电力", "通信", "水气热", "公共设施", "民政", "突发")
@@ -188,7 +189,10 @@ def decide(
                 reported_past = True
                 confidence = 0.75
                 reasons.append("过去发生的违法犯罪：向110报案（非紧急）")
-        if item is None and model_code and model_p >= SAFETY_NET and _is_emergency_item(index.items[model_code]):
+        asking = bool(_KIND_RULES[3][1].search(text))
+        if item is None and model_code and model_p >= SAFETY_NET and _is_emergency_item(index.items[model_code]) and not (
+            asking and not _NOW.search(text)  # 想问下怎么考急救证: a question about the topic, not an emergency
+        ):
             related = set(index.items[model_code].signals)
             own_kw = model_code in kw
             quiet = not any(h.signal in related for h in hits)  # rules that saw negation or time win
@@ -197,7 +201,6 @@ def decide(
                 reasons.append(f"安全网：模型判为紧急事项（{model_code} p={model_p:.2f}），规则未命中，先按紧急派警/派车并人工复核")
         if item is None:
             denied = [h for h in hits if h.state != ACTIVE]
-            asking = bool(_KIND_RULES[3][1].search(text))
             item, confidence = _pick_item(kw, ranked, index, reasons, denied, asking=asking)
         services |= set(item.services)
         if past_reports and topic_kw:

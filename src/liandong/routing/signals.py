@@ -57,6 +57,7 @@ _PRESENT = re.compile(lexicon.PRESENT_MARKERS)
 _INJURY_CLAIM = re.compile(lexicon.INJURY_CLAIM)
 _ASKING = re.compile(lexicon.ASKING_PROCEDURE)
 _NOW = re.compile(lexicon.NOW_MARKERS)
+_CONDITIONAL = re.compile(lexicon.THREAT_CONDITIONALS)
 ANY_SIGNAL = re.compile("|".join(f"(?:{p})" for s in lexicon.SIGNALS for p in s.patterns))  # for vetting keywords, not per appeal
 
 
@@ -101,6 +102,8 @@ def detect(text: str) -> list[Hit]:
             after = text[e : e + 6]
             neg = _NEG_BEFORE.search(before)
             hypo = _HYPO_BEFORE.search(before) or _HYPO_AFTER.search(after) or _HYPO_INSIDE.search(m.group(0))
+            if hypo and c.spec.id in lexicon.THREAT_SIGNALS and _CONDITIONAL.match(hypo.group(0)):
+                hypo = None
             signal = c.spec.base or c.spec.id
             extra = {"composed": c.spec.label, "adds": c.spec.services} if c.spec.base else {}
             window = text[max(0, s - 20) : s] + m.group(0)
@@ -119,7 +122,7 @@ def detect(text: str) -> list[Hit]:
                 hits.append(Hit(signal, m.group(0), s, HYPOTHETICAL, asking.group(0), **extra))
             elif hypo:
                 hits.append(Hit(signal, m.group(0), s, HYPOTHETICAL, hypo.group(0), **extra))
-            elif after.startswith("过") or past_cue:
+            elif (after.startswith("过") or past_cue) and not _PRESENT.search(m.group(0)):
                 hits.append(Hit(signal, m.group(0), s, PAST, past_cue or "过", **extra))
             else:
                 hits.append(Hit(signal, m.group(0), s, ACTIVE, **extra))
