@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from operator import add
 
 try:
     from re import _constants as C  # noqa: N812 — Python 3.11+
@@ -48,12 +49,22 @@ def _class_chars(items) -> frozenset[str] | None:
 
 
 def _clauses(items) -> list[frozenset[str]]:
-    """Clauses every match of the parsed sequence satisfies (fewer is always safe, none means 'unknown')."""
+    """Clauses every match of the parsed sequence satisfies (fewer is always safe, none means 'unknown').
+
+    A clause holds characters, or two-character strings where two literals follow each other (不答应 needs 不答
+    and 答应 — rarer than 不 alone)."""
     out: list[frozenset[str]] = []
+    previous = None  # the literal just before, while literals follow each other
     for op, av in items:
         if op is C.LITERAL:
-            out.append(frozenset(chr(av)))
-        elif op is C.IN:
+            ch = chr(av)
+            out.append(frozenset(ch))
+            if previous is not None:
+                out.append(frozenset((previous + ch,)))
+            previous = ch
+            continue
+        previous = None
+        if op is C.IN:
             chars = _class_chars(av)
             if chars:
                 out.append(chars)
@@ -62,8 +73,8 @@ def _clauses(items) -> list[frozenset[str]]:
                 out += _clauses(av[-1])
         elif op is C.BRANCH:
             alts = [_clauses(alt) for alt in av[1]]
-            if alts and all(alts):  # whichever branch matched, one character of its narrowest clause is there
-                out.append(frozenset().union(*(min(a, key=len) for a in alts)))
+            if alts and all(alts):  # whichever branch matched, one member of its narrowest clause is there
+                out.append(frozenset().union(*(min(a, key=_cost) for a in alts)))
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
             out += _clauses(av[2])
         elif op is getattr(C, "ATOMIC_GROUP", None):
@@ -80,8 +91,15 @@ def clauses(pattern: str) -> Clauses:
 
 
 def _cost(clause: frozenset[str]) -> int:
-    """How often a text holds one of the clause's characters, roughly: its size, common characters weighing more."""
-    return sum(30 if ch in COMMON else 1 for ch in clause)
+    """How often a text holds a member of the clause, roughly: common characters weigh most, pairs least."""
+    return sum((3 if all(ch in COMMON for ch in m) else 1) if len(m) > 1 else 30 if m in COMMON else 10 for m in clause)
+
+
+def tokens(text: str) -> set[str]:
+    """The characters of `text` and its two-character strings: what clauses are checked against."""
+    out = set(text)
+    out.update(map(add, text, text[1:]))
+    return out
 
 
 def satisfies(chars: set[str] | frozenset[str], need: Clauses) -> bool:
@@ -109,7 +127,7 @@ class Alternation:
             yield from self.whole.finditer(text)
             return
         if live is None:
-            chars = set(text)
+            chars = tokens(text)
             live = [i for i, need in enumerate(self.needs) if satisfies(chars, need)]
         if len(live) == 1:
             yield from self.parts[live[0]].finditer(text)
@@ -151,15 +169,16 @@ class PatternIndex:
 
     def live(self, text: str) -> dict[int, list[int]]:
         """alternation index → the indexes of its patterns whose every clause the text satisfies, in order."""
-        chars = set(text)
+        chars = tokens(text)
         by_char, rest = self._by_char, self._rest
         seen: set[tuple[int, int]] = set(self._always)
         for ch in chars & self._chars:
             seen.update(by_char[ch])
         out: dict[int, list[int]] = {}
         for key in sorted(seen):
-            need = rest.get(key)
-            if need is not None and not satisfies(chars, need):
-                continue
-            out.setdefault(key[0], []).append(key[1])
+            for clause in rest.get(key, ()):  # satisfies(), inlined: this loop runs for every appeal
+                if clause.isdisjoint(chars):
+                    break
+            else:
+                out.setdefault(key[0], []).append(key[1])
         return out

@@ -49,23 +49,26 @@ def test_holdout_cases_meet_targets(router, name):
     assert s["off_110"] >= 0.95, s["misses"]
 
 
-def test_the_blind_set_does_not_regress(router):
-    """The blind set (tests/data/BLIND_SETS.md) is never tuned on; this only guards its last measured figures
-    (docs/routing.md) against a change that makes calls the router has never seen go worse."""
-    s = score(router, read_cases(CASES.with_name("routing_blind.jsonl")))
-    assert s["cases"] >= 400
-    assert s["emergency_hit_rate"] >= 0.82
-    assert s["exact_set"] >= 0.74
-    assert s["off_110"] >= 0.95
+@pytest.mark.parametrize("name, emergency, exact, off_110", [
+    ("routing_blind.jsonl", 0.99, 0.83, 0.95), ("routing_blind2.jsonl", 0.99, 0.78, 0.95), ("routing_dev_danger.jsonl", 0.99, 0.77, 0.90),
+])
+def test_the_development_sets_keep_what_was_fixed(router, name, emergency, exact, off_110):
+    """Blind sets 1 and 2 were used up on 2026-12-03 and became development sets (BLIND_SETS.md): their gaps were
+    read and filled generically; this keeps them filled."""
+    s = score(router, read_cases(CASES.with_name(name)))
+    assert s["emergency_hit_rate"] >= emergency, [m for m in s["misses"] if set(m["gold"]) & {"110", "119", "120"}]
+    assert s["exact_set"] >= exact
+    assert s["off_110"] >= off_110
 
 
-def test_the_second_blind_set_does_not_regress(router):
-    """The second blind set (BLIND_SETS.md section 3): same rule, guards its last measured figures."""
-    s = score(router, read_cases(CASES.with_name("routing_blind2.jsonl")))
-    assert s["cases"] >= 150
-    assert s["emergency_hit_rate"] >= 0.93
-    assert s["exact_set"] >= 0.75
-    assert s["off_110"] >= 0.95
+def test_the_third_blind_set_does_not_regress(router):
+    """Blind set 3 (BLIND_SETS.md section 6) is never tuned on: only its totals are read. This guards the figures
+    measured on it (docs/routing.md) against a change that makes unseen calls go worse."""
+    s = score(router, read_cases(CASES.with_name("routing_blind3.jsonl")))
+    assert s["cases"] >= 300
+    assert s["emergency_hit_rate"] >= 0.84
+    assert s["exact_set"] >= 0.73
+    assert s["off_110"] >= 0.94
 
 
 def test_the_blind_place_set_does_not_regress():

@@ -4,14 +4,14 @@ import json
 import re
 
 from liandong.routing import signals
-from liandong.routing.prefilter import Alternation, PatternIndex, clauses, satisfies
+from liandong.routing.prefilter import Alternation, PatternIndex, clauses, satisfies, tokens
 from liandong.routing.text import normalise
 
 from .conftest import CASES
 
 
 def test_clauses_name_what_every_match_contains():
-    assert set(clauses("流血")) == {frozenset("流"), frozenset("血")}
+    assert set(clauses("流血")) == {frozenset("流"), frozenset("血"), frozenset({"流血"})}  # two literals in a row: their pair too
     assert frozenset("就要想") in clauses("(就|要|想)喝")
     assert frozenset("喝") in clauses("(就|要|想)喝")
     assert clauses("(被)?打") == (frozenset("打"),)  # an optional part needs nothing
@@ -23,7 +23,7 @@ def test_clauses_name_what_every_match_contains():
 def test_a_text_without_a_needed_character_cannot_match():
     for pattern, text in [("流血", "流了好多"), ("(就|要|想)喝农药", "喝农药"), ("被.{0,3}打", "打人了")]:
         need = clauses(pattern)
-        assert not satisfies(set(text), need)
+        assert not satisfies(tokens(text), need)
         assert re.search(pattern, text) is None
 
 
@@ -70,7 +70,7 @@ def test_the_index_offers_exactly_the_patterns_whose_clauses_hold():
     alts = [Alternation(["流血", "(受|重)伤", "昏迷"]), Alternation(["[^，]{0,3}", "着火"]), Alternation([".{0,2}打人"])]
     index = PatternIndex(alts)
     for text in ["头上流血了", "受伤昏迷", "着火了", "有人打人", "一切正常"]:
-        chars = set(text)
+        chars = tokens(text)
         brute = {a: [p for p, need in enumerate(alt.needs) if alt.matches_empty or satisfies(chars, need)]
                  for a, alt in enumerate(alts)}
         assert index.live(text) == {a: ps for a, ps in brute.items() if ps}, text
