@@ -16,6 +16,7 @@ import re
 from liandong.routing.danger import ANIMAL, PERSON
 
 from liandong.routing import lexicon
+from liandong.routing.prefilter import Alternation, PatternIndex, alternatives
 
 HARMS = lexicon.FAILSAFE_HARMS  # one source: the cue families live in the lexicon
 _PERSON = re.compile(PERSON)
@@ -23,7 +24,8 @@ _ANIMAL_ONLY = re.compile(ANIMAL)
 _CLAUSE = re.compile(r"[，。！？；,.!?;]")
 _ASKING = re.compile(lexicon.ASKING)
 _NOT_FIRE = re.compile(lexicon.FAILSAFE_SMOKE_NOT_FIRE)
-_COMPILED = tuple((family, service, re.compile(rx)) for family, service, rx in HARMS)
+_COMPILED = tuple((family, service, Alternation(alternatives(rx))) for family, service, rx in HARMS)
+_INDEX = PatternIndex([alt for _, _, alt in _COMPILED])
 
 
 def _animal_subject(before: str) -> bool:
@@ -41,10 +43,12 @@ def plausible_danger(text: str) -> list[tuple[str, str, str]]:
     sentences = [s for s in re.split(r"[。！？!?]", text) if s]
     for i, sentence in enumerate(sentences):
         window = sentence if i == 0 else sentences[i - 1] + "，" + sentence  # the person may be named just before
-        if not _PERSON.search(window):
+        live = _INDEX.live(sentence)
+        if not live or not _PERSON.search(window):
             continue
-        for family, service, rx in _COMPILED:
-            m = rx.search(sentence)
+        for i, patterns in live.items():
+            family, service, harms = _COMPILED[i]
+            m = next(harms.finditer(sentence, patterns), None)
             if family == "烟火" and _NOT_FIRE.search(text):
                 continue
             if m and not _animal_subject(sentence[: m.start()]):

@@ -90,6 +90,48 @@ def clauses(pattern: str) -> Clauses:
     return tuple(sorted(set(_clauses(parsed)), key=lambda c: (len(c), sorted(c))))
 
 
+def alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of `pattern` (`(a|b)|c` → `a`, `b`, `c`), one outer group unwrapped."""
+    def split(p: str) -> list[str]:
+        parts, depth, start, i, in_class = [], 0, 0, 0, False
+        while i < len(p):
+            ch = p[i]
+            if ch == "\\":
+                i += 2
+                continue
+            if in_class:
+                in_class = ch != "]"
+            elif ch == "[":
+                in_class = True
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            elif ch == "|" and depth == 0:
+                parts.append(p[start:i])
+                start = i + 1
+            i += 1
+        return parts + [p[start:]]
+
+    out = []
+    for part in split(pattern):
+        inner = part[1:-1] if part.startswith("(") and not part.startswith("(?") and part.endswith(")") else None
+        if inner is not None and _balanced(inner):
+            out += split(inner)
+        else:
+            out.append(part)
+    return out
+
+
+def _balanced(p: str) -> bool:
+    """Whether every group opened in `p` closes in it (so `(` … `)` around it was one group)."""
+    try:
+        re.compile(p)
+    except re.error:
+        return False
+    return True
+
+
 def _cost(clause: frozenset[str]) -> int:
     """How often a text holds a member of the clause, roughly: common characters weigh most, pairs least."""
     return sum((3 if all(ch in COMMON for ch in m) else 1) if len(m) > 1 else 30 if m in COMMON else 10 for m in clause)

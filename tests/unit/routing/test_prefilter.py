@@ -4,7 +4,7 @@ import json
 import re
 
 from liandong.routing import signals
-from liandong.routing.prefilter import Alternation, PatternIndex, clauses, satisfies, tokens
+from liandong.routing.prefilter import Alternation, PatternIndex, alternatives, clauses, satisfies, tokens
 from liandong.routing.text import normalise
 
 from .conftest import CASES
@@ -74,3 +74,24 @@ def test_the_index_offers_exactly_the_patterns_whose_clauses_hold():
         brute = {a: [p for p, need in enumerate(alt.needs) if alt.matches_empty or satisfies(chars, need)]
                  for a, alt in enumerate(alts)}
         assert index.live(text) == {a: ps for a, ps in brute.items() if ps}, text
+
+
+def test_alternatives_split_at_the_top_level_only():
+    assert alternatives("(a|b)c|d") == ["(a|b)c", "d"]
+    assert alternatives("(a|b)") == ["a", "b"]
+    assert alternatives("(a)(b)") == ["(a)(b)"]
+    assert alternatives("[|]|x") == ["[|]", "x"]
+    assert alternatives(r"a\|b|c") == [r"a\|b", "c"]
+    assert alternatives("(?:a|b)") == ["(?:a|b)"]
+
+
+def test_the_fail_safe_harm_cues_find_what_their_one_regex_finds():
+    from liandong.routing import failsafe, lexicon
+
+    texts = _texts()
+    for (family, _, whole), (_, _, alt) in zip(lexicon.FAILSAFE_HARMS, failsafe._COMPILED):
+        one = re.compile(whole)
+        for text in texts:
+            m = one.search(text)
+            got = next(alt.finditer(text), None)
+            assert (m and m.span()) == (got and got.span()), (family, text)
