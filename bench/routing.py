@@ -24,7 +24,7 @@ from datetime import datetime, timezone  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-CASES = REPO / "tests" / "data" / "routing_cases.jsonl"
+CASES = REPO / "src" / "liandong" / "cities" / "demo" / "calls" / "routing_cases.jsonl"
 
 
 def load_time() -> tuple[float, float]:
@@ -136,7 +136,7 @@ Measured by `bench/routing.py` on {date}; machine: `nproc` = {nproc}, CPU {cpu_m
 pinned to one core, BLAS single-threaded. The machine was shared: load average {f['loadavg']} on {nproc} cores
 while measuring, so single-call latencies carry scheduler noise; "best of 3" routes each appeal three times and
 keeps the fastest, which removes most of it. Appeals are the {len(CASES.read_text(encoding='utf-8').splitlines())} texts of
-`tests/data/routing_cases.jsonl`, cycled to {f['n']} (later copies made unique).
+`src/liandong/cities/demo/calls/routing_cases.jsonl`, cycled to {f['n']} (later copies made unique).
 
 | measure | target | measured |
 |---|---|---|

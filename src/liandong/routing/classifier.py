@@ -198,13 +198,47 @@ class TextClassifier:  # 文本分类器
         temperature = _fit_temperature(x, np.asarray(labels), train) if calibrate else 1.0
         return cls(vec, model, [str(k) for k in model.classes_], temperature, meta)
 
-    def transform(self, texts: list[str]):
-        """The TF-IDF matrix of `texts`: the vectorizer's, built by `features.FastTfidf` where it can."""
+    def _fast_tfidf(self) -> FastTfidf | bool:
         fast = self.__dict__.get("_tfidf")
         if fast is None:
             vec = self.vectorizer
             fast = self._tfidf = FastTfidf(vec.analyzer, vec) if FastTfidf.supports(vec.analyzer, vec) else False
+        return fast
+
+    def _linear_parts(self) -> tuple[np.ndarray, np.ndarray] | bool:
+        """(coefficients features × classes, intercepts) of a multi-class linear model, else False."""
+        linear = self.__dict__.get("_linear")
+        if linear is None:
+            coef = getattr(self.model, "coef_", None)
+            linear = self._linear = (np.ascontiguousarray(coef.T), self.model.intercept_) if coef is not None and coef.shape[0] > 1 else False
+        return linear
+
+    def transform(self, texts: list[str]):
+        """The TF-IDF matrix of `texts`: the vectorizer's, built by `features.FastTfidf` where it can."""
+        fast = self._fast_tfidf()
         return fast.transform(texts) if fast else self.vectorizer.transform(texts)
+
+    def row(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """One text's TF-IDF row as (columns, values), where `features.FastTfidf` applies; else None."""
+        fast = self._fast_tfidf()
+        return fast.row(text) if fast else None
+
+    def proba_of(self, x) -> np.ndarray:
+        """Probabilities from the features `transform` gave (so a caller can reuse them); the linear scores are
+        computed here, as scikit-learn's `decision_function` does, without its per-call input checks."""
+        linear = self._linear_parts()
+        if not linear:
+            return _softmax(self.model.decision_function(x), self.temperature)
+        coef_t, intercept = linear
+        return _softmax(np.asarray(x @ coef_t) + intercept, self.temperature)
+
+    def proba_row(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        """Probabilities for one row given as (columns, values)."""
+        linear = self._linear_parts()
+        if not linear:
+            return self.proba_of(sp.csr_matrix((vals, idx, [0, len(idx)]), shape=(1, len(self.vectorizer.idf_))))[0]
+        coef_t, intercept = linear
+        return _softmax((vals @ coef_t[idx] + intercept)[None, :], self.temperature)[0]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         x = self.transform(texts)
@@ -238,6 +272,7 @@ class TextClassifier:  # 文本分类器
         state = self.__dict__.copy()
         state.pop("_fast", None)
         state.pop("_tfidf", None)
+        state.pop("_linear", None)
         return state
 
     def predict(self, texts: list[str]) -> list[str]:

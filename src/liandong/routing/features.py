@@ -44,25 +44,41 @@ class FastTfidf:  # 快速特征
             and all(f[:2] in ("w:", "c:", "b:") for f in vectorizer.vocabulary_)
         )
 
-    def transform(self, texts: list[str]) -> sp.csr_matrix:
+    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """One text's TF-IDF row as (columns, values) — for a single appeal, without building a sparse matrix."""
+        counts: dict[int, int] = {}
+        for column in self._columns(text):
+            if column != _MISSING:
+                counts[column] = counts.get(column, 0) + 1
+        idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        if not counts:
+            return idx, np.zeros(0)
+        vals = (np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))) + 1.0) * self.idf[idx]
+        return idx, vals / np.sqrt(vals @ vals)
+
+    def _columns(self, text: str) -> list[int]:
         a = self.analyzer
         words_get, chars_get, pairs_get = self.words.get, self.chars.get, self.pairs.get
+        words = a.segment(text)
+        s = "".join(words) if a.known is not None else content_chars(text)
+        columns = list(map(words_get, (w for w in words if len(w) > 1), repeat(_MISSING)))
+        if a.word_bigrams:
+            columns += map(pairs_get, map(add, words, words[1:]), repeat(_MISSING))
+        if a.char_max >= 1:
+            columns += map(chars_get, s, repeat(_MISSING))
+        if a.char_max >= 2:
+            columns += map(chars_get, map(add, s, s[1:]), repeat(_MISSING))
+        for k in range(3, a.char_max + 1):
+            columns += map(chars_get, (s[i : i + k] for i in range(len(s) - k + 1)), repeat(_MISSING))
+        return columns
+
+    def transform(self, texts: list[str]) -> sp.csr_matrix:
         columns: list[int] = []
         lengths: list[int] = []
         for text in texts:
-            before = len(columns)
-            words = a.segment(text)
-            s = "".join(words) if a.known is not None else content_chars(text)
-            columns += map(words_get, (w for w in words if len(w) > 1), repeat(_MISSING))
-            if a.word_bigrams:
-                columns += map(pairs_get, map(add, words, words[1:]), repeat(_MISSING))
-            if a.char_max >= 1:
-                columns += map(chars_get, s, repeat(_MISSING))
-            if a.char_max >= 2:
-                columns += map(chars_get, map(add, s, s[1:]), repeat(_MISSING))
-            for k in range(3, a.char_max + 1):
-                columns += map(chars_get, (s[i : i + k] for i in range(len(s) - k + 1)), repeat(_MISSING))
-            lengths.append(len(columns) - before)
+            found = self._columns(text)
+            columns += found
+            lengths.append(len(found))
         cols = np.fromiter(columns, dtype=np.int64, count=len(columns))
         rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         keep = cols != _MISSING

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from liandong.core.errors import ConfigError
 from liandong.core.yamlfile import LINE_KEY, load_yaml, strip_lines
 from liandong.routing.lexicon import BY_ID as SIGNAL_IDS
+from liandong.routing.calls import LabelledCall, load_calls
 from liandong.routing.phrasings import load_phrasings
 
 CITIES_DIR = Path(__file__).resolve().parent.parent / "cities"
@@ -177,6 +178,7 @@ class CityRouting:  # 城市分流配置（已校验）
     items: tuple[Item, ...]
     review_below: float
     phrasings: dict[str, tuple[str, ...]] = None  # item code → hand-written phrasings (corpus.yaml), for training
+    calls: tuple[LabelledCall, ...] = ()  # labelled calls (calls/*.jsonl), for the learned danger detector
 
 
 def load_city_routing(city: str, *, cities_dir: Path = CITIES_DIR) -> CityRouting:
@@ -207,4 +209,4 @@ def load_city_routing(city: str, *, cities_dir: Path = CITIES_DIR) -> CityRoutin
             codes.add(it.code)
             items.append(it)
     phrasings = load_phrasings(cities_dir / city / "corpus.yaml", codes)
-    return CityRouting(spec.city, tuple(items), spec.review_below, phrasings)
+    return CityRouting(spec.city, tuple(items), spec.review_below, phrasings, load_calls(cities_dir / city / "calls"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from liandong.routing import lexicon
+from liandong.routing.danger_model import suspected
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.failsafe import plausible_danger
 from liandong.routing.level import grade
@@ -27,6 +28,7 @@ MODEL_ALONE = 0.8  # below this, an item picked by the model alone (no keyword) 
 POLICE_TRUST = 0.9  # below this, a police item picked by the model alone (no keyword, no signal) is not trusted
 DANGER_PLAUSIBLE = 0.35
 FAILSAFE = True  # plausible danger (failsafe.py) adds the emergency service, with review
+LEARNED = True  # the learned danger detector (danger_model.py) adds the emergency service, with review
 _EMERGENCY = frozenset({"110", "119", "120"})  # from this, the model's emergency item is dispatched (with review) rather than dropped
 _KIND_RULES = (
     ("举报", re.compile(r"举报|检举|有人(在|正在)?[^，。,]{0,8}(偷|卖|赌|吸毒|电鱼|排污|偷排|砍树|盗|传销|非法)")),
@@ -114,9 +116,11 @@ def _describe(it: Item) -> str:
 
 
 def decide(
-    text: str, hits: list[Hit], kw: dict[str, list[str]], ranked: list[tuple[str, float]], index: CityIndex, desk: str
+    text: str, hits: list[Hit], kw: dict[str, list[str]], ranked: list[tuple[str, float]], index: CityIndex, desk: str,
+    *, danger: dict[str, float] | None = None,
 ) -> RoutingDecision:
-    """Combine what fired into one decision; `ranked` is the model's (code, probability), best first."""
+    """Combine what fired into one decision; `ranked` is the model's (code, probability), best first; `danger`
+    the learned detector's probability per emergency service (danger_model.py), if the city has one."""
     reasons: list[str] = []
     review = False
     fired = {h.signal for h in hits if h.state == ACTIVE}
@@ -234,6 +238,14 @@ def decide(
             cues = "、".join(dict.fromkeys(f"{fam}「{cue}」" for fam, _, cue in found))
             reasons.append(f"熔断（兜底）：疑似人身危险 {cues}，规则与模型均无把握，不按仅12345处理："
                            f"加派{'+'.join(added)}并人工复核")
+    if LEARNED and danger and not services & _EMERGENCY and not any(h.state != ACTIVE for h in hits) and (
+        added := suspected(danger)
+    ):  # as for the fail-safe: what the rules judged negated, past, hypothetical or an animal's stays so
+        services |= set(added)
+        review = True
+        odds = "，".join(f"{s} p={danger[s]:.2f}" for s in added)
+        reasons.append(f"熔断（模型研判）：按本市已标注来电训练的模型，可能需要{'+'.join(added)}（{odds}），"
+                       "规则未命中：加派并人工复核")
     if not services:
         reasons.append("不属于12345和110受理范围：做好引导解释")
     level, level_reasons = grade(text, hits)

@@ -20,6 +20,7 @@ import sklearn
 from liandong.core.types import desk_of
 from liandong.routing.classifier import Analyzer, TextClassifier, domain_dictionary, fingerprint
 from liandong.routing.corpus import build_corpus
+from liandong.routing.danger_model import C as DANGER_C, SERVICES as DANGER_SERVICES, DangerModel, features_of_calls, training_calls
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.lists import CityRouting, load_city_routing
 from liandong.routing.policy import CityIndex, build_index, decide, keyword_hits
@@ -62,10 +63,33 @@ def city_model(city: CityRouting) -> TextClassifier:
         return model
 
 
+def danger_model(city: CityRouting, model: TextClassifier) -> DangerModel | None:
+    """The learned danger detector for the city's labelled calls over this model's features, cached like the model."""
+    if not city.calls:
+        return None
+    calls = training_calls(city)
+    key = fingerprint(model.meta.get("corpus_key"), [(c.text, sorted(c.gold)) for c in calls], DANGER_C, PIPELINE_VERSION)
+    path = var_dir() / "models" / f"danger-{city.city}-{key}.npz"
+    if path.exists():
+        return DangerModel.load(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / f".danger-{city.city}-{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            return DangerModel.load(path)
+        found = DangerModel.fit(features_of_calls(model, calls), calls)
+        if found is not None:
+            tmp = path.with_name(f".{path.stem}.{os.getpid()}.npz")
+            found.save(tmp)
+            os.replace(tmp, path)
+        return found
+
+
 class Router:  # 分流引擎
-    def __init__(self, city: CityRouting, model: TextClassifier) -> None:
+    def __init__(self, city: CityRouting, model: TextClassifier, danger: DangerModel | None = None) -> None:
         self.city = city
         self.model = model
+        self.danger = danger
         self.index: CityIndex = build_index(city.items, city.review_below)
         self._label_list = [str(c) for c in model.labels]
         model.predict_proba(["预热"])  # builds the tokenizer now, not on the first appeal
@@ -98,16 +122,22 @@ class Router:  # 分流引擎
             prepared.append((normalise(clean), desk_of(chan)))
         if not prepared:
             return []
-        if len(prepared) == 1:
-            probs = self.model.proba_one(prepared[0][0])[None, :]
+        row = self.model.row(prepared[0][0]) if len(prepared) == 1 else None
+        if row is not None:  # one appeal: no sparse matrix, no scikit-learn call (latency)
+            probs = self.model.proba_row(*row)[None, :]
+            danger = [self.danger.probabilities_row(*row).tolist()] if self.danger else [None]
         else:
-            probs = self.model.predict_proba([t for t, _ in prepared])
-        return [decide(text, detect(text), keyword_hits(self.index, text), ranked, self.index, desk)
-                for (text, desk), ranked in zip(prepared, self._ranked(probs))]
+            x = self.model.transform([t for t, _ in prepared])
+            probs = self.model.proba_of(x)
+            danger = self.danger.probabilities(x).tolist() if self.danger else [None] * len(prepared)
+        return [decide(text, detect(text), keyword_hits(self.index, text), ranked, self.index, desk,
+                       danger=dict(zip(DANGER_SERVICES, d)) if d is not None else None)
+                for (text, desk), ranked, d in zip(prepared, self._ranked(probs), danger)]
 
 
 @lru_cache(maxsize=8)
 def load_router(city: str = "demo") -> Router:
     """The router for a city, cached per city: lists validated, model loaded (or trained once)."""
     routing = load_city_routing(city)
-    return Router(routing, city_model(routing))
+    model = city_model(routing)
+    return Router(routing, model, danger_model(routing, model))

@@ -6,7 +6,8 @@ from liandong.routing.router import load_router
 
 REPO = Path(__file__).resolve().parents[3]
 SHARED = REPO.parent / "shared"
-CASES = REPO / "tests" / "data" / "routing_cases.jsonl"
+CASES = REPO / "src" / "liandong" / "cities" / "demo" / "calls" / "routing_cases.jsonl"  # development cases
+BLIND = REPO / "tests" / "data"  # the blind sets: never trained or tuned on
 
 
 @pytest.fixture(scope="session")

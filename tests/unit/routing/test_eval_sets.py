@@ -8,7 +8,7 @@ from liandong.regions.places import load_gazetteer
 from liandong.regions.registry import CITIES_DIR, load_city
 from liandong.routing.evaluate import read_cases, score
 
-from .conftest import CASES, SHARED
+from .conftest import BLIND, CASES, SHARED
 
 
 def test_own_cases_meet_targets(router):
@@ -64,16 +64,16 @@ def test_the_development_sets_keep_what_was_fixed(router, name, emergency, exact
 def test_the_third_blind_set_does_not_regress(router):
     """Blind set 3 (BLIND_SETS.md section 6) is never tuned on: only its totals are read. This guards the figures
     measured on it (docs/routing.md) against a change that makes unseen calls go worse."""
-    s = score(router, read_cases(CASES.with_name("routing_blind3.jsonl")))
+    s = score(router, read_cases(BLIND / "routing_blind3.jsonl"))
     assert s["cases"] >= 300
-    assert s["emergency_hit_rate"] >= 0.84
+    assert s["emergency_hit_rate"] >= 0.965
     assert s["exact_set"] >= 0.73
-    assert s["off_110"] >= 0.94
+    assert s["off_110"] >= 0.93
 
 
 def test_the_blind_place_set_does_not_regress():
     gazetteer = load_gazetteer(CITIES_DIR / "demo" / "places.yaml", load_city("demo"))
-    rows = [json.loads(line) for line in CASES.with_name("places_labelled.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for line in (BLIND / "places_labelled.jsonl").read_text(encoding="utf-8").splitlines()]
     single = [r for r in rows if r["single"] and r["gold_street"]]
     resolved = [(gazetteer.resolve(r["text"], r["address"]), r["gold_street"]) for r in single]
     right = sum((res.region or "")[:9] == gold for res, gold in resolved)

@@ -1,0 +1,75 @@
+"""The learned danger detector (人身危险模型研判): which emergency services a call may need, from the city's
+labelled calls, for what the rules miss.
+
+The rules (`lexicon.py`, `danger.py`, `failsafe.py`) know the phrasings they were shown; on calls nobody has
+read they send about 84 % of emergencies to an emergency service (docs/routing.md). Here one logistic
+regression per service (110, 119, 120) is trained on the city's labelled calls (`calls.py`) over the routing
+model's own features (words and character n-grams), so it costs a sparse dot product per appeal. Where the
+decision has no emergency service and the detector's probability for one reaches its threshold, the service is
+added and the decision goes to review (`policy.decide`). C and the thresholds were chosen by 5-fold
+cross-validation on the labelled calls (bench/danger_model.py), not on the blind set.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from liandong.routing.calls import LabelledCall
+from liandong.routing.text import normalise
+
+SERVICES = ("110", "119", "120")
+C = 16.0
+THRESHOLDS = {"110": 0.8, "119": 0.6, "120": 0.6}  # 110 higher: a needless police dispatch costs the offload
+
+
+class DangerModel:  # 人身危险模型
+    def __init__(self, coef: np.ndarray, intercept: np.ndarray) -> None:
+        self.coef_t = np.ascontiguousarray(coef.T)  # features × services
+        self.intercept = intercept
+
+    @classmethod
+    def fit(cls, x, calls: tuple[LabelledCall, ...] | list[LabelledCall], c: float = C) -> DangerModel | None:
+        """`x`: the routing model's features of the calls' normalised texts. None when a service has no example."""
+        coef, intercept = [], []
+        for service in SERVICES:
+            y = np.array([service in call.gold for call in calls])
+            if y.all() or not y.any():
+                return None
+            lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(x, y)
+            coef.append(lr.coef_[0])
+            intercept.append(lr.intercept_[0])
+        return cls(np.array(coef), np.array(intercept))
+
+    def probabilities(self, x) -> np.ndarray:
+        """appeals × SERVICES: the probability that each service must act."""
+        return 1.0 / (1.0 + np.exp(-(np.asarray(x @ self.coef_t) + self.intercept)))
+
+    def probabilities_row(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        """The same for one appeal's row given as (columns, values)."""
+        return 1.0 / (1.0 + np.exp(-(vals @ self.coef_t[idx] + self.intercept)))
+
+    def save(self, path) -> None:
+        np.savez(path, coef_t=self.coef_t, intercept=self.intercept)
+
+    @classmethod
+    def load(cls, path) -> DangerModel:
+        data = np.load(path)
+        return cls(data["coef_t"].T, data["intercept"])
+
+
+def training_calls(city) -> list[LabelledCall]:
+    """The city's labelled calls, and its list items' own examples labelled with the item's services — the
+    city's word on what each matter needs (电表箱冒火花 is a power repair, not a fire engine)."""
+    examples = [LabelledCall(f"{it.code}#{i}", "12345", ex, frozenset(it.services))
+                for it in city.items for i, ex in enumerate(it.examples)]
+    return list(city.calls) + examples
+
+
+def features_of_calls(model, calls) -> object:
+    return model.transform([normalise(call.text) for call in calls])
+
+
+def suspected(probabilities: dict[str, float], thresholds: dict[str, float] = THRESHOLDS) -> list[str]:
+    """The services whose probability reaches its threshold, in order."""
+    return [s for s in SERVICES if probabilities.get(s, 0.0) >= thresholds[s]]
