@@ -1,8 +1,9 @@
 """Figures for `liandong model train|eval` on the TipDM 2020 C messages (../shared/data/tipdm2020c).
 
-    .venv/bin/python bench/tipdm_model.py [--c 1.0] [--min-df 3] [--nb]
+    PYTHONPATH=src .venv/bin/python bench/tipdm_model.py [--c 3] [--min-df 3] [--no-nb] [--title-words 10]
+        [--resegment] [--no-hmm]
 
-The defaults are those of `liandong model train`.
+The model is built by `routing.history.fit_history`, as `liandong model train` builds it; the defaults are its.
 
 1. 5-fold stratified cross-validation macro-F1 on `train_segmented.csv` (pre-segmented, stop words removed);
 2. raw text: `dev_raw.csv` messages also occur (segmented) in the training file, so their twins are found
@@ -25,7 +26,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from liandong.routing.classifier import Analyzer, TextClassifier
+from liandong.routing.history import DEFAULTS, fit_history
 from liandong.routing.text import content_chars
 
 _REPO = Path(__file__).resolve().parents[1]
@@ -34,21 +35,25 @@ DATA = next((s for s in _SHARED if s.exists()), _SHARED[0]) / "data" / "tipdm202
 csv.field_size_limit(sys.maxsize)
 
 
-OPTS = {"c": 1.0, "min_df": 3, "nb": False}
+OPTS = dict(DEFAULTS)
 
 
 def fit(texts, labels):
-    return TextClassifier.fit(texts, labels, analyzer=Analyzer(None, char_max=2, known_only=True), balanced=True,
-                              calibrate=False, **OPTS)
+    return fit_history(texts, labels, calibrate=False, **OPTS)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--c", type=float, default=OPTS["c"])
     ap.add_argument("--min-df", type=int, default=OPTS["min_df"])
-    ap.add_argument("--nb", action="store_true")
+    ap.add_argument("--nb", action=argparse.BooleanOptionalAction, default=OPTS["nb"])
+    ap.add_argument("--title-words", type=int, default=OPTS["title_words"])
+    ap.add_argument("--resegment", dest="given_tokens", action="store_false", default=OPTS["given_tokens"],
+                    help="re-segment pre-segmented training text with jieba instead of keeping its tokens")
+    ap.add_argument("--hmm", action=argparse.BooleanOptionalAction, default=OPTS["hmm"])
     args = ap.parse_args()
-    OPTS.update(c=args.c, min_df=args.min_df, nb=args.nb)
+    OPTS.update(c=args.c, min_df=args.min_df, nb=args.nb, title_words=args.title_words, given_tokens=args.given_tokens,
+                hmm=args.hmm)
     if not DATA.exists():
         sys.exit(f"no data at {DATA}")
     train = list(csv.DictReader(open(DATA / "train_segmented.csv", encoding="utf-8")))

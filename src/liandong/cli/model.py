@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix, f1_score
 
-from liandong.routing.classifier import Analyzer, TextClassifier
+from liandong.routing.classifier import TextClassifier
+from liandong.routing.history import DEFAULTS, fit_history
 
 app = typer.Typer(help="分类模型：训练与评测", no_args_is_help=True)
 csv.field_size_limit(sys.maxsize)
@@ -38,24 +39,26 @@ def train(
     text_col: Annotated[str, typer.Option("--text-col")],
     label_col: Annotated[str, typer.Option("--label-col")],
     out: Annotated[Path, typer.Option("--out", help="模型输出目录")],
-    c: Annotated[float, typer.Option("--c", help="线性 SVM 的正则参数 C")] = 1.0,
-    min_df: Annotated[int, typer.Option("--min-df", min=1, help="特征至少出现在几条训练文本中")] = 3,
-    nb: Annotated[bool, typer.Option("--nb/--no-nb", help="NB-SVM：按朴素贝叶斯对数计数比缩放特征")] = False,
+    c: Annotated[float, typer.Option("--c", help="线性 SVM 的正则参数 C")] = DEFAULTS["c"],
+    min_df: Annotated[int, typer.Option("--min-df", min=1, help="特征至少出现在几条训练文本中")] = DEFAULTS["min_df"],
+    nb: Annotated[bool, typer.Option("--nb/--no-nb", help="NB-SVM：按朴素贝叶斯对数计数比缩放特征（--no-nb：普通线性 SVM）")] = DEFAULTS["nb"],
+    title_words: Annotated[int, typer.Option("--title-words", min=0, help="前几个词另作标题特征（0：不用）")] = DEFAULTS["title_words"],
+    given_tokens: Annotated[bool, typer.Option("--given-tokens/--resegment", help="已分词（空格分隔）的训练文本按其原词使用，不再重新分词")] = DEFAULTS["given_tokens"],
+    hmm: Annotated[bool, typer.Option("--hmm/--no-hmm", help="原始文本用 jieba 的 HMM 新词识别分词")] = DEFAULTS["hmm"],
 ) -> None:
     """Train a category model and save it to OUT.
 
-    jieba words + character 1–2-grams over the words seen in training (so raw messages and pre-segmented,
-    stop-word-stripped ones look alike), TF-IDF over features in at least MIN_DF texts, a class-balanced
-    linear SVM (or NB-SVM with --nb), softmax calibrated on a held-out fifth. Defaults chosen by 5-fold CV on
-    the TipDM 2020 C messages (docs/routing.md).
+    Words + character 1–2-grams over the words seen in training (so raw messages and pre-segmented,
+    stop-word-stripped ones look alike; pre-segmented training text keeps its own tokens, raw text is
+    segmented by jieba with its HMM), the first TITLE_WORDS words again as title features, TF-IDF over
+    features in at least MIN_DF texts, a class-balanced NB-SVM (a plain linear SVM with --no-nb), softmax
+    calibrated on a held-out fifth. Defaults chosen by 5-fold CV on the TipDM 2020 C messages (docs/routing.md).
     """
     texts, labels = read_labelled(csv_path, text_col, label_col)
-    model = TextClassifier.fit(
-        texts, labels, analyzer=Analyzer(None, char_max=2, known_only=True), c=c, balanced=True, calibrate=True,
-        min_df=min_df, nb=nb,
-        meta={"source": csv_path.name, "rows": len(texts), "text_col": text_col, "label_col": label_col,
-              "c": c, "min_df": min_df, "nb": nb},
-    )
+    opts = {"c": c, "min_df": min_df, "nb": nb, "title_words": title_words, "given_tokens": given_tokens, "hmm": hmm}
+    model = fit_history(texts, labels, calibrate=True,
+                        meta={"source": csv_path.name, "rows": len(texts), "text_col": text_col, "label_col": label_col} | opts,
+                        **opts)
     model.save(out)
     typer.echo(f"已训练：{len(texts)} 条，{len(model.labels)} 类 → {out}")
 

@@ -13,123 +13,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import pickle
-import threading
 from pathlib import Path
 
-import jieba
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from liandong.routing.analyzer import Analyzer, domain_dictionary
 from liandong.routing.features import FastTfidf
-from liandong.routing.text import content_chars
 
-jieba.setLogLevel(logging.WARNING)
+__all__ = ["Analyzer", "LinearModel", "TextClassifier", "domain_dictionary", "fingerprint", "fit_nbsvm", "log_count_ratios"]
 MODEL_FILE = "model.pkl"
 META_FILE = "meta.json"
-_lock = threading.Lock()
-
-
-def _default_tokenizer() -> jieba.Tokenizer:
-    with _lock:
-        jieba.dt.initialize()
-    return jieba.dt
-
-
-class Analyzer:  # 分词与特征
-    """Words (w:) and character 1..n-grams (c:) of the content characters.
-
-    With `words` (a domain dictionary drawn from jieba's, kept inside the pickle) text is segmented by
-    forward maximum matching over that dictionary — about ten times faster than jieba's DAG on short
-    appeals, and loading needs neither the 5 MB default dictionary nor a cache file. Without `words`,
-    jieba itself segments with its default dictionary (used for a city's long historical messages).
-    """
-
-    def __init__(
-        self, words: dict[str, int] | None = None, char_max: int = 2, word_bigrams: bool = False,
-        known_only: bool = False, known: frozenset[str] | None = None,
-    ) -> None:
-        self.words = words
-        self.char_max = char_max
-        self.word_bigrams = word_bigrams
-        self.known_only = known_only  # keep only words seen in training: raw text then looks like stop-word-stripped text
-        self.known = known
-        self._tok = None  # jieba's tokenizer, or (vocabulary, longest word) for max-matching
-
-    def __getstate__(self) -> dict:
-        return {"words": self.words, "char_max": self.char_max, "word_bigrams": self.word_bigrams,
-                "known_only": self.known_only, "known": self.known}
-
-    def learn(self, texts: list[str]) -> None:
-        """Remember the training vocabulary (for `known_only`)."""
-        if self.known_only:
-            self.known = None
-            self.known = frozenset(w for t in texts for w in self.segment(t))
-
-    def segment(self, text: str) -> list[str]:
-        s = content_chars(text)
-        words = self._max_match(s) if self.words is not None else self.tokenizer().lcut(s, HMM=False)
-        if self.known is not None:
-            words = [w for w in words if w in self.known]
-        return words
-
-    def __setstate__(self, state: dict) -> None:
-        self.__init__(**state)
-
-    def _max_match(self, s: str) -> list[str]:
-        if self._tok is None:
-            longest: dict[str, int] = {}  # first two characters → longest word starting with them
-            for w in self.words:
-                longest[w[:2]] = max(longest.get(w[:2], 0), len(w))
-            self._tok = (frozenset(self.words), longest)
-        vocab, longest = self._tok
-        out, i, n = [], 0, len(s)
-        while i < n:
-            top = longest.get(s[i : i + 2], 0)
-            for k in range(min(top, n - i), 1, -1):
-                if s[i : i + k] in vocab:
-                    out.append(s[i : i + k])
-                    i += k
-                    break
-            else:
-                out.append(s[i])
-                i += 1
-        return out
-
-    def tokenizer(self) -> jieba.Tokenizer:
-        if self._tok is None:
-            self._tok = _default_tokenizer()
-        return self._tok
-
-    def __call__(self, text: str) -> list[str]:
-        words = self.segment(text)
-        s = "".join(words) if self.known is not None else content_chars(text)
-        feats = ["w:" + w for w in words if len(w) > 1]
-        if self.word_bigrams:
-            feats += ["b:" + a + b for a, b in zip(words, words[1:])]
-        n = len(s)
-        for k in range(1, self.char_max + 1):
-            feats += ["c:" + s[i : i + k] for i in range(n - k + 1)]
-        return feats
-
-
-def domain_dictionary(texts: list[str], extra_words: list[str] = ()) -> dict[str, int]:
-    """The words jieba's default dictionary finds in `texts`, with their frequencies, plus `extra_words`."""
-    tok = _default_tokenizer()
-    words: dict[str, int] = {}
-    for t in texts:
-        for w in tok.lcut(content_chars(t), HMM=False):
-            if len(w) > 1:
-                words[w] = tok.FREQ.get(w) or 3
-    for w in extra_words:
-        w = content_chars(w)
-        if len(w) > 1:
-            words.setdefault(w, max(tok.FREQ.get(w) or 0, 50))
-    return words
+_NB_MAX_ITER = 5000  # the scaled features converge slower than liblinear's default 1000 allows on long messages
 
 
 def log_count_ratios(x, y: np.ndarray, classes: np.ndarray, alpha: float = 1.0) -> np.ndarray:
@@ -164,7 +63,8 @@ def fit_nbsvm(x, y, c: float, balanced: bool = False, alpha: float = 1.0) -> Lin
     r = log_count_ratios(x, y, classes, alpha)
     coef, intercept = np.empty((len(classes), x.shape[1]), dtype=np.float32), np.empty(len(classes))
     for i, k in enumerate(classes):
-        svm = LinearSVC(C=c, class_weight="balanced" if balanced else None).fit(x @ sp.diags(r[i]), (y == k).astype(int))
+        svm = LinearSVC(C=c, class_weight="balanced" if balanced else None, max_iter=_NB_MAX_ITER).fit(
+            x @ sp.diags(r[i]), (y == k).astype(int))
         coef[i] = svm.coef_.ravel() * r[i]
         intercept[i] = svm.intercept_[0]
     return LinearModel(coef, intercept, classes)
