@@ -1,0 +1,84 @@
+"""Cross-validation of the learned danger detector (routing/danger_model.py): choose C and the thresholds.
+
+    PYTHONPATH=src .venv/bin/python bench/danger_model.py [--calls DIR] [--c 16]
+
+The labelled calls are split into 5 stratified folds; for each, the detector is trained on the other four (and
+on the list items' examples) and scores the held-out calls, and the rules' decisions on them (with the detector
+switched off) get the services the detector adds. Run with an older `src/` on PYTHONPATH (e.g. a worktree of
+5f6beb9) and `--calls` pointing at this tree's `src/liandong/cities/demo/calls` to measure on rules that the
+calls had not yet been used to tune — the figures in docs/routing.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+
+import numpy as np  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.model_selection import StratifiedKFold  # noqa: E402
+
+from liandong.routing import policy  # noqa: E402
+from liandong.routing.router import load_router  # noqa: E402
+from liandong.routing.text import normalise  # noqa: E402
+
+E = ("110", "119", "120")
+CALLS = Path(__file__).resolve().parent.parent / "src" / "liandong" / "cities" / "demo" / "calls"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--calls", type=Path, default=CALLS)
+    ap.add_argument("--c", type=float, nargs="+", default=[1.0, 4.0, 16.0])
+    args = ap.parse_args()
+    policy.LEARNED = False  # the rules' decisions alone (an older policy has no such switch: harmless)
+    cases = [json.loads(line) for path in sorted(args.calls.glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    router = load_router("demo")
+    decisions = router.route_many([{"text": c["text"], "channel": c.get("channel", "12345")} for c in cases])
+    vec = router.model.vectorizer
+    x = vec.transform([normalise(c["text"]) for c in cases])
+    examples = [(normalise(e), set(it.services)) for it in router.city.items for e in it.examples]
+    xe = vec.transform([t for t, _ in examples])
+    needs = np.array([bool(set(c["gold"]) & set(E)) for c in cases])
+    for c in args.c:
+        probs = {s: np.zeros(len(cases)) for s in E}
+        for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, needs):
+            for s in E:
+                y = np.concatenate([[s in cases[i]["gold"] for i in train], [s in g for _, g in examples]])
+                lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(sp.vstack([x[train], xe]), y)
+                probs[s][test] = lr.predict_proba(x[test])[:, 1]
+        print(f"C={c} rules alone: {score(cases, decisions, probs, {s: 9.0 for s in E})}")
+        for t110 in (0.6, 0.7, 0.8, 0.9):
+            for t in (0.5, 0.6, 0.7, 0.8):
+                print(f"C={c} 110≥{t110} 119/120≥{t}: {score(cases, decisions, probs, {'110': t110, '119': t, '120': t})}")
+
+
+def score(cases, decisions, probs, tau) -> dict:
+    hit = need = exact = non_police = kept = added = 0
+    for i, (case, d) in enumerate(zip(cases, decisions)):
+        got = set(d.services)
+        if not got & set(E):
+            new = {s for s in E if probs[s][i] >= tau[s]}
+            got |= new
+            added += len(new)
+        gold = set(case["gold"])
+        exact += gold == got
+        if gold & set(E):
+            need += 1
+            hit += bool(got & set(E))
+        if "110" not in gold:
+            non_police += 1
+            kept += "110" not in got
+    return {"emergency_hit": round(hit / need, 3), "exact": round(exact / len(cases), 3),
+            "off_110": round(kept / non_police, 3), "added": added}
+
+
+if __name__ == "__main__":
+    main()
