@@ -229,9 +229,11 @@ def decide(
     if any(h.state == ACTIVE for h in hits) and any(h.state in (NEGATED,) and h.signal in active for h in hits):
         review = True
         reasons.append("熔断：同一信号既有肯定又有否定表述，需人工确认")
+    dispatched = False  # an emergency service added by the fail-safe or the learned detector
     if FAILSAFE and not services & _EMERGENCY and not any(h.state != ACTIVE for h in hits):
         found = plausible_danger(text)
         if found:
+            dispatched = True
             added = sorted({s for _, s, _ in found})
             services |= set(added)
             review = True
@@ -241,11 +243,15 @@ def decide(
     if LEARNED and danger and not services & _EMERGENCY and not any(h.state != ACTIVE for h in hits) and (
         added := suspected(danger)
     ):  # as for the fail-safe: what the rules judged negated, past, hypothetical or an animal's stays so
+        dispatched = True
         services |= set(added)
         review = True
         odds = "，".join(f"{s} p={danger[s]:.2f}" for s in added)
         reasons.append(f"熔断（模型研判）：按本市已标注来电训练的模型，可能需要{'+'.join(added)}（{odds}），"
                        "规则未命中：加派并人工复核")
+    if dispatched and "12345" in services and item is not None and item.code not in kw and "+" not in item.direction:
+        services.discard("12345")  # the department matter was only the model's guess: the emergency service takes the call
+        reasons.append("转警/转急救：所派紧急服务接手，事项仅为模型推测，不另派12345")
     if not services:
         reasons.append("不属于12345和110受理范围：做好引导解释")
     level, level_reasons = grade(text, hits)

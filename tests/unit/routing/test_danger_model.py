@@ -81,3 +81,12 @@ def test_the_single_row_is_the_matrix_row(router):
         dense[idx] = vals
         assert np.abs(dense - x[i]).max() < 1e-6
         assert np.abs(router.danger.probabilities_row(idx, vals) - router.danger.probabilities(x[i : i + 1])[0]).max() < 1e-6
+
+
+def test_a_guessed_department_matter_gives_way_to_the_emergency_service_added(router):
+    guessed = _decide(router, "小区门口的路灯坏了好几天了", {"110": 0.1, "119": 0.1, "120": 0.95})
+    assert "120" in guessed.services  # the lamp keyword names the matter: 12345 stays
+    assert "12345" in guessed.services
+    vague = _decide(router, "楼下那个老人不太对劲", {"110": 0.1, "119": 0.1, "120": 0.95})
+    assert vague.services == ("120",) and vague.review
+    assert any("转警/转急救" in r for r in vague.reasons)
