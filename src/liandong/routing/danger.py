@@ -24,7 +24,7 @@ ANIMAL = r"(狗|猫|鸡(?!蛋)|鸭(?!脖)|鹅|鸟|鹦鹉|宠物|牛(?!奶|肉)|�
 CHILD = r"(小孩|孩子|宝宝|小朋友|婴儿|小学生)"
 _NEAR = r"[^，。！？]{0,6}"  # within the same clause, a few characters apart
 _SPAN = r"[^。！？]{0,20}"  # within the same sentence
-_UNRESPONSIVE = r"(没(有)?反应|不答应|醒不过来|叫不醒|拍不醒|推不醒|不醒|一动不动|不吭声|不出声|没(有)?声音了)"
+_UNRESPONSIVE = r"(没(有)?反应|不答应|(也|都)不应(?!该|当)|醒不过来|叫不醒|拍不醒|推不醒|不醒|一动不动|不吭声|不出声|没(有)?声音了)"
 _CLOSED = r"(车里|车内|屋里|房间里|家里|卫生间|厕所|浴室|里面|里头|屋内|房内)"
 _SHUT = r"(反锁|锁着|关着|锁在|关在|门关着|窗关着|敲不开|打不开|进不去)"
 _HEAVY = r"(钢管|钢筋|架子|脚手架|墙|围墙|砖|水泥板|预制板|楼板|模板|柜子|货架|货物|石头|土方|树|大树|电线杆|广告牌|招牌|门|铁门|卷帘门|车)"
@@ -54,8 +54,8 @@ def _spec(id_: str, base: str, label: str, services: tuple[str, ...], *patterns:
 # The harm part of each composed pattern, searched first: most texts name no harm, and then the person and
 # exposure parts (which start with any of a hundred characters) are never tried.
 ANCHORS = {
-    "pinned": r"[压埋卡砸]", "unresponsive": r"反应|答应|不醒|不动|吭声|出声|声音", "locked_in": r"打不开|开不了|出不|关上|锁|困",
-    "welfare": r"没(见|看到|看见|出门|露面|动静|开门|下楼|人影|出来|拿|取|收)|不开|不接|打不通|反应|答应|不醒|不动|吭声|出声|堆",
+    "pinned": r"[压埋卡砸]", "unresponsive": r"反应|答应|不应|不醒|不动|吭声|出声|声音", "locked_in": r"打不开|开不了|出不|关上|锁|困",
+    "welfare": r"没(见|看到|看见|出门|露面|动静|开门|下楼|人影|出来|拿|取|收)|不开|不接|打不通|反应|答应|不应|不醒|不动|吭声|出声|堆",
     "fell_in": r"[摔掉跌滑栽翻冲]|上不来|够不着", "child_alone": r"一个人|自己|独自|大人|没人", "stranger_child": r"陌生|糖|吃的|玩具|拉着|抱着|领着",
     "self_harm_intent": r"拖累|连累|麻烦|活着|遗书|后事|告别|永别|药|[伸悬探挂]", "overhead": r"[脱松晃摇歪斜裂翘悬吊挂倒掉]|耷拉|井盖",
     "road_hazard": r"井盖|盖板|[塌垮断裂陷冲倒砸滚]|铁轨|铁路|轨道|高速",

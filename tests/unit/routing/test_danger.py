@@ -56,3 +56,13 @@ def test_no_composed_danger_where_nobody_is_at_risk(router, text):
 def test_an_animal_that_hurts_a_person_still_brings_the_ambulance(router):
     d = router.route("我被邻居家的狗咬伤了，腿上一直流血", "12345")
     assert "120" in d.services, d.reasons
+
+
+@pytest.mark.parametrize("text", ["楼下那个老人不太对劲，喊也不应", "我爸躺在床上，叫都不应"])
+def test_no_answer_when_called_is_unresponsive(route, text):
+    d = route(text)
+    assert "120" in d.services and d.review
+
+
+def test_shouldnt_is_not_unresponsive(route):
+    assert "120" not in route("物业说这个费用业主不应该交，到底该不该交").services
