@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
+from liandong.routing.analyzer import Analyzer
 from liandong.routing.text import content_chars
 
 _MISSING = -1
@@ -38,7 +39,7 @@ class FastTfidf:  # 快速特征
     def supports(analyzer, vectorizer) -> bool:
         """Whether the vectorizer is the plain TF-IDF over this project's Analyzer that `transform` reproduces."""
         return (
-            type(analyzer).__name__ == "Analyzer" and vectorizer.analyzer is analyzer
+            isinstance(analyzer, Analyzer) and vectorizer.analyzer is analyzer
             and vectorizer.use_idf and vectorizer.sublinear_tf and vectorizer.norm == "l2"
             and not getattr(vectorizer, "binary", False) and hasattr(vectorizer, "idf_")
             and all(f[:2] in ("w:", "c:", "b:") for f in vectorizer.vocabulary_)

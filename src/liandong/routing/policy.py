@@ -230,7 +230,8 @@ def decide(
         review = True
         reasons.append("熔断：同一信号既有肯定又有否定表述，需人工确认")
     dispatched = False  # an emergency service added by the fail-safe or the learned detector
-    if FAILSAFE and not services & _EMERGENCY and not any(h.state != ACTIVE for h in hits):
+    undisputed = not any(h.state != ACTIVE for h in hits)  # no rule judged a signal negated, past, hypothetical, an animal's
+    if FAILSAFE and not services & _EMERGENCY and undisputed:
         found = plausible_danger(text)
         if found:
             dispatched = True
@@ -240,9 +241,7 @@ def decide(
             cues = "、".join(dict.fromkeys(f"{fam}「{cue}」" for fam, _, cue in found))
             reasons.append(f"熔断（兜底）：疑似人身危险 {cues}，规则与模型均无把握，不按仅12345处理："
                            f"加派{'+'.join(added)}并人工复核")
-    if LEARNED and danger and not services & _EMERGENCY and not any(h.state != ACTIVE for h in hits) and (
-        added := suspected(danger)
-    ):  # as for the fail-safe: what the rules judged negated, past, hypothetical or an animal's stays so
+    if LEARNED and danger and not services & _EMERGENCY and undisputed and (added := suspected(danger)):
         dispatched = True
         services |= set(added)
         review = True

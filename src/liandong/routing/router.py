@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import jieba
 import numpy as np
 import sklearn
 
 from liandong.core.types import desk_of
-from liandong.routing.classifier import Analyzer, TextClassifier, domain_dictionary, fingerprint
+from liandong.routing.classifier import MODEL_FILE, Analyzer, TextClassifier, domain_dictionary, fingerprint
 from liandong.routing.corpus import build_corpus
 from liandong.routing.danger_model import C as DANGER_C, SERVICES as DANGER_SERVICES, DangerModel, features_of_calls, training_calls
 from liandong.routing.decision import RoutingDecision
@@ -28,6 +29,7 @@ from liandong.routing.signals import detect
 from liandong.routing.text import normalise, validate
 
 PIPELINE_VERSION = 6
+T = TypeVar("T")
 TOP_K = 5
 
 
@@ -45,22 +47,30 @@ def train_city_model(city: CityRouting) -> TextClassifier:
     return TextClassifier.fit(texts, labels, analyzer=Analyzer(words, char_max=2), c=0.5, calibrate=True)
 
 
+def _once(path: Path, lock: Path, load: Callable[[], T], train: Callable[[], T]) -> T:
+    """`load()` if `path` exists, else `train()` under the file lock `lock`: one process trains, the others wait
+    for it, then load what it saved."""
+    if path.exists():
+        return load()
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        return load() if path.exists() else train()
+
+
 def city_model(city: CityRouting) -> TextClassifier:
     """The cached model for this city's corpus, trained (once, under a file lock) if absent."""
     texts, labels = build_corpus(corpus_items(city), phrasings=city.phrasings)
     key = fingerprint(texts, labels, sklearn.__version__, jieba.__version__, PIPELINE_VERSION)
     directory = var_dir() / "models" / f"routing-{city.city}-{key}"
-    if (directory / "model.pkl").exists():
-        return TextClassifier.load(directory)
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    with open(directory.parent / f".routing-{city.city}-{key}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if (directory / "model.pkl").exists():
-            return TextClassifier.load(directory)
+
+    def train() -> TextClassifier:
         model = train_city_model(city)
         model.meta = {"city": city.city, "corpus_key": key, "examples": len(texts)}
         model.save(directory)
         return model
+
+    return _once(directory / MODEL_FILE, directory.parent / f".{directory.name}.lock", lambda: TextClassifier.load(directory), train)
 
 
 def danger_model(city: CityRouting, model: TextClassifier) -> DangerModel | None:
@@ -70,19 +80,16 @@ def danger_model(city: CityRouting, model: TextClassifier) -> DangerModel | None
     calls = training_calls(city)
     key = fingerprint(model.meta.get("corpus_key"), [(c.text, sorted(c.gold)) for c in calls], DANGER_C, PIPELINE_VERSION)
     path = var_dir() / "models" / f"danger-{city.city}-{key}.npz"
-    if path.exists():
-        return DangerModel.load(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.parent / f".danger-{city.city}-{key}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if path.exists():
-            return DangerModel.load(path)
+
+    def train() -> DangerModel | None:
         found = DangerModel.fit(features_of_calls(model, calls), calls)
         if found is not None:
             tmp = path.with_name(f".{path.stem}.{os.getpid()}.npz")
             found.save(tmp)
             os.replace(tmp, path)
         return found
+
+    return _once(path, path.with_name(f".{path.stem}.lock"), lambda: DangerModel.load(path), train)
 
 
 class Router:  # 分流引擎
