@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from liandong.routing import lexicon
+from liandong.routing.conventions import rescue_casualty
 from liandong.routing.danger_model import suspected
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.failsafe import plausible_danger
@@ -39,6 +40,8 @@ _KIND_RULES = (
 _NOW = re.compile(lexicon.NOW_MARKERS)
 _ALREADY_REPORTED = re.compile(r"报过警|已经报警|报了警|报警了|立案|派出所(说|已经|在查)|警察(已经|说|在查)")
 _KW_NEGATED = re.compile(r"(不是|没有|没|并非|无)(人|人在)?$")
+_BURIED = re.compile(r"坍塌|塌了|倒塌|塌方|压在|被压|压住|被埋|埋在|埋了")
+_BUILDING_DOWN = re.compile(r"(房|楼|厂房|建筑|宿舍|仓库)[^，。！？]{0,6}(坍塌|塌|倒塌)")  # a building down: police secure the area
 _SUPPORT_GROUPS = ("电力", "通信", "水气热", "公共设施", "民政", "突发")
 
 
@@ -168,11 +171,12 @@ def decide(
                 services |= set(it.services)
                 if "+" in it.direction:
                     reasons.append(f"紧急事件：{it.name}（{it.direction}，移交110并同步转办属地和部门）")
-        if "trapped" in active and active_any(active, "traffic_accident", "explosion") or (
-            "trapped" in active and re.search(r"坍塌|塌了|倒塌|压在|被压|被埋", text)
-        ):
+        if "trapped" in active and (active_any(active, "traffic_accident", "explosion") or _BUILDING_DOWN.search(text)):
             services |= {"110", "119", "120"}
-            reasons.append("组合：事故/坍塌致人员被困 → 110+119+120")
+            reasons.append("组合：事故/爆炸/房屋倒塌致人员被困 → 110+119+120")
+        elif "trapped" in active and _BURIED.search(text):
+            services |= {"119", "120"}
+            reasons.append("组合：坍塌/被压/被埋致人员被困 → 119+120")
         if "fire" in active and active_any(active, "injury", "trapped") and "injury" in active:
             services.add("120")
         confidence = 0.9 if len(strong) == 1 or item is not None else 0.8
@@ -251,6 +255,9 @@ def decide(
     if dispatched and "12345" in services and item is not None and item.code not in kw and "+" not in item.direction:
         services.discard("12345")  # the department matter was only the model's guess: the emergency service takes the call
         reasons.append("转警/转急救：所派紧急服务接手，事项仅为模型推测，不另派12345")
+    if cue := rescue_casualty(text, services):
+        services.add("120")
+        reasons.append(f"惯例：被困人员有伤情「{cue}」→ 救援同时派120")
     if not services:
         reasons.append("不属于12345和110受理范围：做好引导解释")
     level, level_reasons = grade(text, hits)
