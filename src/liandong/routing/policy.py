@@ -21,6 +21,7 @@ from liandong.routing.decision import RoutingDecision
 from liandong.routing.failsafe import plausible_danger
 from liandong.routing.level import grade
 from liandong.routing.lists import Item
+from liandong.routing.referral import referral
 from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHETICAL, NEGATED, PAST, Hit
 
 SAFETY_NET = 0.65  # the model alone may call an emergency (with review) from this probability
@@ -207,6 +208,9 @@ def decide(
             if own_kw or quiet and (not kw or model_p >= 0.9):
                 item, confidence, review = index.items[model_code], round(model_p * 0.8, 3), True
                 reasons.append(f"安全网：模型判为紧急事项（{model_code} p={model_p:.2f}），规则未命中，先按紧急派警/派车并人工复核")
+        if item is None and not active and not past_reports and (found := referral(text)) and (refer := _referral_item(index)):
+            item, confidence = refer, 0.7
+            reasons.append(f"引导解释：{found[0]}「{found[1]}」")
         if item is None:
             denied = [h for h in hits if h.state != ACTIVE]
             item, confidence = _pick_item(kw, ranked, index, reasons, denied, asking=asking)
@@ -277,6 +281,11 @@ def decide(
         review=review,
         reasons=reasons + ([f"首接：{desk}受理"] if review else []),
     )
+
+
+def _referral_item(index: CityIndex) -> Item | None:
+    """The city's 引导解释 item (services = ()), if it has one."""
+    return next((it for it in index.items.values() if not it.services and not it.signals), None)
 
 
 def active_any(active: list[str], *ids: str) -> bool:
