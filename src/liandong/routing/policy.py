@@ -43,6 +43,7 @@ _ALREADY_REPORTED = re.compile(r"报过警|已经报警|报了警|报警了|立�
 _KW_NEGATED = re.compile(r"(不是|没有|没|并非|无)(人|人在)?$")
 _BURIED = re.compile(r"坍塌|塌了|倒塌|塌方|压在|被压|压住|被埋|埋在|埋了")
 _BUILDING_DOWN = re.compile(r"(房|楼|厂房|建筑|宿舍|仓库)[^，。！？]{0,6}(坍塌|塌|倒塌)")  # a building down: police secure the area
+_REPAIR_GROUPS = ("公共设施", "电力", "通信", "水气热", "施工", "林水", "环境", "邻里纠纷", "征地拆迁", "产权权属")  # 110 secures, a department repairs or mediates
 _SUPPORT_GROUPS = ("电力", "通信", "水气热", "公共设施", "民政", "突发")
 
 
@@ -256,7 +257,9 @@ def decide(
         odds = "，".join(f"{s} p={danger[s]:.2f}" for s in added)
         reasons.append(f"熔断（模型研判）：按本市已标注来电训练的模型，可能需要{'+'.join(added)}（{odds}），"
                        "规则未命中：加派并人工复核")
-    if dispatched and "12345" in services and item is not None and item.code not in kw and "+" not in item.direction:
+    if dispatched and "12345" in services and item is not None and "+" not in item.direction and (
+        item.code not in kw or services & _EMERGENCY == {"110"} and not any(g in item.group for g in _REPAIR_GROUPS)
+    ):  # a harm being done now, next to a department word (学校门口, 出租车上): 110 takes it; a facility to repair keeps 12345
         services.discard("12345")  # the department matter was only the model's guess: the emergency service takes the call
         reasons.append("转警/转急救：所派紧急服务接手，事项仅为模型推测，不另派12345")
     if cue := rescue_casualty(text, services):

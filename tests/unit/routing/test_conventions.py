@@ -42,3 +42,12 @@ def test_a_building_down_or_a_crash_with_someone_trapped_is_110_119_120(router, 
 ])
 def test_a_hazard_not_yet_harming_anyone_is_110_with_the_department(router, text):
     assert set(router.route(text).services) == {"110", "12345"}
+
+
+@pytest.mark.parametrize("text", [
+    "我在网约车上，司机把门锁了不让我下车，一直往山里开",
+    "超市门口两个小青年拿着棍子追着一个人打，往停车场跑了",
+])
+def test_a_harm_being_done_next_to_a_department_word_is_110_alone(router, text):
+    d = router.route(text)
+    assert "110" in d.services and "12345" not in d.services, (text, d.services, d.reasons)
