@@ -261,7 +261,7 @@ def decide(
         item.code not in kw or services & _EMERGENCY == {"110"} and not any(g in item.group for g in _REPAIR_GROUPS)
     ):  # a harm being done now, next to a department word (学校门口, 出租车上): 110 takes it; a facility to repair keeps 12345
         services.discard("12345")  # the department matter was only the model's guess: the emergency service takes the call
-        reasons.append("转警/转急救：所派紧急服务接手，事项仅为模型推测，不另派12345")
+        reasons.append("转警/转急救：所派紧急服务接手，事项仅为模型推测或无需部门同时处置，不另派12345")
     if cue := rescue_casualty(text, services):
         services.add("120")
         reasons.append(f"惯例：被困人员有伤情「{cue}」→ 救援同时派120")
