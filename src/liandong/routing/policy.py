@@ -15,11 +15,13 @@ from dataclasses import dataclass
 import ahocorasick
 
 from liandong.routing import lexicon
+from liandong.routing.conventions import rescue_casualty
 from liandong.routing.danger_model import suspected
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.failsafe import plausible_danger
 from liandong.routing.level import grade
 from liandong.routing.lists import Item
+from liandong.routing.referral import referral
 from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHETICAL, NEGATED, PAST, Hit
 
 SAFETY_NET = 0.65  # the model alone may call an emergency (with review) from this probability
@@ -39,6 +41,9 @@ _KIND_RULES = (
 _NOW = re.compile(lexicon.NOW_MARKERS)
 _ALREADY_REPORTED = re.compile(r"报过警|已经报警|报了警|报警了|立案|派出所(说|已经|在查)|警察(已经|说|在查)")
 _KW_NEGATED = re.compile(r"(不是|没有|没|并非|无)(人|人在)?$")
+_BURIED = re.compile(r"坍塌|塌了|倒塌|塌方|压在|被压|压住|被埋|埋在|埋了")
+_BUILDING_DOWN = re.compile(r"(房|楼|厂房|建筑|宿舍|仓库)[^，。！？]{0,6}(坍塌|塌|倒塌)")  # a building down: police secure the area
+_REPAIR_GROUPS = ("公共设施", "电力", "通信", "水气热", "施工", "林水", "环境", "邻里纠纷", "征地拆迁", "产权权属")  # 110 secures, a department repairs or mediates
 _SUPPORT_GROUPS = ("电力", "通信", "水气热", "公共设施", "民政", "突发")
 
 
@@ -168,11 +173,12 @@ def decide(
                 services |= set(it.services)
                 if "+" in it.direction:
                     reasons.append(f"紧急事件：{it.name}（{it.direction}，移交110并同步转办属地和部门）")
-        if "trapped" in active and active_any(active, "traffic_accident", "explosion") or (
-            "trapped" in active and re.search(r"坍塌|塌了|倒塌|压在|被压|被埋", text)
-        ):
+        if "trapped" in active and (active_any(active, "traffic_accident", "explosion") or _BUILDING_DOWN.search(text)):
             services |= {"110", "119", "120"}
-            reasons.append("组合：事故/坍塌致人员被困 → 110+119+120")
+            reasons.append("组合：事故/爆炸/房屋倒塌致人员被困 → 110+119+120")
+        elif "trapped" in active and _BURIED.search(text):
+            services |= {"119", "120"}
+            reasons.append("组合：坍塌/被压/被埋致人员被困 → 119+120")
         if "fire" in active and active_any(active, "injury", "trapped") and "injury" in active:
             services.add("120")
         confidence = 0.9 if len(strong) == 1 or item is not None else 0.8
@@ -203,6 +209,9 @@ def decide(
             if own_kw or quiet and (not kw or model_p >= 0.9):
                 item, confidence, review = index.items[model_code], round(model_p * 0.8, 3), True
                 reasons.append(f"安全网：模型判为紧急事项（{model_code} p={model_p:.2f}），规则未命中，先按紧急派警/派车并人工复核")
+        if item is None and not active and not past_reports and (found := referral(text)) and (refer := _referral_item(index)):
+            item, confidence = refer, 0.7
+            reasons.append(f"引导解释：{found[0]}「{found[1]}」")
         if item is None:
             denied = [h for h in hits if h.state != ACTIVE]
             item, confidence = _pick_item(kw, ranked, index, reasons, denied, asking=asking)
@@ -248,9 +257,14 @@ def decide(
         odds = "，".join(f"{s} p={danger[s]:.2f}" for s in added)
         reasons.append(f"熔断（模型研判）：按本市已标注来电训练的模型，可能需要{'+'.join(added)}（{odds}），"
                        "规则未命中：加派并人工复核")
-    if dispatched and "12345" in services and item is not None and item.code not in kw and "+" not in item.direction:
+    if dispatched and "12345" in services and item is not None and "+" not in item.direction and (
+        item.code not in kw or services & _EMERGENCY == {"110"} and not any(g in item.group for g in _REPAIR_GROUPS)
+    ):  # a harm being done now, next to a department word (学校门口, 出租车上): 110 takes it; a facility to repair keeps 12345
         services.discard("12345")  # the department matter was only the model's guess: the emergency service takes the call
-        reasons.append("转警/转急救：所派紧急服务接手，事项仅为模型推测，不另派12345")
+        reasons.append("转警/转急救：所派紧急服务接手，事项仅为模型推测或无需部门同时处置，不另派12345")
+    if cue := rescue_casualty(text, services):
+        services.add("120")
+        reasons.append(f"惯例：被困人员有伤情「{cue}」→ 救援同时派120")
     if not services:
         reasons.append("不属于12345和110受理范围：做好引导解释")
     level, level_reasons = grade(text, hits)
@@ -270,6 +284,11 @@ def decide(
         review=review,
         reasons=reasons + ([f"首接：{desk}受理"] if review else []),
     )
+
+
+def _referral_item(index: CityIndex) -> Item | None:
+    """The city's 引导解释 item (services = ()), if it has one."""
+    return next((it for it in index.items.values() if not it.services and not it.signals), None)
 
 
 def active_any(active: list[str], *ids: str) -> bool:

@@ -1,0 +1,35 @@
+"""Service conventions (派单惯例): who else acts once the emergency services are known.
+
+Plain rules over the decided services and the text, applied last in `policy.decide`:
+
+- **A rescue with a casualty takes an ambulance** (119 → 119+120): a person buried, pinned, fallen into a shaft or
+  pit, unresponsive or bleeding while fire and rescue free them needs treatment as soon as they are out. A person
+  merely shut in (电梯困人, 门打不开) does not.
+"""
+
+from __future__ import annotations
+
+import re
+
+from liandong.routing import danger, lexicon
+
+# What the trapped person suffers: buried or pinned, fallen down a shaft or pit, not answering, bleeding, hurt.
+_CASUALTY = re.compile(
+    r"埋(了|在|着|住)|被[^，。！？]{0,3}埋|压(住|着|在)|被[^，。！？]{0,4}压|"
+    r"(掉|摔|跌|栽|滑)(进|到|下)?[^，。！？]{0,4}(井|坑|沟|池|窖|下水道|洞)|(井|坑|沟|池|窖|下水道|洞)[^，。！？]{0,4}(掉|摔|跌)(下去|进去)|"
+    r"没(有)?动静|没(有)?声音|没(有)?反应|叫不醒|喊不醒|不省人事|一动不动|昏|晕|"
+    r"流血|出血|是血|头破|骨折|断了|受伤|伤得|动不了|不能动|不会动|喊疼|疼得"
+)
+_PERSON = re.compile(danger.PERSON)
+_ANIMAL_ONLY = re.compile(danger.ANIMAL + r"(?!.*" + danger.PERSON + r")")
+_NO_HARM = re.compile(lexicon.NEGATED_INJURY)
+
+
+def rescue_casualty(text: str, services: set[str]) -> str | None:
+    """The cue that makes a rescue (119 without 120) also an ambulance call, or None."""
+    if "119" not in services or "120" in services or _NO_HARM.search(text):
+        return None
+    m = _CASUALTY.search(text)
+    if not m or not _PERSON.search(text) or _ANIMAL_ONLY.search(text[: m.start()]):
+        return None
+    return m.group(0)
