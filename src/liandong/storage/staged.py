@@ -1,4 +1,4 @@
-"""Rows written beside the ORM's unit of work (暂存行): plain dicts, one multi-row INSERT per table.
+"""Rows written beside the ORM's unit of work (暂存行): plain dicts, one executemany INSERT per table.
 
 Why: an intake batch writes about seven rows per appeal, and five of them — the audit events and the
 change feed — are never changed after they are written. As ORM objects each costs its instrumented
