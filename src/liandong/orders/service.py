@@ -8,6 +8,7 @@ transaction. `_write_event` is the only writer of the audit trail.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from types import SimpleNamespace
 from datetime import datetime
 from typing import Mapping, Protocol
 
@@ -29,6 +30,7 @@ from liandong.orders.tables import OrderEventRow, OrderRow
 from liandong.regions.registry import CityRegistry
 from liandong.routing.decision import RoutingDecision
 from liandong.storage.ids import next_id, this_transaction
+from liandong.storage.staged import stage
 
 __all__ = ["SYSTEM", "Orders", "events_of", "find_order", "get_order", "opened_here", "opened_order"]
 OPENED = "opened_orders"  # orders opened in the current transaction, by number
@@ -145,7 +147,7 @@ class Orders:  # 工单/警单
                      now: datetime, note: str = "", data: dict | None = None, seq: int | None = None) -> None:
         if seq is None:
             order.last_event_seq = seq = (order.last_event_seq or 0) + 1
-        row = OrderEventRow(
+        row = SimpleNamespace(
             id=next_id(session, OrderEventRow.__table__), order_id=order.id, seq=seq, action=action,
             from_status=from_status, to_status=order.status, actor=actor.name, role=actor.role.value, unit=actor.unit,
             at=now, note=note or "", data=data or {},
@@ -153,7 +155,7 @@ class Orders:  # 工单/警单
         heads = this_transaction(session, AUDIT_HEADS)  # order id → hash of its newest event in this transaction
         row.prev_hash = heads.get(order.id) or _stored_hash(session, order.id, seq - 1)
         row.hash = heads[order.id] = audit.digest(row, row.prev_hash)
-        session.add(row)
+        stage(session, OrderEventRow.__table__, vars(row))  # written once, never changed: no ORM object
 
 
 def _stored_hash(session: Session, order_id: int, seq: int) -> str:

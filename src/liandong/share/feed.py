@@ -37,6 +37,7 @@ from liandong.orders.service import opened_order
 from liandong.orders.tables import OrderRow
 from liandong.share.tables import FeedRow
 from liandong.storage.ids import next_id
+from liandong.storage.staged import stage
 
 END = 2**62  # an id beyond every row: (tx, END) means "all of transaction tx"
 SNAPSHOT = ("number", "platform", "status", "title", "category_code", "category_name", "kind", "level", "unit",
@@ -62,11 +63,14 @@ def record(session: Session, event: OrderEvent) -> None:
         action, from_status, to_status = event.action.value, event.from_status.value, event.to_status.value
     else:
         return
-    session.add(FeedRow(
-        **_position(session, order.number), order_number=order.number, seq=order.last_event_seq or 1,
-        action=action, from_status=from_status, to_status=to_status, platform=order.platform, unit=order.unit,
-        region=order.region, role=event.actor.role.value, at=event.now, snapshot=snapshot(order),
-        appeal_id=order.appeal_id))
+    position = _position(session, order.number)
+    values = dict(order_number=order.number, seq=order.last_event_seq or 1, action=action, from_status=from_status,
+                  to_status=to_status, platform=order.platform, unit=order.unit, region=order.region,
+                  role=event.actor.role.value, at=event.now, snapshot=snapshot(order), appeal_id=order.appeal_id)
+    if "id" in position:  # plain values: staged, no ORM object (storage.staged)
+        stage(session, FeedRow.__table__, {**position, **values})
+    else:  # the sort key is an SQL expression
+        session.add(FeedRow(**position, **values))
 
 
 def _position(session: Session, number: str) -> dict:

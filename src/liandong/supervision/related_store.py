@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from liandong.appeals.tables import AppealRow
 from liandong.storage.base import Base, Moment
+from liandong.storage.staged import stage
 from liandong.supervision.appeal_text import analyse, batch_features, place_hashes, prepared
 
 FEATURES_VERSION = 1
@@ -109,9 +110,10 @@ def _candidates_of_new_appeals(session: Session, _context, _instances) -> None:
     """Every appeal about to be inserted gets its candidate rows in the same flush (same transaction)."""
     for obj in list(session.new):
         if isinstance(obj, AppealRow):
-            feature, places = derive(obj)
-            session.add(AppealFeatureRow(**feature))
-            session.add_all([AppealPlaceRow(**p) for p in places])
+            feature, places = derive(obj)  # staged: written right after this flush has inserted the appeal
+            stage(session, AppealFeatureRow.__table__, feature)
+            for p in places:
+                stage(session, AppealPlaceRow.__table__, p)
 
 
 def fill(connection: Connection, since: datetime, chunk: int = 20_000) -> int:
