@@ -94,8 +94,10 @@ class Candidates:
 
     # -- reading ------------------------------------------------------------------------------------
     def read(self, session: Session, probes: list[Probe]) -> int:
-        """The candidates of `probes` from the database: at most three queries (more only past `CHUNK` keys);
-        the number of rows read.
+        """The candidates of `probes` from the database: the ids of those each question covers (at most three
+        queries, more only past `CHUNK` keys), then the features of the ids not indexed yet; the number of
+        candidate ids. A busy desk's batches ask again about the same streets every few milliseconds: the
+        rows earlier batches brought are not sent again (a stored row never changes).
         Core on the session's connection, so that the intake batch is not flushed by a read."""
         if not probes:
             return 0
@@ -103,14 +105,14 @@ class Candidates:
         f, pl = AppealFeatureRow.__table__, AppealPlaceRow.__table__
         columns = (f.c.appeal_id, f.c.caller_key, f.c.region, f.c.received_at, f.c.feats, f.c.counts, f.c.places)
         read = _Read()
-        rows = []
+        found: set[str] = set()
         keyed = [p for p in probes if p.caller_key]
         if keyed:
             keys = sorted({p.caller_key for p in keyed})
             since = min(p.at for p in keyed) - timedelta(days=self.policy.repeat_window_days)
             for start in range(0, len(keys), CHUNK):
-                rows += conn.execute(select(*columns).where(f.c.caller_key.in_(keys[start:start + CHUNK]),
-                                                            f.c.received_at >= since)).all()
+                found.update(conn.execute(select(f.c.appeal_id).where(f.c.caller_key.in_(keys[start:start + CHUNK]),
+                                                                    f.c.received_at >= since)).scalars())
             read.callers, read.callers_since = frozenset(keys), since
         placed = [p for p in probes if p.region]
         if placed:
@@ -122,8 +124,8 @@ class Candidates:
                                                pl.c.received_at >= lo, pl.c.received_at <= hi) if pairs else None
             wanted = [c for c in (f.c.appeal_id.in_(ids) if ids is not None else None,
                                   f.c.region.in_(sorted(whole)) if whole else None) if c is not None]
-            rows += conn.execute(select(*columns).where(f.c.received_at >= lo, f.c.received_at <= hi,
-                                                        or_(*wanted))).all()
+            found.update(conn.execute(select(f.c.appeal_id).where(f.c.received_at >= lo, f.c.received_at <= hi,
+                                                                or_(*wanted))).scalars())
             read.pairs, read.whole, read.lo, read.hi = frozenset(pairs), frozenset(whole), lo, hi
         grouped = [p for p in placed if p.matter]
         if grouped:
@@ -136,8 +138,12 @@ class Candidates:
                 self.calls.setdefault((row.region, row.matter), {})[row.appeal_id] = (row.received_at, row.caller_key or "")
             read.matters, read.mlo, read.mhi = frozenset(matters), mlo, mhi
         self.reads.append(read)
+        unseen = sorted(i for i in found if not self.index.has(i))
+        rows = []
+        for start in range(0, len(unseen), CHUNK):
+            rows += conn.execute(select(*columns).where(f.c.appeal_id.in_(unseen[start:start + CHUNK]))).all()
         self._index(rows)
-        return len(rows)
+        return len(found)
 
     def _index(self, rows) -> None:
         fresh, seen = [], set()
