@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -10,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from liandong.app import Liandong
-from liandong.auth.service import authenticate, digest
+from liandong.auth.service import TokenCache, authenticate, digest
 from liandong.core.actors import Actor
 
 
@@ -41,12 +42,34 @@ async def current_caller(request: Request, ctx: Annotated[Liandong, Depends(get_
     key = digest(token) if token else ""
     hit = cache.get(key) if key else None
     if hit is None:
-        started = cache.started()  # the entry's life counts from before the read: revocation within the TTL
-        actor, platform = await run_in_threadpool(_lookup, ctx, token or None)
-        cache.put(key, actor, platform, started)
+        actor, platform = await asyncio.shield(_lookup_once(ctx, cache, key, token or None))
     else:
         actor, platform = hit
     return Caller(actor, platform)
+
+
+def _lookup_once(ctx: Liandong, cache: TokenCache, key: str, token: str | None) -> asyncio.Future:
+    """One database look-up per token at a time: when a busy token's entry expires, the hundreds of requests
+    in flight with it wait for the same look-up instead of each sending its own (measured: 7 % of a loaded
+    worker's samples were such look-ups). Its result, or its refusal, is every waiter's."""
+    if not key:
+        return asyncio.ensure_future(run_in_threadpool(_lookup, ctx, token))
+    pending = cache.lookups.get(key)
+    if pending is not None and pending.get_loop() is asyncio.get_running_loop():
+        return pending
+    started = cache.started()  # the entry's life counts from before the read: revocation within the TTL
+
+    async def look_up():
+        try:
+            actor, platform = await run_in_threadpool(_lookup, ctx, token)
+            cache.put(key, actor, platform, started)
+            return actor, platform
+        finally:
+            cache.lookups.pop(key, None)
+
+    pending = cache.lookups[key] = asyncio.ensure_future(look_up())
+    pending.add_done_callback(lambda f: f.cancelled() or f.exception())  # a refusal is read by its waiters
+    return pending
 
 
 def _lookup(ctx: Liandong, token: str | None):

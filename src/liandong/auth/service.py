@@ -91,6 +91,7 @@ another worker 0.65–0.90 s after `liandong user revoke` returned (tests/integr
     def __init__(self, ttl: float = REVOCATION_BOUND_S, size: int = 4096) -> None:
         self.ttl, self.size = ttl, size
         self._entries: dict[str, tuple[float, Actor, str]] = {}
+        self.lookups: dict = {}  # token digest → the look-up in flight (api.deps: one at a time per token)
 
     @staticmethod
     def started() -> float:
