@@ -36,6 +36,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--calls", type=Path, default=CALLS)
     ap.add_argument("--c", type=float, nargs="+", default=[1.0, 4.0, 16.0])
+    ap.add_argument("--refer", action="store_true", help="the referral output (gold []): its threshold, not the services'")
+    ap.add_argument("--keywords", action="store_true", help="with --refer: also where a keyword named a matter")
     args = ap.parse_args()
     policy.LEARNED = False  # the rules' decisions alone (an older policy has no such switch: harmless)
     cases = [json.loads(line) for path in sorted(args.calls.glob("*.jsonl"))
@@ -47,6 +49,8 @@ def main() -> None:
     examples = [(normalise(e), set(it.services)) for it in router.city.items for e in it.examples]
     xe = vec.transform([t for t, _ in examples])
     needs = np.array([bool(set(c["gold"]) & set(E)) for c in cases])
+    if args.refer:
+        return refer_cv(args, cases, decisions, router, x, xe, examples)
     for c in args.c:
         probs = {s: np.zeros(len(cases)) for s in E}
         for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, needs):
@@ -58,6 +62,33 @@ def main() -> None:
         for t110 in (0.6, 0.7, 0.8, 0.9):
             for t in (0.5, 0.6, 0.7, 0.8):
                 print(f"C={c} 110≥{t110} 119/120≥{t}: {score(cases, decisions, probs, {'110': t110, '119': t, '120': t})}")
+
+
+def refer_cv(args, cases, decisions, router, x, xe, examples) -> None:
+    """The referral output as `policy.decide` uses it: only where the rules chose a matter with no emergency
+    service, no signal fired and no keyword named the matter; a referral then replaces the matter."""
+    from liandong.routing.policy import keyword_hits
+    from liandong.routing.signals import ACTIVE, detect
+
+    texts = [normalise(c["text"]) for c in cases]
+    open_ = np.array([bool(d.services) and not set(d.services) & set(E) and (args.keywords or not keyword_hits(router.index, t))
+                      and not any(h.state == ACTIVE for h in detect(t)) for d, t in zip(decisions, texts)])
+    refer = np.array([not c["gold"] for c in cases])
+    print(f"calls {len(cases)}, referrals {refer.sum()}, open to a learned referral {open_.sum()} "
+          f"(of which referrals {(open_ & refer).sum()})")
+    for c in args.c:
+        p = np.zeros(len(cases))
+        for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, refer):
+            y = np.concatenate([refer[train], [not g for _, g in examples]])
+            lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(sp.vstack([x[train], xe]), y)
+            p[test] = lr.predict_proba(x[test])[:, 1]
+        base = sum(set(d.services) == set(k["gold"]) for d, k in zip(decisions, cases))
+        for t in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
+            turned = open_ & (p >= t)
+            right, wrong = int((turned & refer).sum()), int((turned & ~refer).sum())
+            exact = base + right - sum(set(decisions[i].services) == set(cases[i]["gold"]) for i in np.flatnonzero(turned & ~refer))
+            print(f"C={c} refer≥{t}: referred {int(turned.sum())}, right {right}, wrong {wrong}, "
+                  f"exact {base / len(cases):.3f} → {exact / len(cases):.3f}")
 
 
 def score(cases, decisions, probs, tau) -> dict:

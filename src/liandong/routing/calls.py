@@ -25,6 +25,7 @@ class LabelledCall:  # 已标注来电
     channel: str
     text: str
     gold: frozenset[str]
+    weight: float = 1.0  # in training: a list item's own example counts more than one call (danger_model.training_calls)
 
 
 def read_calls(path: Path) -> list[LabelledCall]:

@@ -1,12 +1,13 @@
 """The learned danger detector (人身危险模型研判): which emergency services a call may need, from the city's
-labelled calls, for what the rules miss.
+labelled calls, for what the rules miss — and whether neither platform takes the call (引导解释).
 
 The rules (`lexicon.py`, `danger.py`, `failsafe.py`) know the phrasings they were shown; on calls nobody has
 read they send about 84 % of emergencies to an emergency service (docs/routing.md). Here one logistic
 regression per service (110, 119, 120) is trained on the city's labelled calls (`calls.py`) over the routing
 model's own features (words and character n-grams), so it costs a sparse dot product per appeal. Where the
 decision has no emergency service and the detector's probability for one reaches its threshold, the service is
-added and the decision goes to review (`policy.decide`). C and the thresholds were chosen by 5-fold
+added and the decision goes to review (`policy.decide`). A fourth regression learns the calls neither platform
+takes (gold []): where no rule fired, no keyword named a matter and it is sure, the caller is referred. C and the thresholds were chosen by 5-fold
 cross-validation on the labelled calls (bench/danger_model.py), not on the blind set.
 """
 
@@ -19,8 +20,16 @@ from liandong.routing.calls import LabelledCall
 from liandong.routing.text import normalise
 
 SERVICES = ("110", "119", "120")
+LIST_WEIGHT = 3.0  # a list item's example is the city's word; a call is one author's reading of the seeds
+REFER = "refer"  # 引导解释: neither platform takes the call (gold [])
+TARGETS = SERVICES + (REFER,)
 C = 16.0
-THRESHOLDS = {"110": 0.8, "119": 0.6, "120": 0.6}  # 110 higher: a needless police dispatch costs the offload
+THRESHOLDS = {"110": 0.7, "119": 0.5, "120": 0.5}  # 110 higher: a needless police dispatch costs the offload
+REFER_THRESHOLD = 0.8  # high: a matter referred away by mistake costs the caller (bench/danger_model.py --refer)
+
+
+def wanted(call: LabelledCall, target: str) -> bool:
+    return not call.gold if target == REFER else target in call.gold
 
 
 class DangerModel:  # 人身危险模型
@@ -32,17 +41,18 @@ class DangerModel:  # 人身危险模型
     def fit(cls, x, calls: tuple[LabelledCall, ...] | list[LabelledCall], c: float = C) -> DangerModel | None:
         """`x`: the routing model's features of the calls' normalised texts. None when a service has no example."""
         coef, intercept = [], []
-        for service in SERVICES:
-            y = np.array([service in call.gold for call in calls])
+        for target in TARGETS:
+            y = np.array([wanted(call, target) for call in calls])
             if y.all() or not y.any():
                 return None
-            lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(x, y)
+            lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(
+                x, y, sample_weight=np.array([call.weight for call in calls]))
             coef.append(lr.coef_[0])
             intercept.append(lr.intercept_[0])
         return cls(np.array(coef), np.array(intercept))
 
     def probabilities(self, x) -> np.ndarray:
-        """appeals × SERVICES: the probability that each service must act."""
+        """appeals × TARGETS: the probability that each service must act, and that neither platform takes it."""
         return 1.0 / (1.0 + np.exp(-(np.asarray(x @ self.coef_t) + self.intercept)))
 
     def probabilities_row(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
@@ -61,7 +71,7 @@ class DangerModel:  # 人身危险模型
 def training_calls(city) -> list[LabelledCall]:
     """The city's labelled calls, and its list items' own examples labelled with the item's services — the
     city's word on what each matter needs (电表箱冒火花 is a power repair, not a fire engine)."""
-    examples = [LabelledCall(f"{it.code}#{i}", "12345", ex, frozenset(it.services))
+    examples = [LabelledCall(f"{it.code}#{i}", "12345", ex, frozenset(it.services), LIST_WEIGHT)
                 for it in city.items for i, ex in enumerate(it.examples)]
     return list(city.calls) + examples
 

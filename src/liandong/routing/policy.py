@@ -16,7 +16,7 @@ import ahocorasick
 
 from liandong.routing import lexicon
 from liandong.routing.conventions import rescue_casualty
-from liandong.routing.danger_model import suspected
+from liandong.routing.danger_model import REFER, REFER_THRESHOLD, suspected
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.failsafe import plausible_danger
 from liandong.routing.level import grade
@@ -39,6 +39,8 @@ _KIND_RULES = (
     ("咨询", re.compile(r"想问|请问|咨询|问一下|问问|怎么办理|如何办理|怎么申请|如何申请|需要(什么|哪些)|在哪(里|儿)?办|多久|是否|能不能.{0,8}吗|吗[？?]?$|怎么(办|弄|处理)[？?]?$|政策")),
 )
 _NOW = re.compile(lexicon.NOW_MARKERS)
+_PAST_FRAME = re.compile(lexicon.PAST_MARKERS)
+_STILL = re.compile(lexicon.NOW_MARKERS + r"|到现在|至今|还没|仍然|一直没|一直不")  # a past start, still going on
 _ALREADY_REPORTED = re.compile(r"报过警|已经报警|报了警|报警了|立案|派出所(说|已经|在查)|警察(已经|说|在查)")
 _KW_NEGATED = re.compile(r"(不是|没有|没|并非|无)(人|人在)?$")
 _BURIED = re.compile(r"坍塌|塌了|倒塌|塌方|压在|被压|压住|被埋|埋在|埋了")
@@ -212,6 +214,11 @@ def decide(
         if item is None and not active and not past_reports and (found := referral(text)) and (refer := _referral_item(index)):
             item, confidence = refer, 0.7
             reasons.append(f"引导解释：{found[0]}「{found[1]}」")
+        p_refer = (danger or {}).get(REFER, 0.0)
+        if item is None and LEARNED and not active and not past_reports and p_refer >= REFER_THRESHOLD and (
+                refer := _referral_item(index)):
+            item, confidence = refer, round(p_refer * 0.8, 3)
+            reasons.append(f"引导解释（模型研判）：按本市已标注来电训练的模型，不属12345和110受理范围（p={p_refer:.2f}）")
         if item is None:
             denied = [h for h in hits if h.state != ACTIVE]
             item, confidence = _pick_item(kw, ranked, index, reasons, denied, asking=asking)
@@ -250,7 +257,9 @@ def decide(
             cues = "、".join(dict.fromkeys(f"{fam}「{cue}」" for fam, _, cue in found))
             reasons.append(f"熔断（兜底）：疑似人身危险 {cues}，规则与模型均无把握，不按仅12345处理："
                            f"加派{'+'.join(added)}并人工复核")
-    if LEARNED and danger and not services & _EMERGENCY and undisputed and (added := suspected(danger)):
+    told_of_past = bool(_PAST_FRAME.search(text)) and not _STILL.search(text)  # 前几天被撞了车：a report, not a dispatch
+    if LEARNED and danger and not services & _EMERGENCY and undisputed and (
+            added := [s for s in suspected(danger) if not (s == "110" and told_of_past)]):
         dispatched = True
         services |= set(added)
         review = True

@@ -21,7 +21,7 @@ import sklearn
 from liandong.core.types import desk_of
 from liandong.routing.classifier import MODEL_FILE, Analyzer, TextClassifier, domain_dictionary, fingerprint
 from liandong.routing.corpus import build_corpus
-from liandong.routing.danger_model import C as DANGER_C, SERVICES as DANGER_SERVICES, DangerModel, features_of_calls, training_calls
+from liandong.routing.danger_model import C as DANGER_C, TARGETS as DANGER_TARGETS, DangerModel, features_of_calls, training_calls
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.lists import CityRouting, load_city_routing
 from liandong.routing.policy import CityIndex, build_index, decide, keyword_hits
@@ -78,7 +78,8 @@ def danger_model(city: CityRouting, model: TextClassifier) -> DangerModel | None
     if not city.calls:
         return None
     calls = training_calls(city)
-    key = fingerprint(model.meta.get("corpus_key"), [(c.text, sorted(c.gold)) for c in calls], DANGER_C, PIPELINE_VERSION)
+    key = fingerprint(model.meta.get("corpus_key"), [(c.text, sorted(c.gold), c.weight) for c in calls], DANGER_C, DANGER_TARGETS,
+                      PIPELINE_VERSION)
     path = var_dir() / "models" / f"danger-{city.city}-{key}.npz"
 
     def train() -> DangerModel | None:
@@ -138,7 +139,7 @@ class Router:  # 分流引擎
             probs = self.model.proba_of(x)
             danger = self.danger.probabilities(x).tolist() if self.danger else [None] * len(prepared)
         return [decide(text, detect(text), keyword_hits(self.index, text), ranked, self.index, desk,
-                       danger=dict(zip(DANGER_SERVICES, d)) if d is not None else None)
+                       danger=dict(zip(DANGER_TARGETS, d)) if d is not None else None)
                 for (text, desk), ranked, d in zip(prepared, self._ranked(probs), danger)]
 
 

@@ -44,7 +44,9 @@ def test_the_demo_city_trains_on_its_development_cases():
 
 
 def test_thresholds_decide_which_services_are_suspected():
-    assert suspected({"110": 0.79, "119": 0.6, "120": 0.1}) == ["119"]
+    below = {s: t - 0.01 for s, t in THRESHOLDS.items()}
+    assert suspected({**below, "119": THRESHOLDS["119"]}) == ["119"]
+    assert suspected(below) == []
     assert suspected({"110": THRESHOLDS["110"], "119": 0.0, "120": 0.95}) == ["110", "120"]
     assert suspected({}) == []
 
