@@ -25,6 +25,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 from liandong.routing import policy  # noqa: E402
+from liandong.routing.danger_model import LIST_WEIGHT  # noqa: E402
 from liandong.routing.router import load_router  # noqa: E402
 from liandong.routing.text import normalise  # noqa: E402
 
@@ -56,7 +57,8 @@ def main() -> None:
         for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, needs):
             for s in E:
                 y = np.concatenate([[s in cases[i]["gold"] for i in train], [s in g for _, g in examples]])
-                lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(sp.vstack([x[train], xe]), y)
+                lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(
+                sp.vstack([x[train], xe]), y, sample_weight=np.r_[np.ones(len(train)), np.full(xe.shape[0], LIST_WEIGHT)])
                 probs[s][test] = lr.predict_proba(x[test])[:, 1]
         print(f"C={c} rules alone: {score(cases, decisions, probs, {s: 9.0 for s in E})}")
         for t110 in (0.6, 0.7, 0.8, 0.9):
@@ -80,7 +82,8 @@ def refer_cv(args, cases, decisions, router, x, xe, examples) -> None:
         p = np.zeros(len(cases))
         for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, refer):
             y = np.concatenate([refer[train], [not g for _, g in examples]])
-            lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(sp.vstack([x[train], xe]), y)
+            lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(
+                sp.vstack([x[train], xe]), y, sample_weight=np.r_[np.ones(len(train)), np.full(xe.shape[0], LIST_WEIGHT)])
             p[test] = lr.predict_proba(x[test])[:, 1]
         base = sum(set(d.services) == set(k["gold"]) for d, k in zip(decisions, cases))
         for t in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
