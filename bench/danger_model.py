@@ -37,6 +37,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--calls", type=Path, default=CALLS)
     ap.add_argument("--c", type=float, nargs="+", default=[1.0, 4.0, 16.0])
+    ap.add_argument("--beside", type=float, nargs="+", default=[9.0], help="119/120 thresholds beside the rules' emergency service (9 = off)")
     ap.add_argument("--refer", action="store_true", help="the referral output (gold []): its threshold, not the services'")
     ap.add_argument("--keywords", action="store_true", help="with --refer: also where a keyword named a matter")
     args = ap.parse_args()
@@ -63,7 +64,9 @@ def main() -> None:
         print(f"C={c} rules alone: {score(cases, decisions, probs, {s: 9.0 for s in E})}")
         for t110 in (0.6, 0.7, 0.8, 0.9):
             for t in (0.5, 0.6, 0.7, 0.8):
-                print(f"C={c} 110≥{t110} 119/120≥{t}: {score(cases, decisions, probs, {'110': t110, '119': t, '120': t})}")
+                for b in args.beside:
+                    tau = {"110": t110, "119": t, "120": t, "beside": b}
+                    print(f"C={c} 110≥{t110} 119/120≥{t} beside≥{b}: {score(cases, decisions, probs, tau)}")
 
 
 def refer_cv(args, cases, decisions, router, x, xe, examples) -> None:
@@ -100,8 +103,10 @@ def score(cases, decisions, probs, tau) -> dict:
         got = set(d.services)
         if not got & set(E):
             new = {s for s in E if probs[s][i] >= tau[s]}
-            got |= new
-            added += len(new)
+        else:  # 119/120 beside an emergency service the rules chose
+            new = {s for s in ("119", "120") if s not in got and probs[s][i] >= tau.get("beside", 9.0)}
+        got |= new
+        added += len(new)
         gold = set(case["gold"])
         exact += gold == got
         if gold & set(E):

@@ -25,6 +25,7 @@ REFER = "refer"  # 引导解释: neither platform takes the call (gold [])
 TARGETS = SERVICES + (REFER,)
 C = 16.0
 THRESHOLDS = {"110": 0.7, "119": 0.5, "120": 0.5}  # 110 higher: a needless police dispatch costs the offload
+BESIDE_THRESHOLD = 0.7  # 119/120 added beside an emergency service the rules chose (CV: exact 0.786 → 0.795)
 REFER_THRESHOLD = 0.8  # high: a matter referred away by mistake costs the caller (bench/danger_model.py --refer)
 
 

@@ -16,7 +16,7 @@ import ahocorasick
 
 from liandong.routing import lexicon
 from liandong.routing.conventions import rescue_casualty
-from liandong.routing.danger_model import REFER, REFER_THRESHOLD, suspected
+from liandong.routing.danger_model import BESIDE_THRESHOLD, REFER, REFER_THRESHOLD, suspected
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.failsafe import plausible_danger
 from liandong.routing.level import grade
@@ -266,6 +266,12 @@ def decide(
         odds = "，".join(f"{s} p={danger[s]:.2f}" for s in added)
         reasons.append(f"熔断（模型研判）：按本市已标注来电训练的模型，可能需要{'+'.join(added)}（{odds}），"
                        "规则未命中：加派并人工复核")
+    elif LEARNED and danger and services & _EMERGENCY and undisputed and (
+            beside := [s for s in ("119", "120") if s not in services and danger.get(s, 0.0) >= BESIDE_THRESHOLD]):
+        services |= set(beside)  # 打架有人头破了 → 110 by the rules, 120 by the detector
+        review = True
+        odds = "，".join(f"{s} p={danger[s]:.2f}" for s in beside)
+        reasons.append(f"模型研判：按本市已标注来电训练的模型，另需{'+'.join(beside)}（{odds}）：同时派出并人工复核")
     if dispatched and "12345" in services and item is not None and "+" not in item.direction and (
         item.code not in kw or services & _EMERGENCY == {"110"} and not any(g in item.group for g in _REPAIR_GROUPS)
     ):  # a harm being done now, next to a department word (学校门口, 出租车上): 110 takes it; a facility to repair keeps 12345

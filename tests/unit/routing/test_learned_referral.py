@@ -1,4 +1,4 @@
-"""The learned referral (引导解释，模型研判): calls neither platform takes, learned from the city's labelled calls,
+"""The learned referral (引导解释，模型研判) and 119/120 beside the police: learned from the city's labelled calls,
 referred only where no rule fired — real government matters next to the same words stay with 12345, and danger
 always wins."""
 
@@ -41,3 +41,18 @@ def test_the_detector_gives_a_referral_probability_beside_the_services(router):
     p = router.danger.probabilities(router.model.transform(["问一下明天会不会下雨", "小区电梯坏了三天了没人修"]))
     assert p.shape == (2, len(TARGETS))
     assert p[0, TARGETS.index(REFER)] > 0.8 > p[1, TARGETS.index(REFER)]
+
+
+@pytest.mark.parametrize("text", [
+    "车子追尾了，司机头磕在方向盘上一直说头晕想吐",
+    "工地上有人打架，一个被铁锹拍了脑袋现在迷迷糊糊的",
+])
+def test_the_detector_adds_120_beside_the_police_the_rules_sent(route, text):
+    d = route(text)
+    assert {"110", "120"} <= set(d.services), d.reasons
+    assert d.review and any("另需120" in r for r in d.reasons)
+
+
+@pytest.mark.parametrize("text", ["两辆车剐蹭了一下，都没受伤，对方不肯走保险", "有人在小区门口吵架骂人，没动手"])
+def test_no_120_beside_the_police_where_nobody_is_hurt(route, text):
+    assert "120" not in route(text).services
