@@ -77,8 +77,8 @@ def test_the_fourth_blind_set_does_not_regress(router):
     s = score(router, read_cases(BLIND / "routing_blind4.jsonl"))
     assert s["cases"] >= 500
     assert s["emergency_hit_rate"] >= 0.92
-    assert s["exact_set"] >= 0.77
-    assert s["off_110"] >= 0.915
+    assert s["exact_set"] >= 0.785
+    assert s["off_110"] >= 0.92
 
 
 def test_the_blind_place_set_does_not_regress():
