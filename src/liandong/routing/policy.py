@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import ahocorasick
 
 from liandong.routing import lexicon
-from liandong.routing.conventions import rescue_casualty
-from liandong.routing.danger_model import suspected
+from liandong.routing.conventions import exposure_casualty, rescue_casualty
+from liandong.routing.danger_model import THRESHOLDS, suspected
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.failsafe import plausible_danger
 from liandong.routing.level import grade
@@ -30,6 +30,7 @@ MODEL_ALONE = 0.8  # below this, an item picked by the model alone (no keyword) 
 POLICE_TRUST = 0.9  # below this, a police item picked by the model alone (no keyword, no signal) is not trusted
 DANGER_PLAUSIBLE = 0.35
 FAILSAFE = True  # plausible danger (failsafe.py) adds the emergency service, with review
+AFTER_INJURY = {**THRESHOLDS, "110": 0.9}  # the detector after a rule's 120: a needless police dispatch costs the offload
 LEARNED = True  # the learned danger detector (danger_model.py) adds the emergency service, with review
 _EMERGENCY = frozenset({"110", "119", "120"})  # from this, the model's emergency item is dispatched (with review) rather than dropped
 _KIND_RULES = (
@@ -250,7 +251,10 @@ def decide(
             cues = "、".join(dict.fromkeys(f"{fam}「{cue}」" for fam, _, cue in found))
             reasons.append(f"熔断（兜底）：疑似人身危险 {cues}，规则与模型均无把握，不按仅12345处理："
                            f"加派{'+'.join(added)}并人工复核")
-    if LEARNED and danger and not services & _EMERGENCY and undisputed and (added := suspected(danger)):
+    # an injury alone (120) does not close the question: who hurt them, or what holds them, may still need 110/119
+    if LEARNED and danger and not services & {"110", "119"} and undisputed and (
+        added := [s for s in suspected(danger, AFTER_INJURY if services & _EMERGENCY else THRESHOLDS) if s not in services]
+    ):
         dispatched = True
         services |= set(added)
         review = True
@@ -265,6 +269,9 @@ def decide(
     if cue := rescue_casualty(text, services):
         services.add("120")
         reasons.append(f"惯例：被困人员有伤情「{cue}」→ 救援同时派120")
+    if cue := exposure_casualty(text, services, active):
+        services.add("120")
+        reasons.append(f"惯例：有毒有害气体/烟雾致人员出现症状「{cue}」→ 同时派120")
     if not services:
         reasons.append("不属于12345和110受理范围：做好引导解释")
     level, level_reasons = grade(text, hits)
