@@ -79,3 +79,38 @@ def test_a_person_dragged_under_a_vehicle_is_police_rescue_and_ambulance(route):
 ])
 def test_pinned_look_alikes_bring_no_rescue(route, text):
     assert not {"119", "120"} & set(route(text).services), route(text).reasons
+
+
+@pytest.mark.parametrize("text, needed", [
+    ("水库边上有个人趴着，脸埋在水里，半天没动", {"110", "119", "120"}),       # a body in the water
+    ("江面上浮着一个人，离岸二十来米", {"110", "119", "120"}),
+    ("涨潮了，有个钓鱼的被潮水卷走了", {"110", "119", "120"}),                 # swept away
+    ("一辆面包车倒车的时候开进了池塘，司机还在车里", {"110", "119", "120"}),   # a car into the water
+    ("厨房里的插排着了，火苗已经窜到窗帘上了", {"119"}),                       # fire spreading
+    ("我姥爷突然开始说胡话，家里人都认不出了", {"120"}),                       # acute confusion
+    ("我弟弟发着高烧，突然浑身抽起来了", {"120"}),                             # convulsing
+    ("幼儿园十几个小朋友中午吃完饭都在呕吐", {"120"}),                         # many sick at once
+    ("我家小孩把一瓶漂白水喝了一口，在哭", {"120"}),                           # a household chemical swallowed
+    ("我表姐给我发了条对不起照顾好爸妈，然后手机就关机了", {"110"}),           # a farewell, then silence
+    ("邻居家门从里面反锁着，好几天了，门口一股怪味", {"110", "120"}),           # locked in, a smell
+    ("村口那段挡土墙鼓起来了，一直往下掉土，下面就是上学的路，孩子天天走", {"110"}),   # a wall bulging over people
+    ("河上那座木桥桥墩被冲空了，还有村民骑摩托从上面过", {"110"}),           # a bridge undermined, people crossing
+    ("有人在公交站台冲着女学生露下体", {"110"}),                               # indecent exposure
+    ("卖菜的找给我一张一百的假钞，还不认账", {"110"}),                          # counterfeit money
+    ("有人在山路拐弯的地方撒了一地三角钉", {"110"}),                           # spikes on a road
+])
+def test_emergency_families_found_in_dev5(route, text, needed):
+    assert needed <= set(route(text).services), route(text).reasons
+
+
+@pytest.mark.parametrize("text", [
+    "我家狗掉进鱼塘里了，在水里扑腾",                          # an animal
+    "河面上漂着好多垃圾和死鱼，臭得很",                          # things floating, not a person
+    "洗车店一直在抽地下水，地面都沉了",                          # 抽 of water
+    "我想问问工业大麻种植要办什么许可",                          # a permit question
+    "小区的墙面以前鼓过包，去年修好了",                          # the past
+    "怎么识别假钞，银行有没有宣传资料",                          # a question
+    "我爸每天晚上要抽两包烟，说也不听",                          # 抽烟
+])
+def test_dev5_family_look_alikes_stay_off_the_emergency_services(route, text):
+    assert not set(route(text).services) & E, route(text).reasons
