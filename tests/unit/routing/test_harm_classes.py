@@ -114,3 +114,26 @@ def test_emergency_families_found_in_dev5(route, text, needed):
 ])
 def test_dev5_family_look_alikes_stay_off_the_emergency_services(route, text):
     assert not set(route(text).services) & E, route(text).reasons
+
+
+@pytest.mark.parametrize("text", [
+    "有个小伙子坐在楼顶的边上，脚悬在外面，半天不下来",              # a person at an edge, lingering
+    "一个阿姨翻过了大桥的护栏外侧，站着不动",                           # outside the railing
+    "我老公喝醉了说要把这个家给烧了，手里攥着打火机",                 # to burn a house down
+    "两百多个工人围在厂门口讨工资，把路堵了",                         # a crowd by number
+])
+def test_joint_emergencies_keep_the_hotline_beside_the_police(route, text):
+    assert {"110", "12345"} <= set(route(text).services), route(text).reasons
+
+
+def test_a_threat_against_whoever_comes_is_violence(route):
+    assert "110" in route("他拿着铁锹守在门口，说谁敢进来他就砍谁").services
+
+
+@pytest.mark.parametrize("text, banned", [
+    ("那个小孩爬到窗户外面的雨棚上了，下不来", {"12345"}),               # a child climbing out: a rescue, not self-harm
+    ("这个事情我们有一百多户居民的联名信，交给信访局了", {"110"}),     # a petition, not a crowd
+    ("我站在阳台上晾衣服，看见楼下有人在遛狗", {"110"}),               # standing on a balcony
+])
+def test_joint_emergency_look_alikes(route, text, banned):
+    assert not set(route(text).services) & banned, route(text).reasons
