@@ -5,6 +5,8 @@ Plain rules over the decided services and the text, applied last in `policy.deci
 - **A rescue with a casualty takes an ambulance** (119 → 119+120): a person buried, pinned, fallen into a shaft or
   pit, caught in a machine (绞进去, 夹在里面), unresponsive, moaning or bleeding while fire and rescue free them
   needs treatment as soon as they are out. A person merely shut in (电梯困人, 门打不开) does not.
+- **Self-harm already done takes an ambulance** (pills or pesticide swallowed, a wrist cut → +120): the police
+  come for the person's safety, the ambulance for the poisoning or the wound.
 - **Toxic exposure with symptoms takes an ambulance** (a leak, a chemical, smoke or fumes, and people coughing,
   dizzy, unable to breathe or open their eyes → +120): the emergency services deal with the source, the
   people breathing it need treatment.
@@ -51,3 +53,15 @@ def exposure_casualty(text: str, services: set[str], active: list[str]) -> str |
     if not m or not _PERSON.search(text) or _ANIMAL_ONLY.search(text[: m.start()]):
         return None
     return m.group(0)
+
+
+_SELF_HARM_DONE = re.compile(r"(吃|喝|吞|服)(了|下)[^，。！？]{0,6}(药|农药|百草枯|敌敌畏|老鼠药)|喝了(农药|百草枯|敌敌畏|老鼠药)|割了(手腕|腕|脉|动脉)|"
+                             r"(已经|刚)(吃|喝|割|跳)")
+
+
+def self_harm_casualty(text: str, services: set[str], active: list[str]) -> str | None:
+    """The act that makes a self-harm call also an ambulance call, or None."""
+    if "120" in services or "self_harm" not in active:
+        return None
+    m = _SELF_HARM_DONE.search(text)
+    return m.group(0) if m else None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from liandong.routing import lexicon
-from liandong.routing.conventions import exposure_casualty, rescue_casualty
+from liandong.routing.conventions import exposure_casualty, rescue_casualty, self_harm_casualty
 from liandong.routing.danger_model import THRESHOLDS, suspected
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.failsafe import plausible_danger
@@ -269,6 +269,9 @@ def decide(
     if cue := rescue_casualty(text, services):
         services.add("120")
         reasons.append(f"惯例：被困人员有伤情「{cue}」→ 救援同时派120")
+    if cue := self_harm_casualty(text, services, active):
+        services.add("120")
+        reasons.append(f"惯例：轻生行为已实施「{cue}」→ 同时派120")
     if cue := exposure_casualty(text, services, active):
         services.add("120")
         reasons.append(f"惯例：有毒有害气体/烟雾致人员出现症状「{cue}」→ 同时派120")

@@ -137,3 +137,32 @@ def test_a_threat_against_whoever_comes_is_violence(route):
 ])
 def test_joint_emergency_look_alikes(route, text, banned):
     assert not set(route(text).services) & banned, route(text).reasons
+
+
+@pytest.mark.parametrize("text", [
+    "我同学在宿舍割了手腕，血流了一地",                                # self-harm done: police and ambulance
+    "我妹说不想活了，刚才已经吃了半瓶安眠药",
+])
+def test_self_harm_done_takes_police_and_ambulance(route, text):
+    assert {"110", "120"} <= set(route(text).services), route(text).reasons
+
+
+def test_a_self_harm_threat_is_not_yet_an_ambulance_call(route):
+    assert "120" not in route("有个大爷在镇政府门口说再不给解决就喝农药").services
+
+
+def test_a_child_swallowing_is_an_ambulance_call_not_self_harm(route):
+    assert set(route("孩子把一整瓶维生素片吃了，现在肚子疼").services) & E == {"120"}
+
+
+@pytest.mark.parametrize("text, needed", [
+    ("沟帮子塌了，一个工人被埋到胸口", {"119", "120"}),                     # buried to the waist or chest
+    ("路边那辆车里锁着一个婴儿，车窗全关着，大人不在", {"119"}),           # a child locked in a car
+    ("大客车翻了把一辆面包车压在下面，面包车里面还有人", {"110", "119", "120"}),  # a car under a vehicle, people inside
+])
+def test_trapped_families(route, text, needed):
+    assert needed <= set(route(text).services), route(text).reasons
+
+
+def test_choking_is_an_ambulance_not_a_rescue(route):
+    assert set(route("我儿子吃汤圆卡住了，脸憋得通红").services) & E == {"120"}
