@@ -22,7 +22,7 @@ from liandong.routing.failsafe import plausible_danger
 from liandong.routing.level import grade
 from liandong.routing.lists import Item
 from liandong.routing.referral import referral
-from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHETICAL, NEGATED, PAST, Hit
+from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHETICAL, NEGATED, PAST, RETRACTED, Hit
 
 SAFETY_NET = 0.65  # the model alone may call an emergency (with review) from this probability
 MODEL_TRUST = 0.8  # below this, the model alone does not refer a caller away
@@ -85,12 +85,13 @@ def keyword_hits(index: CityIndex, text: str) -> dict[str, list[str]]:
     if not found:
         return out
     taken: list[tuple[int, int]] = []
+    correcting = "不是" in text or "不对" in text or "说错" in text  # a self-correction is possible at all
     for start, neg_len, k in sorted(found, key=lambda f: (f[1], f[0])):  # longest first, then leftmost; no overlaps
         end = start - neg_len
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
-        if _KW_NEGATED.search(text, max(0, start - 3), start):  # 不是报警, 没有漏水
+        if _KW_NEGATED.search(text, max(0, start - 3), start) or correcting and RETRACTED.search(text[end : end + 16]):  # 不是报警; 被打了，不对，…
             continue
         for code in index.keyword_items[k]:
             out.setdefault(code, []).append(k)

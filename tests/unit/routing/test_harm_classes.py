@@ -166,3 +166,15 @@ def test_trapped_families(route, text, needed):
 
 def test_choking_is_an_ambulance_not_a_rescue(route):
     assert set(route("我儿子吃汤圆卡住了，脸憋得通红").services) & E == {"120"}
+
+
+@pytest.mark.parametrize("text", [
+    "我家着火了，不是，是邻居在楼下烧烤，烟飘上来了",             # a caller correcting themselves
+    "有人被打了 不对 是两个人在吵架 没动手",
+])
+def test_a_retracted_alarm_word_brings_no_emergency_service(route, text):
+    assert not set(route(text).services) & E, route(text).reasons
+
+
+def test_a_correction_to_another_harm_keeps_that_harm(route):
+    assert "119" in route("我儿子被狗咬了，不是，是手卡在压面机里了，拔不出来").services
