@@ -63,6 +63,10 @@ _NO_MATTER = re.compile(r"无人(说话|应答|讲话)|无声|能听(见|到)吗
 _ADVICE = re.compile(r"(哪家|哪个|哪里的?)[^，。！？]{0,10}(好|比较好|靠谱|好吃|便宜|划算)(?!像)|送(她|他|女朋友|男朋友|老婆|老公)?什么(礼物|好)|"
                      r"(怎么|咋)哄|风水|(招人|招工)的?(公司|单位)|哪个公司招人|(预约|请|找)(个)?家政|翻译一下")
 # A case already before a court (开庭, 传票, 上诉): the court answers for its own procedure.
+# Cheap gates, a character class each: a character every match of the pattern behind it holds.
+_NO_MATTER_GATE = re.compile(r"[无听玩错试通别啥机聊么其没接说]")
+_ADVICE_GATE = re.compile(r"[哪礼哄风招政译送]")
+_COURT_GATE = re.compile(r"[庭票诉判]")
 _COURT = re.compile(r"(官司|案子)[^。！？]{0,12}(开庭|判|上诉|传票)|开庭|传票|上诉(状)?|(判决|判)[^。！？]{0,6}不服")
 _COURT_KEEP = re.compile(r"律师|执行|不执行|赔|欠|拖欠|派出所|调解|打(了|人)|被打|骗")
 
@@ -93,10 +97,10 @@ def _referral(text: str) -> tuple[str, str] | None:
         return "查询他人隐私信息（不予查询）", m.group(0)
     if m := _LEISURE.search(text):
         return "商业/文娱信息（非政务）", m.group(0)
-    if len(text) <= 40 and (m := _NO_MATTER.search(text)):
+    if len(text) <= 40 and _NO_MATTER_GATE.search(text) and (m := _NO_MATTER.search(text)):
         return "无具体诉求（测试、无声或闲聊来电）", m.group(0)
-    if m := _ADVICE.search(text):
+    if _ADVICE_GATE.search(text) and (m := _ADVICE.search(text)):  # cheap gates: a character each needs
         return "私人生活或消费建议（非政务）", m.group(0)
-    if (m := _COURT.search(text)) and not _COURT_KEEP.search(text):
+    if _COURT_GATE.search(text) and (m := _COURT.search(text)) and not _COURT_KEEP.search(text):
         return "已在法院的案件程序（引导至受理法院）", m.group(0)
     return None
