@@ -15,14 +15,14 @@ from dataclasses import dataclass
 import ahocorasick
 
 from liandong.routing import lexicon
-from liandong.routing.conventions import rescue_casualty
-from liandong.routing.danger_model import BESIDE_THRESHOLD, REFER, REFER_THRESHOLD, suspected
+from liandong.routing.conventions import exposure_casualty, rescue_casualty, self_harm_casualty
+from liandong.routing.danger_model import BESIDE_THRESHOLD, REFER, REFER_THRESHOLD, THRESHOLDS, suspected
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.failsafe import plausible_danger
 from liandong.routing.level import grade
 from liandong.routing.lists import Item
 from liandong.routing.referral import referral
-from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHETICAL, NEGATED, PAST, Hit
+from liandong.routing.signals import ACTIVE, ANY_SIGNAL as SIGNAL_WORDS, HYPOTHETICAL, NEGATED, PAST, RETRACTED, Hit
 
 SAFETY_NET = 0.65  # the model alone may call an emergency (with review) from this probability
 MODEL_TRUST = 0.8  # below this, the model alone does not refer a caller away
@@ -30,6 +30,7 @@ MODEL_ALONE = 0.8  # below this, an item picked by the model alone (no keyword) 
 POLICE_TRUST = 0.9  # below this, a police item picked by the model alone (no keyword, no signal) is not trusted
 DANGER_PLAUSIBLE = 0.35
 FAILSAFE = True  # plausible danger (failsafe.py) adds the emergency service, with review
+AFTER_INJURY = {**THRESHOLDS, "110": 0.9}  # the detector after a rule's 120: a needless police dispatch costs the offload
 LEARNED = True  # the learned danger detector (danger_model.py) adds the emergency service, with review
 _EMERGENCY = frozenset({"110", "119", "120"})  # from this, the model's emergency item is dispatched (with review) rather than dropped
 _KIND_RULES = (
@@ -86,12 +87,13 @@ def keyword_hits(index: CityIndex, text: str) -> dict[str, list[str]]:
     if not found:
         return out
     taken: list[tuple[int, int]] = []
+    correcting = "不是" in text or "不对" in text or "说错" in text  # a self-correction is possible at all
     for start, neg_len, k in sorted(found, key=lambda f: (f[1], f[0])):  # longest first, then leftmost; no overlaps
         end = start - neg_len
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
-        if _KW_NEGATED.search(text, max(0, start - 3), start):  # 不是报警, 没有漏水
+        if _KW_NEGATED.search(text, max(0, start - 3), start) or correcting and RETRACTED.search(text[end : end + 16]):  # 不是报警; 被打了，不对，…
             continue
         for code in index.keyword_items[k]:
             out.setdefault(code, []).append(k)
@@ -258,8 +260,11 @@ def decide(
             reasons.append(f"熔断（兜底）：疑似人身危险 {cues}，规则与模型均无把握，不按仅12345处理："
                            f"加派{'+'.join(added)}并人工复核")
     told_of_past = bool(_PAST_FRAME.search(text)) and not _STILL.search(text)  # 前几天被撞了车：a report, not a dispatch
-    if LEARNED and danger and not services & _EMERGENCY and undisputed and (
-            added := [s for s in suspected(danger) if not (s == "110" and told_of_past)]):
+    # an injury alone (120) does not close the question: who hurt them, or what holds them, may still need 110/119
+    if LEARNED and danger and not services & {"110", "119"} and undisputed and (
+        added := [s for s in suspected(danger, AFTER_INJURY if services & _EMERGENCY else THRESHOLDS)
+                  if s not in services and not (s == "110" and told_of_past)]
+    ):
         dispatched = True
         services |= set(added)
         review = True
@@ -280,6 +285,12 @@ def decide(
     if cue := rescue_casualty(text, services):
         services.add("120")
         reasons.append(f"惯例：被困人员有伤情「{cue}」→ 救援同时派120")
+    if cue := self_harm_casualty(text, services, active):
+        services.add("120")
+        reasons.append(f"惯例：轻生行为已实施「{cue}」→ 同时派120")
+    if cue := exposure_casualty(text, services, active):
+        services.add("120")
+        reasons.append(f"惯例：有毒有害气体/烟雾致人员出现症状「{cue}」→ 同时派120")
     if not services:
         reasons.append("不属于12345和110受理范围：做好引导解释")
     level, level_reasons = grade(text, hits)

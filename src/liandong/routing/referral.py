@@ -14,7 +14,10 @@ request word:
   being moved here (转过来, 迁到我们这);
 - **discipline inspection** (a cadre taking gifts or bribes: 纪委监委, 12388);
 - **a private person's whereabouts** (帮我查前妻住哪) — not a missing person;
-- **commercial and leisure information** (演唱会什么时候, 放几天假, 分数线, 开网店, 某公司的电话).
+- **commercial and leisure information** (演唱会什么时候, 放几天假, 分数线, 开网店, 某公司的电话);
+- **a call with no matter in it** (silence, a test call, chatting: 喂喂能听见吗, 打着玩的, 没什么事), short calls only;
+- **advice on private life or shopping** (送什么礼物, 哪家整形好, 请家政, 看风水);
+- **a case already before a court** (开庭, 传票, 上诉) — unless it is about a lawyer, enforcement or a debt.
 
 `referral(text)` returns the kind and the words that made it, or None. It is only consulted when no emergency
 signal is active (policy.decide).
@@ -36,10 +39,11 @@ _ELSEWHERE = (r"(外省|外地|外市|省外|别的(省|市|城市)|其他(省|�
               r"河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|"
               r"内蒙古?|广西|西藏|宁夏|新疆|香港|澳门|台湾)")
 _THERE = r"(那边|那里|那儿|当地|的)"
-_AUTHORITY = (r"(政策|社保|医保|公积金|落户|户口|户籍|学籍|交警|派出所|法院|政府|房子|买房|限购|人才|补贴|驾照|违章|扣了?(我的)?车)")
+_AUTHORITY = (r"(政策|社保|医保|公积金|落户|户口|户籍|学籍|交警|派出所|法院|政府|房子|买房|限购|人才|补贴|驾照|违章|扣了?(我的)?车|"
+              r"公租房|廉租房|保障房|物业|工地|摇号|车牌|老年卡|居住证|入学|房产证|不动产|税务|城管)")
 _OTHER_PLACE = re.compile(_ELSEWHERE + r"[^，。！？]{0,3}" + _THERE + r"[^。！？]{0,10}" + _AUTHORITY)
 _COMPARED = re.compile(r"为什么|凭什么|人家|都(可以|能|有|已经|开始)|学习|借鉴|参照|看齐|等地|各地|全省|全国")  # 别的城市都可以，我们为什么不行
-_BROUGHT_HERE = re.compile(r"(外地|外省)来的|在(这边|这里|本地|本市|我们这|咱们这)|(转|迁|调|转移|接续)(到|回|来|过来|进来)?(我们|咱们|本地|这边|这里|明川|本市)|(转|迁)(过来|回来|进来)")
+_BROUGHT_HERE = re.compile(r"(外地|外省)来的|(?<!人)(?<!现在)在(这边|这里|本地|本市|我们这|咱们这)|(转|迁|调|转移|接续)(到|回|来|过来|进来)?(我们|咱们|本地|这边|这里|明川|本市)|(转|迁)(过来|回来|进来)")
 
 _DISCIPLINE = re.compile(r"(领导|干部|官员|书记|局长|处长|科长|主任|乡长|镇长|村长|支书|公务员)[^。！？]{0,10}"
                          r"(收[^，。！？]{0,6}(红包|礼金|购物卡|好处费)|收礼|受贿|收受|贪污|腐败|吃回扣|公款吃喝|违纪|作风问题)")
@@ -51,6 +55,20 @@ _LEISURE = re.compile(r"(演唱会|球赛|电影|综艺|明星)[^。！？]{0,8}
                       r"调休(怎么|几天)|分数线|(开|做)(个|一个)?(网店|淘宝店|微店)|淘宝上开|抽奖平台|"
                       r"(快递公司|物流公司|航空公司|酒店|饭店|商场|4S店)的?(电话|客服电话|号码)")
 
+
+# A call with no matter in it: silence, a test, chatting (喂喂能听见吗, 打着玩的, 没什么事就想聊聊).
+_NO_MATTER = re.compile(r"无人(说话|应答|讲话)|无声|能听(见|到)吗|打着玩|打错了|试(一)?下[^，。！？]{0,6}(通|打)|能不能打通|"
+                        r"(我|也)没(别的|其他|啥|什么)事|没什么事[^，。！？]{0,4}(你们忙|挂了|就这样)|没事没事|是不是机器人|(真|是)(的)?人(工)?接的|听听人说话|找人(聊聊|说说话)(?![^。！？]{0,12}(药|死|跳|活))")
+# Advice on private life or shopping (送什么礼物, 哪家整形好, 哪个网课比较好): nobody's public duty.
+_ADVICE = re.compile(r"(哪家|哪个|哪里的?)[^，。！？]{0,10}(好|比较好|靠谱|好吃|便宜|划算)(?!像)|送(她|他|女朋友|男朋友|老婆|老公)?什么(礼物|好)|"
+                     r"(怎么|咋)哄|风水|(招人|招工)的?(公司|单位)|哪个公司招人|(预约|请|找)(个)?家政|翻译一下")
+# A case already before a court (开庭, 传票, 上诉): the court answers for its own procedure.
+# Cheap gates, a character class each: a character every match of the pattern behind it holds.
+_NO_MATTER_GATE = re.compile(r"[无听玩错试通别啥机聊么其没接说]")
+_ADVICE_GATE = re.compile(r"[哪礼哄风招政译送]")
+_COURT_GATE = re.compile(r"[庭票诉判]")
+_COURT = re.compile(r"(官司|案子)[^。！？]{0,12}(开庭|判|上诉|传票)|开庭|传票|上诉(状)?|(判决|判)[^。！？]{0,6}不服")
+_COURT_KEEP = re.compile(r"律师|执行|不执行|赔|欠|拖欠|派出所|调解|打(了|人)|被打|骗")
 
 HEAD = 60  # the matter is said first: a referral word further into a long message is a detail of another matter
 
@@ -79,4 +97,10 @@ def _referral(text: str) -> tuple[str, str] | None:
         return "查询他人隐私信息（不予查询）", m.group(0)
     if m := _LEISURE.search(text):
         return "商业/文娱信息（非政务）", m.group(0)
+    if len(text) <= 40 and _NO_MATTER_GATE.search(text) and (m := _NO_MATTER.search(text)):
+        return "无具体诉求（测试、无声或闲聊来电）", m.group(0)
+    if _ADVICE_GATE.search(text) and (m := _ADVICE.search(text)):  # cheap gates: a character each needs
+        return "私人生活或消费建议（非政务）", m.group(0)
+    if _COURT_GATE.search(text) and (m := _COURT.search(text)) and not _COURT_KEEP.search(text):
+        return "已在法院的案件程序（引导至受理法院）", m.group(0)
     return None

@@ -61,6 +61,10 @@ _CONDITIONAL = re.compile(lexicon.THREAT_CONDITIONALS)
 ANY_SIGNAL = re.compile("|".join(f"(?:{p})" for s in lexicon.SIGNALS for p in s.patterns))  # for vetting keywords, not per appeal
 
 
+# A caller correcting themselves right after saying it (我被困在家里了，不是，是小区封路): the words are withdrawn.
+RETRACTED = re.compile(r"^[^，。！？,;；\s]{0,8}[，,\s]+(不是|不对|说错了)(?=[，,\s])")
+
+
 def _clause_times(text: str) -> list[tuple[int, int, str]]:
     """(start, end, past cue or '') per clause; a past clause carries on until a present marker."""
     out, carried = [], ""
@@ -110,6 +114,8 @@ def detect(text: str) -> list[Hit]:
             animal = signal in _PEOPLE_ONLY and not _ANIMAL_AGENT.search(window) and _ANIMAL_SUBJECT.search(window)
             if neg:
                 hits.append(Hit(signal, m.group(0), s, NEGATED, neg.group(0), **extra))
+            elif ("不" in text or "说错" in text) and (retracted := RETRACTED.search(text[e : e + 16])):
+                hits.append(Hit(signal, m.group(0), s, NEGATED, retracted.group(1), **extra))
             elif animal:
                 hits.append(Hit(signal, m.group(0), s, NEGATED, animal.group(1), **extra))
             elif signal in ("injury", "medical") and injury_denied:

@@ -48,3 +48,31 @@ def test_a_referral_word_deep_in_a_long_letter_is_a_detail():
     letter = "尊敬的领导：我们小区门口的路灯坏了三个月，晚上一片漆黑，老人孩子出行很不安全，" * 2 + "听说别的城市那边的政策是一周内修好"
     assert referral(letter) is None
     assert referral("为什么别的省的公务员都有户籍限制，我们这里没有") is None
+
+
+import pytest  # noqa: E402
+
+from liandong.routing.referral import referral as _referral_kind  # noqa: E402
+
+
+@pytest.mark.parametrize("text", [
+    "喂？喂？有人吗，能听到吗",                                   # a call with no matter in it
+    "不好意思我就是试下能不能打通，没事没事",
+    "我儿子明天过生日，送他什么礼物好",                           # private life, shopping
+    "你们知道哪家月子中心比较靠谱吗",
+    "想请个家政每周来打扫两次",
+    "我的房贷官司下个月开庭，传票上的地址在哪",                   # a case before a court
+    "成都那边的公租房要什么条件，我女儿在成都上班",               # another city's matter
+])
+def test_new_referral_kinds(text):
+    assert _referral_kind(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "我家孩子被同学打了，老师说没啥事，我想找教育局",             # a matter, said to be minor
+    "法院判了对方赔钱，到现在都不执行",                           # enforcement: 12345's matter
+    "哪个部门管小区门口占道经营",                                  # which department: not advice
+    "我在成都打工，现在回来了，社保能不能转到我们这边",            # the matter is brought here
+])
+def test_new_referral_kinds_keep_real_matters(text):
+    assert _referral_kind(text) is None
