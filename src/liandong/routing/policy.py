@@ -259,11 +259,10 @@ def decide(
             cues = "、".join(dict.fromkeys(f"{fam}「{cue}」" for fam, _, cue in found))
             reasons.append(f"熔断（兜底）：疑似人身危险 {cues}，规则与模型均无把握，不按仅12345处理："
                            f"加派{'+'.join(added)}并人工复核")
-    told_of_past = bool(_PAST_FRAME.search(text)) and not _STILL.search(text)  # 前几天被撞了车：a report, not a dispatch
     # an injury alone (120) does not close the question: who hurt them, or what holds them, may still need 110/119
     if LEARNED and danger and not services & {"110", "119"} and undisputed and (
         added := [s for s in suspected(danger, AFTER_INJURY if services & _EMERGENCY else THRESHOLDS)
-                  if s not in services and not (s == "110" and told_of_past)]
+                  if s not in services and not (s == "110" and _told_of_past(text))]
     ):
         dispatched = True
         services |= set(added)
@@ -310,6 +309,11 @@ def decide(
         review=review,
         reasons=reasons + ([f"首接：{desk}受理"] if review else []),
     )
+
+
+def _told_of_past(text: str) -> bool:
+    """前几天被撞了车，对方保险一直拖着不赔: a report of something past with nothing still going on, not a dispatch."""
+    return bool(_PAST_FRAME.search(text)) and not _STILL.search(text)
 
 
 def _referral_item(index: CityIndex) -> Item | None:
