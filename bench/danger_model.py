@@ -21,11 +21,11 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 import scipy.sparse as sp  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 from liandong.routing import policy  # noqa: E402
-from liandong.routing.danger_model import LIST_WEIGHT  # noqa: E402
+from liandong.routing.calls import LabelledCall  # noqa: E402
+from liandong.routing.danger_model import REFER, TARGETS, DangerModel, list_examples  # noqa: E402
 from liandong.routing.router import load_router  # noqa: E402
 from liandong.routing.text import normalise  # noqa: E402
 
@@ -48,19 +48,15 @@ def main() -> None:
     decisions = router.route_many([{"text": c["text"], "channel": c.get("channel", "12345")} for c in cases])
     vec = router.model.vectorizer
     x = vec.transform([normalise(c["text"]) for c in cases])
-    examples = [(normalise(e), set(it.services)) for it in router.city.items for e in it.examples]
-    xe = vec.transform([t for t, _ in examples])
-    needs = np.array([bool(set(c["gold"]) & set(E)) for c in cases])
+    calls = [LabelledCall(str(i), c.get("channel", "12345"), c["text"], frozenset(c["gold"])) for i, c in enumerate(cases)]
+    examples = list_examples(router.city)
+    xe = vec.transform([normalise(e.text) for e in examples])
+    folds = Folds(x, calls, xe, examples)
     if args.refer:
-        return refer_cv(args, cases, decisions, router, x, xe, examples)
+        return refer_cv(args, cases, decisions, router, folds)
+    needs = np.array([bool(set(c["gold"]) & set(E)) for c in cases])
     for c in args.c:
-        probs = {s: np.zeros(len(cases)) for s in E}
-        for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, needs):
-            for s in E:
-                y = np.concatenate([[s in cases[i]["gold"] for i in train], [s in g for _, g in examples]])
-                lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(
-                sp.vstack([x[train], xe]), y, sample_weight=np.r_[np.ones(len(train)), np.full(xe.shape[0], LIST_WEIGHT)])
-                probs[s][test] = lr.predict_proba(x[test])[:, 1]
+        probs = folds.probabilities(needs, c)
         print(f"C={c} rules alone: {score(cases, decisions, probs, {s: 9.0 for s in E})}")
         for t110 in (0.6, 0.7, 0.8, 0.9):
             for t in (0.5, 0.6, 0.7, 0.8):
@@ -69,7 +65,23 @@ def main() -> None:
                     print(f"C={c} 110≥{t110} 119/120≥{t} beside≥{b}: {score(cases, decisions, probs, tau)}")
 
 
-def refer_cv(args, cases, decisions, router, x, xe, examples) -> None:
+class Folds:
+    """5 stratified folds: the detector (`DangerModel.fit`, as the router trains it) on the other four and the
+    list items' examples, each held-out call's probability per target."""
+
+    def __init__(self, x, calls, xe, examples) -> None:
+        self.x, self.calls, self.xe, self.examples = x, calls, xe, examples
+
+    def probabilities(self, strata, c: float) -> dict[str, np.ndarray]:
+        probs = {t: np.zeros(len(self.calls)) for t in TARGETS}
+        for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(self.x, strata):
+            model = DangerModel.fit(sp.vstack([self.x[train], self.xe]), [self.calls[i] for i in train] + self.examples, c)
+            for j, p in enumerate(model.probabilities(self.x[test]).T):
+                probs[TARGETS[j]][test] = p
+        return probs
+
+
+def refer_cv(args, cases, decisions, router, folds: Folds) -> None:
     """The referral output as `policy.decide` uses it: only where the rules chose a matter with no emergency
     service, no signal fired and no keyword named the matter; a referral then replaces the matter."""
     from liandong.routing.policy import keyword_hits
@@ -82,12 +94,7 @@ def refer_cv(args, cases, decisions, router, x, xe, examples) -> None:
     print(f"calls {len(cases)}, referrals {refer.sum()}, open to a learned referral {open_.sum()} "
           f"(of which referrals {(open_ & refer).sum()})")
     for c in args.c:
-        p = np.zeros(len(cases))
-        for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, refer):
-            y = np.concatenate([refer[train], [not g for _, g in examples]])
-            lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(
-                sp.vstack([x[train], xe]), y, sample_weight=np.r_[np.ones(len(train)), np.full(xe.shape[0], LIST_WEIGHT)])
-            p[test] = lr.predict_proba(x[test])[:, 1]
+        p = folds.probabilities(refer, c)[REFER]
         base = sum(set(d.services) == set(k["gold"]) for d, k in zip(decisions, cases))
         for t in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
             turned = open_ & (p >= t)

@@ -70,11 +70,15 @@ class DangerModel:  # 人身危险模型
 
 
 def training_calls(city) -> list[LabelledCall]:
-    """The city's labelled calls, and its list items' own examples labelled with the item's services — the
-    city's word on what each matter needs (配电箱门坏了电线露在外面 is a power repair, not a fire engine)."""
-    examples = [LabelledCall(f"{it.code}#{i}", "12345", ex, frozenset(it.services), LIST_WEIGHT)
-                for it in city.items for i, ex in enumerate(it.examples)]
-    return list(city.calls) + examples
+    """The city's labelled calls, and its list items' own examples (`list_examples`)."""
+    return list(city.calls) + list_examples(city)
+
+
+def list_examples(city) -> list[LabelledCall]:
+    """The list items' own examples labelled with the item's services — the city's word on what each matter
+    needs (配电箱门坏了电线露在外面 is a power repair, not a fire engine)."""
+    return [LabelledCall(f"{it.code}#{i}", "12345", ex, frozenset(it.services), LIST_WEIGHT)
+            for it in city.items for i, ex in enumerate(it.examples)]
 
 
 def features_of_calls(model, calls) -> object:
