@@ -35,10 +35,7 @@ def rescue_casualty(text: str, services: set[str]) -> str | None:
     """The cue that makes a rescue (119 without 120) also an ambulance call, or None."""
     if "119" not in services or "120" in services or _NO_HARM.search(text):
         return None
-    m = _CASUALTY.search(text)
-    if not m or not _PERSON.search(text) or _ANIMAL_ONLY.search(text[: m.start()]):
-        return None
-    return m.group(0)
+    return _said_of_a_person(_CASUALTY, text)
 
 
 _EXPOSURE = ("hazchem", "explosion", "gas_leak", "fire")
@@ -49,7 +46,12 @@ def exposure_casualty(text: str, services: set[str], active: list[str]) -> str |
     """The symptom that makes a leak, a chemical, smoke or fumes also an ambulance call, or None."""
     if "120" in services or not any(s in active for s in _EXPOSURE) or _NO_HARM.search(text):
         return None
-    m = _SYMPTOM.search(text)
+    return _said_of_a_person(_SYMPTOM, text)
+
+
+def _said_of_a_person(cue: re.Pattern, text: str) -> str | None:
+    """The cue's words, when the text names a person and no animal alone is the subject before the cue."""
+    m = cue.search(text)
     if not m or not _PERSON.search(text) or _ANIMAL_ONLY.search(text[: m.start()]):
         return None
     return m.group(0)
