@@ -60,3 +60,12 @@ def test_a_consumer_limited_to_some_fields_sees_the_others_as_null(world):
     assert row["service_request_id"] and row["status"] == "open" and row["service_code"] == "JC-B34"
     assert row["description"] is None and row["address"] is None and row["agency_responsible"] is None
     assert row["service_name"] is None and row["requested_datetime"] is None
+
+
+def test_a_consumer_over_its_rate_is_told_in_the_open311_convention_when_to_retry(world):
+    key = add_consumer(world, "hasty", kind="open311", datasets="orders", rate=2)
+    codes = [world.client.get(f"{BASE}/services.json", params={"api_key": key}).status_code for _ in range(2)]
+    refused = world.client.get(f"{BASE}/services.xml", params={"api_key": key})
+    assert codes == [200, 200] and refused.status_code == 429
+    assert "请求过于频繁" in refused.text and refused.text.count("<error>") == 1
+    assert 1 <= int(refused.headers["Retry-After"]) <= 30  # 2 a minute: a slot frees within 30 s

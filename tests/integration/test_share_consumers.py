@@ -100,6 +100,8 @@ def test_requests_without_a_valid_key_are_refused(workers):
 
 def test_a_consumer_over_its_rate_limit_gets_429(db_url, workers):
     key = add(db_url, "slow", "--kind", "open311", "--datasets", "appeals", "--rate", "3")["api_key"]
-    codes = [me(workers[0], key).status_code for _ in range(4)]
-    assert codes[:3] == [200, 200, 200] and codes[3] == 429
-    assert "请求过于频繁" in me(workers[0], key).json()["message"]
+    answers = [me(workers[0], key) for _ in range(4)]
+    assert [r.status_code for r in answers] == [200, 200, 200, 429]
+    refused = answers[3]
+    assert refused.json()["error"] == "rate_limited" and "请求过于频繁" in refused.json()["message"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 20  # 3 a minute: a slot frees within 20 s

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from liandong.api.deps import get_ctx
 from liandong.app import Liandong
-from liandong.core.errors import TooManyRequests
+from liandong.core.errors import Throttled
 from liandong.share.consumers import KEY_PREFIX, authenticate
 from liandong.share.scopes import Consumer
 
@@ -53,8 +53,9 @@ async def current_consumer(request: Request, ctx: Annotated[Liandong, Depends(ge
     """The consumer behind the API key (`api_key_of`; the two schemes only document it in OpenAPI)."""
     key = await api_key_of(request)
     consumer = await run_in_threadpool(_lookup, ctx, key)
-    if not ctx.share.limiter.allow(consumer.id, consumer.rate_per_minute, time.monotonic()):
-        raise TooManyRequests(f"接入方「{consumer.name}」请求过于频繁：每分钟最多 {consumer.rate_per_minute} 次，请稍后重试")
+    if wait := ctx.share.limiter.wait(consumer.id, consumer.rate_per_minute, time.monotonic()):
+        raise Throttled(f"接入方「{consumer.name}」请求过于频繁：每分钟最多 {consumer.rate_per_minute} 次，请 {wait} 秒后重试",
+                        retry_after=wait)
     return consumer
 
 

@@ -25,7 +25,7 @@ class ErrorBody(BaseModel):  # 错误响应
     """What `api.errors` (and `limits.BodyLimit`) answer for every refusal."""
 
     error: str = Field(description="错误代码：invalid_input、not_found、unauthenticated、forbidden、conflict、"
-                                   "illegal_transition、stale_update、too_many_requests、rate_limited、busy、"
+                                   "illegal_transition、stale_update、rate_limited、busy、"
                                    "payload_too_large、http_error、internal",
                        examples=["invalid_input"])
     message: str = Field(description="给人看的中文说明", examples=["诉求内容：缺少必填字段"])

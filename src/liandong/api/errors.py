@@ -22,7 +22,6 @@ from liandong.core.errors import (
     LiandongError,
     NotFound,
     StaleUpdate,
-    TooManyRequests,
     Throttled,
     Unauthenticated,
 )
@@ -38,7 +37,6 @@ STATUS = [  # most specific first
     (Unauthenticated, 401, "unauthenticated"),
     (Forbidden, 403, "forbidden"),
     (Busy, 503, "busy"),
-    (TooManyRequests, 429, "too_many_requests"),
     (Throttled, 429, "rate_limited"),
     (ConfigError, 500, "config_error"),
 ]

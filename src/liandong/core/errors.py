@@ -9,8 +9,8 @@
     ├── Unauthenticated           401  no token, or a token that is unknown or revoked
     ├── Forbidden                 403  the caller's role, unit or region does not cover this
     ├── Busy                      503  the desk is overloaded (intake queue full); try again shortly
-    ├── TooManyRequests           429  a consumer (接入方) is over its rate limit
-    ├── Throttled                 429  this token or caller sent too many appeals; Retry-After says when
+    ├── Throttled                 429  a token, a caller or a data consumer (接入方) is over its rate limit;
+    │                                  Retry-After says when to try again
     └── ConfigError               —    city data (YAML) that fails validation; names file and line
 
 The API maps these to HTTP in one table (`liandong.api.errors`); the CLI prints the message.
@@ -69,14 +69,10 @@ class Busy(LiandongError):
     retry_after = 1  # seconds, sent as Retry-After
 
 
-class Throttled(LiandongError):  # 限流
+class Throttled(LiandongError):  # 限流: 429 with Retry-After, for a token, a caller or a data consumer over its rate
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message, details={"retry_after": retry_after})
         self.retry_after = retry_after
-
-
-class TooManyRequests(LiandongError):
-    pass
 
 
 class ConfigError(LiandongError):

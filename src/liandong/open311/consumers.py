@@ -10,7 +10,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from liandong.core.errors import Forbidden, TooManyRequests
+from liandong.core.errors import Forbidden, Throttled
 from liandong.open311.keys import Open311Client
 from liandong.share.consumers import authenticate
 from liandong.share.scopes import Kind, authorise
@@ -28,8 +28,9 @@ class SharedClients:  # Open311 接入方 = 数据共享接入方（open311 类�
         if consumer.kind is not Kind.OPEN311:
             raise Forbidden(f"接入方「{consumer.name}」不是 Open311 客户端，不能使用 Open311 接口")
         read = authorise(consumer, "orders")  # Forbidden without the orders dataset
-        if not self.share.limiter.allow(consumer.id, consumer.rate_per_minute, time.monotonic()):
-            raise TooManyRequests(f"接入方「{consumer.name}」请求过于频繁：每分钟最多 {consumer.rate_per_minute} 次")
+        if wait := self.share.limiter.wait(consumer.id, consumer.rate_per_minute, time.monotonic()):
+            raise Throttled(f"接入方「{consumer.name}」请求过于频繁：每分钟最多 {consumer.rate_per_minute} 次，请 {wait} 秒后重试",
+                            retry_after=wait)
         return Open311Client(consumer.name, consumer.region, frozenset(read.fields), consumer.unit, ref=(consumer, read))
 
     def record(self, client: Open311Client, *, method: str, filters: dict, rows: int, now: datetime,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 
 
@@ -10,13 +11,15 @@ class RateLimiter:
         self._buckets: dict[int, tuple[float, float]] = {}  # consumer id → (tokens, at)
         self._lock = threading.Lock()
 
-    def allow(self, consumer_id: int, per_minute: int, now: float) -> bool:
-        """Whether one more request fits: the bucket holds `per_minute` and refills at per_minute/60 per second."""
+    def wait(self, consumer_id: int, per_minute: int, now: float) -> int:
+        """0 when one more request fits (and it is counted), else the whole seconds until one will (Retry-After).
+        The bucket holds `per_minute` and refills at per_minute/60 per second."""
+        rate = per_minute / 60.0
         with self._lock:
             tokens, at = self._buckets.get(consumer_id, (float(per_minute), now))
-            tokens = min(float(per_minute), tokens + (now - at) * per_minute / 60.0)
+            tokens = min(float(per_minute), tokens + (now - at) * rate)
             if tokens < 1.0:
                 self._buckets[consumer_id] = (tokens, now)
-                return False
+                return max(1, math.ceil((1.0 - tokens) / rate)) if rate > 0 else 60
             self._buckets[consumer_id] = (tokens - 1.0, now)
-            return True
+            return 0

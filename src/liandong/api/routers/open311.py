@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from liandong.api.consumer_deps import KEY_QUERY
 from liandong.api.contract import open311_errors
 from liandong.api.deps import Ctx
-from liandong.core.errors import (Busy, Forbidden, InvalidInput, LiandongError, NotFound, TooManyRequests,
+from liandong.core.errors import (Busy, Forbidden, InvalidInput, LiandongError, NotFound, Throttled,
                                   Unauthenticated)
 from liandong.open311 import documents as doc
 from liandong.open311.documents import FORMATS, Document, Open311Error
@@ -29,7 +29,7 @@ from liandong.open311.service import actor_of
 
 router = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"], responses=open311_errors(400, 403, 404, 429),
                    dependencies=[Depends(KEY_QUERY)])  # documents the api_key the handlers read (query, or the POST form)
-_STATUS = [(Unauthenticated, 403), (Forbidden, 403), (NotFound, 404), (InvalidInput, 400), (TooManyRequests, 429),
+_STATUS = [(Unauthenticated, 403), (Forbidden, 403), (NotFound, 404), (InvalidInput, 400), (Throttled, 429),
            (Busy, 503)]
 MAX_FORM = 64 * 1024
 
@@ -50,7 +50,10 @@ def _refusal(fmt: str, exc: Exception) -> Response:
         text = exc.message
     else:  # a pydantic refusal of the appeal built from the form
         status, text = 400, "；".join(e.get("msg", "").removeprefix("Value error, ") for e in exc.errors()[:5])
-    return _answer(fmt if fmt in FORMATS else "json", doc.errors(status, text), status)
+    answer = _answer(fmt if fmt in FORMATS else "json", doc.errors(status, text), status)
+    if retry := getattr(exc, "retry_after", None):
+        answer.headers["Retry-After"] = str(retry)
+    return answer
 
 
 def _fmt(fmt: str) -> str:
