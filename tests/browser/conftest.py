@@ -22,6 +22,7 @@ from tests.servers import serving
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+CHINESE_UI = {"LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"}  # native widgets (date, file) in Chinese, with Debian's chromium-l10n
 VENDOR = Path(__file__).resolve().parents[2] / "src/liandong/console/static/vendor/htmx.min.js"
 USERS = ("operator", "handler_urban", "handler_water", "police", "admin")
 
@@ -46,7 +47,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, env={**os.environ, **CHINESE_UI})
         yield b
         b.close()
 
