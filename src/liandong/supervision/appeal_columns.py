@@ -55,15 +55,22 @@ class GrowingArray:
 
 
 class DocumentFrequencies:
-    """Document frequencies of hashed features (2^`DF_BITS` counters) and the IDF table they give,
-    recomputed when the count of documents has grown by 2 % (`version` tells cached norms to follow)."""
+    """Document frequencies of hashed features (2^`DF_BITS` counters) and the IDF they give, frozen in a
+    snapshot that is refreshed when the count of documents has grown by 2 % (`version` tells cached norms
+    to follow).
+
+    IDF = log((n + 1) / (df + 1)) + 1 = A − log(df + 1): the snapshot keeps A and a table of log(df + 1), and a
+    refresh recomputes the logarithm only for the buckets counted since the last one — a fresh desk, whose
+    count grows by 2 % every few dozen appeals, no longer rewrites the 4M-entry table each time."""
 
     def __init__(self) -> None:
         self.df = np.zeros(1 << DF_BITS, np.int32)
         self.documents = 0
         self.version = 0
-        self._idf: np.ndarray | None = None
-        self._idf_n = 0
+        self._log_df = np.zeros(1 << DF_BITS, np.float32)  # log(df + 1) as of the snapshot
+        self._a = np.float32(0.0)
+        self._snapshot_n = -1
+        self._touched: list[np.ndarray] | None = []  # buckets counted since the snapshot; None: all of them
         self._lock = threading.Lock()
 
     def count(self, feats: np.ndarray, documents: int) -> None:
@@ -71,25 +78,35 @@ class DocumentFrequencies:
         with self._lock:
             if buckets.size > self.df.size // 16:
                 self.df += np.bincount(buckets, minlength=self.df.size).astype(np.int32)
+                self._touched = None
             else:
                 np.add.at(self.df, buckets, 1)
+                if self._touched is not None:
+                    self._touched.append(buckets)
             self.documents += documents
 
-    def idf(self) -> np.ndarray:
+    def idf(self, buckets: np.ndarray) -> np.ndarray:
+        """The snapshot's IDF of these buckets (float32)."""
+        self._refresh()
+        return self._a - self._log_df[buckets]
+
+    def _refresh(self) -> None:
         with self._lock:
             n = self.documents
-            if self._idf is None or n > self._idf_n * 1.02 + 10:
-                idf = self.df.astype(np.float32)  # in place, in float32: ~4 ms for the 4M buckets, not ~40 ms
-                idf += 1.0
-                np.divide(np.float32(n + 1.0), idf, out=idf)
-                np.log(idf, out=idf)
-                idf += 1.0
-                self._idf, self._idf_n = idf, n
-                self.version += 1
-            return self._idf
+            if self._snapshot_n >= 0 and n <= self._snapshot_n * 1.02 + 10:
+                return
+            if self._touched is None:
+                np.log1p(self.df, out=self._log_df, dtype=np.float32)
+            elif self._touched:
+                changed = np.unique(np.concatenate(self._touched))
+                self._log_df[changed] = np.log1p(self.df[changed].astype(np.float32))
+            self._touched = []
+            self._a = np.float32(np.log(np.float32(n + 1.0)) + 1.0)
+            self._snapshot_n = n
+            self.version += 1
 
     def memory_bytes(self) -> int:
-        return self.df.nbytes + (self._idf.nbytes if self._idf is not None else 0)
+        return self.df.nbytes + self._log_df.nbytes
 
 
 class AppealColumns:

@@ -90,13 +90,13 @@ class SimilarityIndex(AppealColumns):  # 相似诉求索引
 
     # -- scoring ------------------------------------------------------------------------------------
 
-    def _idf_table(self) -> np.ndarray:
-        """IDF from the document frequencies, recomputed when they have grown by 2 % (row norms follow)."""
-        return self._freq.idf()
+    def _idf(self, feats: np.ndarray) -> np.ndarray:
+        """IDF of features from the document frequencies' snapshot (refreshed at 2 % growth; row norms follow)."""
+        return self._freq.idf(feats & DF_MASK)
 
     def _norms(self, rows: np.ndarray) -> np.ndarray:
         """TF-IDF norms of rows, cached per IDF version (a check reuses almost all of them)."""
-        idf = self._idf_table()
+        self._freq.idf(np.zeros(0, np.int64))  # the snapshot refreshed first, so `version` is the one used below
         version = self._freq.version
         if self._norm.size < len(self._ids):
             missing = len(self._ids) - self._norm.size
@@ -105,14 +105,14 @@ class SimilarityIndex(AppealColumns):  # 相似诉求索引
         stale = rows[self._norm_version.data[rows] != version]
         if stale.size:
             idx, seg, _ = self._gather(self._ptr.data, stale)
-            w = _LOG_TF[self._tf.data[idx]] * idf[self._feat.data[idx] & DF_MASK]
+            w = _LOG_TF[self._tf.data[idx]] * self._idf(self._feat.data[idx])
             self._norm.data[stale] = np.sqrt(np.bincount(seg, weights=w * w, minlength=stale.size))
             self._norm_version.data[stale] = version
         return self._norm.data[rows]
 
     def _query(self, text: str) -> _Query:
         feats, counts, places = prepared(text)
-        weights = _LOG_TF[counts] * self._idf_table()[feats & DF_MASK]
+        weights = _LOG_TF[counts] * self._idf(feats)
         return _Query(feats, weights, float(np.sqrt(np.dot(weights, weights))), places)
 
     def _scores(self, query: _Query, rows: np.ndarray) -> np.ndarray:
@@ -124,7 +124,7 @@ class SimilarityIndex(AppealColumns):  # 相似诉求索引
         f = self._feat.data[idx]
         pos = np.minimum(np.searchsorted(qf, f), qf.size - 1)
         hit = np.flatnonzero(qf[pos] == f)  # weights only where the query has the feature too
-        w = _LOG_TF[self._tf.data[idx[hit]]] * self._idf_table()[f[hit] & DF_MASK]
+        w = _LOG_TF[self._tf.data[idx[hit]]] * self._idf(f[hit])
         dots = np.bincount(seg[hit], weights=w * qw[pos[hit]], minlength=rows.size)
         scores = dots / (np.where(norms > 0, norms, 1.0) * query.norm)  # an empty row has dot 0
         if query.places.size:
