@@ -13,7 +13,7 @@ from build_calls import build  # noqa: E402
 CALLS = REPO / "src" / "liandong" / "cities" / "demo" / "calls"
 
 
-@pytest.mark.parametrize("n, prefix", [(5, "v"), (6, "w"), (7, "x"), (8, "y"), (9, "z")])
+@pytest.mark.parametrize("n, prefix", [(5, "v"), (6, "w"), (7, "x"), (8, "y"), (9, "z"), (10, "j"), (11, "k")])
 def test_each_calls_file_is_its_hand_typed_lines(n, prefix):
     rows, errors = build(REPO / "bench" / f"dev{n}_src", prefix)
     assert errors == []
