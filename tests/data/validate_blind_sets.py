@@ -35,10 +35,10 @@ def load(path):
 
 def main():
     errors = []
-    in_data = ("routing_blind3.jsonl", "routing_blind4.jsonl")  # the blind sets still in tests/data
+    in_data = ("routing_blind3.jsonl", "routing_blind4.jsonl", "routing_blind5.jsonl")  # the blind sets still in tests/data
     sets = {name: load((DATA if name in in_data else CALLS) / name)
             for name in ("routing_blind.jsonl", "routing_blind2.jsonl", "routing_blind3.jsonl", "routing_blind4.jsonl",
-                         "routing_dev_danger.jsonl")}
+                         "routing_blind5.jsonl", "routing_dev_danger.jsonl")}
     for r in (r for rows in sets.values() for r in rows):
         if set(r) != {"id", "channel", "text", "gold"}:
             errors.append(f"{r['id']}: keys {sorted(r)}")
@@ -53,6 +53,13 @@ def main():
             errors.append(f"routing_blind4.jsonl line {n}: id {r['id']}")
         if r["gold"] != sorted(r["gold"]):
             errors.append(f"{r['id']}: gold not sorted {r['gold']}")
+    for n, r in enumerate(sets["routing_blind5.jsonl"], 1):  # set 5: ids f001... in order, gold sorted as strings
+        if r["id"] != f"f{n:03d}":
+            errors.append(f"routing_blind5.jsonl line {n}: id {r['id']}")
+        if r["gold"] != sorted(r["gold"]):
+            errors.append(f"{r['id']}: gold not sorted {r['gold']}")
+    texts = Counter(r["text"] for r in sets["routing_blind5.jsonl"])
+    errors += [f"routing_blind5.jsonl: duplicate text {t}" for t, k in texts.items() if k > 1]
     regions = {x["code"] for x in yaml.safe_load((CITY / "city.yaml").read_text(encoding="utf-8"))["regions"]}
     gaz = {x["region"] for x in yaml.safe_load((CITY / "places.yaml").read_text(encoding="utf-8"))["places"]}
     place_sets = {name: load(DATA / name) for name in ("places_labelled.jsonl", "places_labelled2.jsonl")}
