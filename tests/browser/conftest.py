@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from liandong.api.app import create_app
+from liandong.routing.router import load_router
 from tests.builders import make_world
 from tests.console_kit import give_passwords
 from tests.fakes import ScriptedRouter
@@ -53,9 +54,12 @@ def browser():
 
 
 @pytest.fixture
-def desk(db_url, clock):
-    """A world of users (passwords for the console, tokens for the API) and a real server on it."""
-    world = make_world(db_url, clock, router=ScriptedRouter())
+def desk(db_url, clock, request):
+    """A world of users (passwords for the console, tokens for the API) and a real server on it. Screenshots for
+    the docs (`make screenshots`) are taken with the demo city's real router, so they show its reasons, except
+    in tests marked `scripted_router` (e.g. a review queue of chosen appeals)."""
+    real = os.environ.get("LIANDONG_CONSOLE_SHOTS") and not request.node.get_closest_marker("scripted_router")
+    world = make_world(db_url, clock, router=load_router("demo") if real else ScriptedRouter())
     give_passwords(world.ctx, *USERS)
     with serving(create_app(world.ctx)) as url:
         world.url = url

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -22,6 +24,7 @@ def open_form(scope, label):
     return scope.locator("details[open] form")
 
 
+@pytest.mark.scripted_router
 def test_dispatcher_clears_the_review_queue_bulk_dispatches_and_cancels(desk, new_page, shots):
     give_passwords(desk.ctx, "dispatcher")
     a, b, c, d, e = [appeal(desk, text) for text in UNSURE]
