@@ -19,6 +19,7 @@ from liandong.routing.conventions import exposure_casualty, rescue_casualty, sel
 from liandong.routing.danger_model import BESIDE_THRESHOLD, REFER, REFER_THRESHOLD, THRESHOLDS, suspected
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.failsafe import plausible_danger
+from liandong.routing.joint import learned_joint, settled
 from liandong.routing.level import grade
 from liandong.routing.lists import Item
 from liandong.routing.referral import referral
@@ -32,6 +33,7 @@ DANGER_PLAUSIBLE = 0.35
 FAILSAFE = True  # plausible danger (failsafe.py) adds the emergency service, with review
 AFTER_INJURY = {**THRESHOLDS, "110": 0.9}  # the detector after a rule's 120: a needless police dispatch costs the offload
 LEARNED = True  # the learned danger detector (danger_model.py) adds the emergency service, with review
+LEARNED_JOINT = True  # with LEARNED: its JOINT output decides 12345 beside an emergency service (joint.py)
 _EMERGENCY = frozenset({"110", "119", "120"})  # from this, the model's emergency item is dispatched (with review) rather than dropped
 _KIND_RULES = (
     ("举报", re.compile(r"举报|检举|有人(在|正在)?[^，。,]{0,8}(偷|卖|赌|吸毒|电鱼|排污|偷排|砍树|盗|传销|非法)")),
@@ -290,6 +292,8 @@ def decide(
     if cue := exposure_casualty(text, services, active):
         services.add("120")
         reasons.append(f"惯例：有毒有害气体/烟雾致人员出现症状「{cue}」→ 同时派120")
+    if LEARNED and LEARNED_JOINT and danger and (joint := learned_joint(services, danger, settled(item, kw, index, active, composed))):
+        reasons.append(joint)
     if not services:
         reasons.append("不属于12345和110受理范围：做好引导解释")
     level, level_reasons = grade(text, hits)
