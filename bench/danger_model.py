@@ -44,6 +44,7 @@ def main() -> None:
     ap.add_argument("--refer", action="store_true", help="the referral output (gold []): its threshold, not the services'")
     ap.add_argument("--keywords", action="store_true", help="with --refer: also where a keyword named a matter")
     ap.add_argument("--joint", action="store_true", help="the JOINT output (12345 beside an emergency service), whole policy")
+    ap.add_argument("--off110", action="store_true", help="with --joint: the detector's floors under the safety net and the fail-safe")
     ap.add_argument("--pairs", action="store_true", help="with --joint: the commonest gold → decided pairs of the shipped setting")
     args = ap.parse_args()
     policy.LEARNED = False  # the rules' decisions alone (an older policy has no such switch: harmless)

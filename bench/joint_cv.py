@@ -4,7 +4,8 @@ Unlike the other modes, which add the detector's services to the rules' decision
 policy, this runs `policy.decide` itself on each held-out call with its fold's probabilities: the JOINT step
 comes after every other use of the detector (services added, 12345 dropped beside a model-added service, the
 conventions), so only the whole policy measures it honestly. Rows: rules alone, the shipped detector without
-JOINT, then C × add × drop.
+JOINT, then C × add × drop; with `--off110`, the floors below which the detector overrules the item
+classifier's safety net and the fail-safe (danger_model.FLOORS), each varied with the other as shipped.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from liandong.routing.text import normalise, validate
 E = frozenset({"110", "119", "120"})
 ADD = (0.5, 0.6, 0.7, 0.8, 0.9)
 DROP = (0.05, 0.1, 0.2, 0.3, 0.4)
+FLOOR = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3)
 
 
 def joint_cv(args, cases, router, folds) -> None:
@@ -39,6 +41,16 @@ def joint_cv(args, cases, router, folds) -> None:
         return [set(policy.decide(t, h, k, r, router.index, d, danger={g: float(probs[g][i]) for g in TARGETS}).services)
                 for i, (t, h, k, r, d) in enumerate(zip(texts, hits, kws, ranked, desks))]
 
+    if args.off110:
+        probs = folds.probabilities(needs, 16.0, danger_model.JOINT_C)
+        base = run(probs, True, True)
+        shipped = dict(danger_model.FLOORS)
+        for key in shipped:
+            for floor in FLOOR:
+                danger_model.FLOORS.update(shipped, **{key: floor})
+                print(f"floor {key}={floor}: {score(cases, run(probs, True, True), base)}")
+        danger_model.FLOORS.update(shipped)
+        return pairs(cases, base) if args.pairs else None
     for c in args.c:
         probs = folds.probabilities(needs, 16.0, c)
         if c == args.c[0]:

@@ -33,6 +33,7 @@ JOINT_C = 16.0
 THRESHOLDS = {"110": 0.7, "119": 0.5, "120": 0.5}  # 110 higher: a needless police dispatch costs the offload
 BESIDE_THRESHOLD = 0.7  # 119/120 added beside an emergency service the rules chose (CV: exact 0.786 → 0.795)
 REFER_THRESHOLD = 0.8  # high: a matter referred away by mistake costs the caller (bench/danger_model.py --refer)
+FLOORS = {"safety_net": 0.2, "failsafe": 0.2}  # below these the detector overrules an emergency guess (CV, --joint --off110)
 JOINT_ADD, JOINT_DROP = 0.8, 0.3  # 12345 added beside / dropped from an emergency decision (CV: exact 0.855 → 0.863, --joint)
 
 
@@ -99,6 +100,15 @@ def list_examples(city) -> list[LabelledCall]:
 
 def features_of_calls(model, calls) -> object:
     return model.transform([normalise(call.text) for call in calls])
+
+
+def doubts(danger: dict[str, float] | None, services, floor_key: str) -> bool:
+    """Whether the detector, where the city has one, gives every emergency service of `services` less than the
+    floor `floor_key` names: the item classifier's safety net or the fail-safe's cue then stands alone against it
+    (遛狗不拴绳，没咬人 → JC-A13 犬类伤人 at p=1.00, p110 = 0.08). The floors were chosen by CV (--off110)."""
+    floor = FLOORS[floor_key]
+    wanted_ = [danger.get(s, 0.0) for s in services if s in EMERGENCY] if danger else []
+    return bool(wanted_) and max(wanted_) < floor
 
 
 def suspected(probabilities: dict[str, float], thresholds: dict[str, float] = THRESHOLDS) -> list[str]:
