@@ -1,12 +1,15 @@
 """Cross-validation of the learned danger detector (routing/danger_model.py): choose C and the thresholds.
 
     PYTHONPATH=src .venv/bin/python bench/danger_model.py [--calls DIR] [--c 16]
+    PYTHONPATH=src .venv/bin/python bench/danger_model.py --joint [--c 4 16] [--pairs]
 
 The labelled calls are split into 5 stratified folds; for each, the detector is trained on the other four (and
 on the list items' examples) and scores the held-out calls, and the rules' decisions on them (with the detector
 switched off) get the services the detector adds. Run with an older `src/` on PYTHONPATH (e.g. a worktree of
 5f6beb9) and `--calls` pointing at this tree's `src/liandong/cities/demo/calls` to measure on rules that the
-calls had not yet been used to tune — the figures in docs/routing.md.
+calls had not yet been used to tune — the figures in docs/routing.md. `--joint` runs the whole `policy.decide`
+on each held-out call with its fold's probabilities (so every use of the detector is as shipped) and chooses the
+JOINT output's C and its add/drop thresholds for 12345 beside an emergency service.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 from liandong.routing import policy  # noqa: E402
 from liandong.routing.calls import LabelledCall  # noqa: E402
-from liandong.routing.danger_model import REFER, TARGETS, DangerModel, list_examples  # noqa: E402
+from liandong.routing.danger_model import JOINT_C, REFER, TARGETS, DangerModel, list_examples  # noqa: E402
 from liandong.routing.router import load_router  # noqa: E402
 from liandong.routing.text import normalise  # noqa: E402
 
@@ -40,6 +43,9 @@ def main() -> None:
     ap.add_argument("--beside", type=float, nargs="+", default=[9.0], help="119/120 thresholds beside the rules' emergency service (9 = off)")
     ap.add_argument("--refer", action="store_true", help="the referral output (gold []): its threshold, not the services'")
     ap.add_argument("--keywords", action="store_true", help="with --refer: also where a keyword named a matter")
+    ap.add_argument("--joint", action="store_true", help="the JOINT output (12345 beside an emergency service), whole policy")
+    ap.add_argument("--off110", action="store_true", help="with --joint: the detector's floors under the safety net and the fail-safe")
+    ap.add_argument("--pairs", action="store_true", help="with --joint: the commonest gold → decided pairs of the shipped setting")
     args = ap.parse_args()
     policy.LEARNED = False  # the rules' decisions alone (an older policy has no such switch: harmless)
     cases = [json.loads(line) for path in sorted(args.calls.glob("*.jsonl"))
@@ -54,6 +60,10 @@ def main() -> None:
     folds = Folds(x, calls, xe, examples)
     if args.refer:
         return refer_cv(args, cases, decisions, router, folds)
+    if args.joint:
+        from joint_cv import joint_cv  # noqa: PLC0415
+
+        return joint_cv(args, cases, router, folds)
     needs = np.array([bool(set(c["gold"]) & set(E)) for c in cases])
     for c in args.c:
         probs = folds.probabilities(needs, c)
@@ -72,10 +82,10 @@ class Folds:
     def __init__(self, x, calls, xe, examples) -> None:
         self.x, self.calls, self.xe, self.examples = x, calls, xe, examples
 
-    def probabilities(self, strata, c: float) -> dict[str, np.ndarray]:
+    def probabilities(self, strata, c: float, joint_c: float = JOINT_C) -> dict[str, np.ndarray]:
         probs = {t: np.zeros(len(self.calls)) for t in TARGETS}
         for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(self.x, strata):
-            model = DangerModel.fit(sp.vstack([self.x[train], self.xe]), [self.calls[i] for i in train] + self.examples, c)
+            model = DangerModel.fit(sp.vstack([self.x[train], self.xe]), [self.calls[i] for i in train] + self.examples, c, joint_c)
             for j, p in enumerate(model.probabilities(self.x[test]).T):
                 probs[TARGETS[j]][test] = p
         return probs

@@ -7,8 +7,11 @@ regression per service (110, 119, 120) is trained on the city's labelled calls (
 model's own features (words and character n-grams), so it costs a sparse dot product per appeal. Where the
 decision has no emergency service and the detector's probability for one reaches its threshold, the service is
 added and the decision goes to review (`policy.decide`). A fourth regression learns the calls neither platform
-takes (gold []): where no rule fired, no keyword named a matter and it is sure, the caller is referred. C and the thresholds were chosen by 5-fold
-cross-validation on the labelled calls (bench/danger_model.py), not on the blind set.
+takes (gold []): where no rule fired, no keyword named a matter and it is sure, the caller is referred. A fifth
+(JOINT) is trained only on the calls that need an emergency service and learns whether 12345 must act beside it
+(a department, utility or regulator: a gas pipe, a lift, a slope, a dispute to mediate) — the commonest exact-set
+difference the rules left. C and the thresholds were chosen by 5-fold cross-validation on the labelled calls
+(bench/danger_model.py), not on the blind set.
 """
 
 from __future__ import annotations
@@ -20,17 +23,29 @@ from liandong.routing.calls import LabelledCall
 from liandong.routing.text import normalise
 
 SERVICES = ("110", "119", "120")
+EMERGENCY = frozenset(SERVICES)
 LIST_WEIGHT = 3.0  # a list item's example is the city's word; a call is one author's reading of the seeds
 REFER = "refer"  # 引导解释: neither platform takes the call (gold [])
-TARGETS = SERVICES + (REFER,)
+JOINT = "joint"  # 12345 acts beside the emergency service (learned only on calls that need one)
+TARGETS = SERVICES + (REFER, JOINT)
 C = 16.0
+JOINT_C = 16.0
 THRESHOLDS = {"110": 0.7, "119": 0.5, "120": 0.5}  # 110 higher: a needless police dispatch costs the offload
 BESIDE_THRESHOLD = 0.7  # 119/120 added beside an emergency service the rules chose (CV: exact 0.786 → 0.795)
 REFER_THRESHOLD = 0.8  # high: a matter referred away by mistake costs the caller (bench/danger_model.py --refer)
+FLOORS = {"safety_net": 0.2, "failsafe": 0.2}  # below these the detector overrules an emergency guess (CV, --joint --off110)
+JOINT_ADD, JOINT_DROP = 0.8, 0.3  # 12345 added beside / dropped from an emergency decision (CV: exact 0.855 → 0.863, --joint)
 
 
 def wanted(call: LabelledCall, target: str) -> bool:
+    if target == JOINT:
+        return "12345" in call.gold
     return not call.gold if target == REFER else target in call.gold
+
+
+def trains(call: LabelledCall, target: str) -> bool:
+    """JOINT asks a question only of calls that need an emergency service; the other targets learn from all."""
+    return target != JOINT or bool(call.gold & EMERGENCY)
 
 
 class DangerModel:  # 人身危险模型
@@ -39,15 +54,17 @@ class DangerModel:  # 人身危险模型
         self.intercept = intercept
 
     @classmethod
-    def fit(cls, x, calls: tuple[LabelledCall, ...] | list[LabelledCall], c: float = C) -> DangerModel | None:
+    def fit(cls, x, calls: tuple[LabelledCall, ...] | list[LabelledCall], c: float = C,
+            joint_c: float = JOINT_C) -> DangerModel | None:
         """`x`: the routing model's features of the calls' normalised texts. None when a service has no example."""
         coef, intercept = [], []
         for target in TARGETS:
-            y = np.array([wanted(call, target) for call in calls])
+            rows = np.flatnonzero([trains(call, target) for call in calls])
+            y = np.array([wanted(calls[i], target) for i in rows])
             if y.all() or not y.any():
                 return None
-            lr = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(
-                x, y, sample_weight=np.array([call.weight for call in calls]))
+            lr = LogisticRegression(C=joint_c if target == JOINT else c, max_iter=5000, class_weight="balanced").fit(
+                x[rows], y, sample_weight=np.array([calls[i].weight for i in rows]))
             coef.append(lr.coef_[0])
             intercept.append(lr.intercept_[0])
         return cls(np.array(coef), np.array(intercept))
@@ -83,6 +100,15 @@ def list_examples(city) -> list[LabelledCall]:
 
 def features_of_calls(model, calls) -> object:
     return model.transform([normalise(call.text) for call in calls])
+
+
+def doubts(danger: dict[str, float] | None, services, floor_key: str) -> bool:
+    """Whether the detector, where the city has one, gives every emergency service of `services` less than the
+    floor `floor_key` names: the item classifier's safety net or the fail-safe's cue then stands alone against it
+    (遛狗不拴绳，没咬人 → JC-A13 犬类伤人 at p=1.00, p110 = 0.08). The floors were chosen by CV (--off110)."""
+    floor = FLOORS[floor_key]
+    wanted_ = [danger.get(s, 0.0) for s in services if s in EMERGENCY] if danger else []
+    return bool(wanted_) and max(wanted_) < floor
 
 
 def suspected(probabilities: dict[str, float], thresholds: dict[str, float] = THRESHOLDS) -> list[str]:

@@ -16,9 +16,10 @@ import ahocorasick
 
 from liandong.routing import lexicon
 from liandong.routing.conventions import exposure_casualty, rescue_casualty, self_harm_casualty
-from liandong.routing.danger_model import BESIDE_THRESHOLD, REFER, REFER_THRESHOLD, THRESHOLDS, suspected
+from liandong.routing.danger_model import BESIDE_THRESHOLD, REFER, REFER_THRESHOLD, THRESHOLDS, doubts, suspected
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.failsafe import plausible_danger
+from liandong.routing.joint import learned_joint, settled
 from liandong.routing.level import grade
 from liandong.routing.lists import Item
 from liandong.routing.referral import referral
@@ -32,6 +33,7 @@ DANGER_PLAUSIBLE = 0.35
 FAILSAFE = True  # plausible danger (failsafe.py) adds the emergency service, with review
 AFTER_INJURY = {**THRESHOLDS, "110": 0.9}  # the detector after a rule's 120: a needless police dispatch costs the offload
 LEARNED = True  # the learned danger detector (danger_model.py) adds the emergency service, with review
+LEARNED_JOINT = True  # with LEARNED: its JOINT output decides 12345 beside an emergency service (joint.py)
 _EMERGENCY = frozenset({"110", "119", "120"})  # from this, the model's emergency item is dispatched (with review) rather than dropped
 _KIND_RULES = (
     ("举报", re.compile(r"举报|检举|有人(在|正在)?[^，。,]{0,8}(偷|卖|赌|吸毒|电鱼|排污|偷排|砍树|盗|传销|非法)")),
@@ -204,8 +206,9 @@ def decide(
                 confidence = 0.75
                 reasons.append("过去发生的违法犯罪：向110报案（非紧急）")
         asking = bool(_KIND_RULES[3][1].search(text))
+        doubted = LEARNED and model_code is not None and doubts(danger, index.items[model_code].services, "safety_net")
         if item is None and model_code and model_p >= SAFETY_NET and _is_emergency_item(index.items[model_code]) and not (
-            asking and not _NOW.search(text)  # 想问下怎么考急救证: a question about the topic, not an emergency
+            asking and not _NOW.search(text) or doubted  # 想问下怎么考急救证: a question about the topic, not an emergency
         ):
             related = set(index.items[model_code].signals)
             own_kw = model_code in kw
@@ -223,7 +226,7 @@ def decide(
             reasons.append(f"引导解释（模型研判）：按本市已标注来电训练的模型，不属12345和110受理范围（p={p_refer:.2f}）")
         if item is None:
             denied = [h for h in hits if h.state != ACTIVE]
-            item, confidence = _pick_item(kw, ranked, index, reasons, denied, asking=asking)
+            item, confidence = _pick_item(kw, ranked, index, reasons, denied, asking=asking, doubted=doubted)
         services |= set(item.services)
         if past_reports and topic_kw:
             reasons.append("过去发生的警情仅作背景，按所反映的事项办理")
@@ -251,7 +254,7 @@ def decide(
     undisputed = not any(h.state != ACTIVE for h in hits)  # no rule judged a signal negated, past, hypothetical, an animal's
     if FAILSAFE and not services & _EMERGENCY and undisputed:
         found = plausible_danger(text)
-        if found:
+        if found and not (LEARNED and doubts(danger, {s for _, s, _ in found}, "failsafe")):
             dispatched = True
             added = sorted({s for _, s, _ in found})
             services |= set(added)
@@ -290,6 +293,8 @@ def decide(
     if cue := exposure_casualty(text, services, active):
         services.add("120")
         reasons.append(f"惯例：有毒有害气体/烟雾致人员出现症状「{cue}」→ 同时派120")
+    if LEARNED and LEARNED_JOINT and danger and (joint := learned_joint(services, danger, settled(item, kw, index, active, composed))):
+        reasons.append(joint)
     if not services:
         reasons.append("不属于12345和110受理范围：做好引导解释")
     level, level_reasons = grade(text, hits)
@@ -342,7 +347,7 @@ def _needs_evidence(item: Item) -> bool:
 
 def _pick_item(
     kw: dict[str, list[str]], ranked: list[tuple[str, float]], index: CityIndex, reasons: list[str], denied: list[Hit] = (),
-    *, asking: bool = False,
+    *, asking: bool = False, doubted: bool = False,
 ) -> tuple[Item, float]:
     """The list item for a non-emergency appeal: keywords and model together; police only when sure.
 
@@ -371,11 +376,11 @@ def _pick_item(
             conf = min(conf, 0.5)
         return index.items[best], conf
     item = index.items[model_code]
-    if _is_emergency_item(item) and model_p >= DANGER_PLAUSIBLE and not asking and not any(_about(item, h) for h in denied):
+    if _is_emergency_item(item) and model_p >= DANGER_PLAUSIBLE and not asking and not doubted and not any(_about(item, h) for h in denied):
         reasons.append(f"模型倾向紧急事项（{model_code} p={model_p:.2f}），无明确报警用语：人身安全可能受威胁，"
                        "先按紧急派警/派车并人工复核")
         return item, min(model_p, 0.45)
-    if {"119", "120"} & set(item.services) or item.signals and model_p < MODEL_TRUST:
+    if {"119", "120"} & set(item.services) or item.signals and (model_p < MODEL_TRUST or doubted):  # doubted: by the detector
         alt = next(((c, p) for c, p in ranked if index.items[c].services and not _needs_evidence(index.items[c])), None)
         if alt:
             reasons.append(f"模型倾向紧急事项（{model_code} p={model_p:.2f}）但无紧急信号，先按非紧急事项并人工复核")

@@ -21,7 +21,7 @@ import sklearn
 from liandong.core.types import desk_of
 from liandong.routing.classifier import MODEL_FILE, Analyzer, TextClassifier, domain_dictionary, fingerprint
 from liandong.routing.corpus import build_corpus
-from liandong.routing.danger_model import C as DANGER_C, TARGETS as DANGER_TARGETS, DangerModel, features_of_calls, training_calls
+from liandong.routing.danger_model import C as DANGER_C, JOINT_C, TARGETS as DANGER_TARGETS, DangerModel, features_of_calls, training_calls
 from liandong.routing.decision import RoutingDecision
 from liandong.routing.lists import CityRouting, load_city_routing
 from liandong.routing.policy import CityIndex, build_index, decide, keyword_hits
@@ -78,7 +78,7 @@ def danger_model(city: CityRouting, model: TextClassifier) -> DangerModel | None
     if not city.calls:
         return None
     calls = training_calls(city)
-    key = fingerprint(model.meta.get("corpus_key"), [(c.text, sorted(c.gold), c.weight) for c in calls], DANGER_C, DANGER_TARGETS,
+    key = fingerprint(model.meta.get("corpus_key"), [(c.text, sorted(c.gold), c.weight) for c in calls], DANGER_C, JOINT_C, DANGER_TARGETS,
                       PIPELINE_VERSION)
     path = var_dir() / "models" / f"danger-{city.city}-{key}.npz"
 

@@ -37,7 +37,7 @@ def test_danger_in_a_call_about_a_restaurant_is_not_referred(route):
 
 
 def test_the_detector_gives_a_referral_probability_beside_the_services(router):
-    assert TARGETS[-1] == REFER
+    assert REFER in TARGETS[len(("110", "119", "120")):]  # after the services (the JOINT output follows it)
     p = router.danger.probabilities(router.model.transform(["问一下明天会不会下雨", "小区电梯坏了三天了没人修"]))
     assert p.shape == (2, len(TARGETS))
     assert p[0, TARGETS.index(REFER)] > 0.8 > p[1, TARGETS.index(REFER)]
